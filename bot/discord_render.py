@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Awaitable
 from typing import Any
 
 import discord
 
-from bot.replies import Post, Reply
+from bot.replies import Post, Reply, error
 from bot.services.context import Actor
+from bot.services.errors import UserError
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -88,6 +90,16 @@ async def respond(interaction: discord.Interaction, reply: Reply | list[Reply]) 
             await interaction.followup.send(ephemeral=item.ephemeral, **parts)
         else:
             await interaction.response.send_message(ephemeral=item.ephemeral, **parts)
+
+
+async def answer(interaction: discord.Interaction, work: Awaitable[Reply | list[Reply]]) -> None:
+    """Await a service call and respond; a member's mistake (UserError) becomes an ephemeral
+    message here, so only real failures reach the tree's error handler."""
+    try:
+        reply = await work
+    except UserError as exc:
+        reply = error(str(exc))
+    await respond(interaction, reply)
 
 
 async def send_post(channel: discord.abc.Messageable, post: Post) -> discord.Message:

@@ -7,7 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_app import StudyBot
-from bot.discord_render import actor_from, respond
+from bot.discord_render import actor_from, answer
 from bot.services.guilds import timezone_suggestions
 
 
@@ -37,15 +37,14 @@ class Setup(commands.Cog):
         ping_role: discord.Role | None = None,
         moderator_role: discord.Role | None = None,
     ) -> None:
-        reply = await self.bot.services.guilds.setup(
+        await answer(interaction, self.bot.services.guilds.setup(
             actor_from(interaction),
             channel=(channel.id, channel.name) if channel else None,
             time=time,
             timezone=timezone,
             ping_role=(ping_role.id, ping_role.name) if ping_role else None,
             moderator_role=(moderator_role.id, moderator_role.name) if moderator_role else None,
-        )
-        await respond(interaction, reply)
+        ))
 
     @setup.autocomplete("timezone")
     async def timezone_autocomplete(

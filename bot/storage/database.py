@@ -40,10 +40,9 @@ class Database:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         conn = await aiosqlite.connect(path, isolation_level=None)
         conn.row_factory = sqlite3.Row
-        await conn.execute("PRAGMA journal_mode=WAL")
-        await conn.execute("PRAGMA foreign_keys=ON")
-        await conn.execute("PRAGMA synchronous=NORMAL")
-        await conn.execute("PRAGMA busy_timeout=5000")
+        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL", "busy_timeout=5000"):
+            cursor = await conn.execute(f"PRAGMA {pragma}")
+            await cursor.close()
         db = cls(conn, path)
         if migrate:
             await db.migrate()
@@ -67,7 +66,7 @@ class Database:
         async with self._lock:
             token = _in_transaction.set(True)
             try:
-                await self._conn.execute("BEGIN IMMEDIATE")
+                await (await self._conn.execute("BEGIN IMMEDIATE")).close()
                 try:
                     yield self
                 except BaseException:

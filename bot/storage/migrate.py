@@ -59,8 +59,14 @@ def discover(directory: Path | None = None) -> list[Migration]:
     return [found[v] for v in sorted(found)]
 
 
+async def _run(conn: aiosqlite.Connection, sql: str, params: tuple[object, ...] = ()) -> None:
+    cursor = await conn.execute(sql, params)
+    await cursor.close()
+
+
 async def current_version(conn: aiosqlite.Connection) -> int:
-    await conn.execute(
+    await _run(
+        conn,
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
     )
@@ -84,11 +90,12 @@ async def apply_migrations(conn: aiosqlite.Connection, directory: Path | None = 
     for migration in migrations:
         if migration.version <= version:
             continue
-        await conn.execute("BEGIN IMMEDIATE")
+        await _run(conn, "BEGIN IMMEDIATE")
         try:
             for statement in migration.statements():
-                await conn.execute(statement)
-            await conn.execute(
+                await _run(conn, statement)
+            await _run(
+                conn,
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                 (migration.version, migration.name, datetime.now(UTC).isoformat(timespec="seconds")),
             )
