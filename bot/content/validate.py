@@ -9,7 +9,8 @@ held to the same rules.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,8 +55,14 @@ def validate_content(
     check_answers: bool = True,
     generator_seeds: int = DEFAULT_GENERATOR_SEEDS,
     check_fn: CheckFn | None = None,
+    families: Mapping[str, Any] | None = None,
 ) -> ValidationReport:
-    """Validate data_dir (default: the repo's data/) and the registered generators."""
+    """Validate data_dir (default: the repo's data/) and the generators.
+
+    `families` defaults to every registered generator (bot.maths.generators.FAMILIES); tests pass
+    their own. `check_fn` replaces the real checker (tests); by default checks run through
+    bot.maths.checker, in a WorkerPool with a hard timeout when bot.workers is available.
+    """
     directory = Path(data_dir) if data_dir is not None else default_data_dir()
     sink = Sink(strict=False)
     bank = read_content(directory, sink)
@@ -67,22 +74,27 @@ def validate_content(
     )
     _check_prompts(bank, sink)
     _check_resources(bank, sink)
-    families = _load_families(sink)
+    families = dict(families) if families is not None else _load_families(sink)
     report.generators = len(families)
     generated = _run_generators(bank, families, generator_seeds, sink)
     _check_topic_coverage(bank, families, sink)
     _check_curricula(bank, families, sink)
     if check_answers:
-        checker = check_fn or _default_check_fn(sink)
-        if checker is not None:
+        checker = _Checker(check_fn, sink)
+        if checker.available:
             targets: list[tuple[str, int | None, Prompt]] = []
             for prompt in bank.prompts.values():
                 where = bank.where.get(("prompt", prompt.id))
                 targets.append((where.file if where else "?", where.loc.line if where else None, prompt))
             targets += generated
-            report.answers_checked = _check_answers(targets, checker, sink, bank)
-    report.problems = sorted(
-        _dedupe(sink.problems), key=lambda p: (p.file, p.line if p.line is not None else 0, p.id or "")
+            try:
+                report.answers_checked = _check_answers(targets, checker, sink, bank)
+            finally:
+                checker.close()
+    report.problems = _cap_generated(
+        sorted(
+            _dedupe(sink.problems), key=lambda p: (p.file, p.line if p.line is not None else 0, p.id or "")
+        )
     )
     return report
 
@@ -190,6 +202,7 @@ def _run_generators(
     from bot.maths.generators.registry import build, seed_hash
 
     out: list[tuple[str, int | None, Prompt]] = []
+    family_sink = Sink(strict=False)  # reference problems repeat on every seed: reported once
     for fam in families.values():
         file, line = _family_location(fam)
         if fam.topic not in bank.topics:
@@ -206,8 +219,11 @@ def _run_generators(
             except Exception as exc:
                 sink.add(file, f"{fam.id}:{digest}", line, f"generator crashed: {exc!r}")
                 continue
-            _check_prompt_refs(prompt, bank, sink, file, lambda _k, line=line: line)
+            _check_prompt_refs(prompt, bank, family_sink, file, lambda _k, line=line: line)
             out.append((file, line, prompt))
+    for problem in family_sink.problems:
+        family = (problem.id or "").split(":", 1)[0]
+        sink.add(problem.file, family, problem.line, problem.message)
     return out
 
 
@@ -222,66 +238,132 @@ def _check_in_process(expected: str, answer: str, kwargs: dict[str, Any]) -> tup
     return str(verdict.status), str(getattr(verdict, "message", ""))
 
 
-def _default_check_fn(sink: Sink) -> CheckFn | None:
-    try:
-        import bot.maths.checker  # noqa: F401 - only probing that the checker exists
-    except ImportError as exc:
-        sink.add(
-            "bot/maths/checker.py", None, None, f"answer checker unavailable, answers not checked: {exc}"
-        )
-        return None
-    try:
-        from bot.workers import WorkerPool  # type: ignore[import-not-found]
-    except ImportError:
-        return _check_in_process
-    return _pool_check_fn(WorkerPool)
+class _Checker:
+    """Runs checks in-process, or through bot.workers.WorkerPool (hard timeout, 2 in parallel)."""
 
-
-def _pool_check_fn(pool_cls: Any) -> CheckFn:
-    """Run each check in a worker with a hard timeout, so one pathological answer cannot hang CI."""
-    pool = pool_cls(size=2)
-
-    def run(expected: str, answer: str, kwargs: dict[str, Any]) -> tuple[str, str]:
+    def __init__(self, check_fn: CheckFn | None, sink: Sink) -> None:
+        self.available = True
+        self.pool: Any = None
+        self.parallel = 1
+        if check_fn is not None:
+            self.fn: CheckFn = check_fn
+            return
         try:
-            return pool.run_sync(_check_in_process, expected, answer, kwargs, timeout=CHECK_TIMEOUT_S)
-        except TimeoutError:
+            import bot.maths.checker  # noqa: F401 - only probing that the checker exists
+        except ImportError as exc:
+            sink.add(
+                "bot/maths/checker.py", None, None, f"answer checker unavailable, answers not checked: {exc}"
+            )
+            self.available = False
+            self.fn = _check_in_process
+            return
+        try:
+            from bot.workers import WorkerPool
+        except ImportError:
+            self.fn = _check_in_process
+            return
+        self.pool = WorkerPool(size=2, preload=("sympy", "bot.maths.checker"))
+        self.parallel = 2
+        self.fn = self._in_pool
+
+    def _in_pool(self, expected: str, answer: str, kwargs: dict[str, Any]) -> tuple[str, str]:
+        from bot.workers import WorkerCrashed, WorkerTimeout
+
+        try:
+            return self.pool.run_sync(_check_in_process, expected, answer, kwargs, timeout=CHECK_TIMEOUT_S)
+        except WorkerTimeout:
             return "timeout", f"no verdict within {CHECK_TIMEOUT_S:g} s"
+        except WorkerCrashed as exc:
+            return "crashed", str(exc)
 
-    return run
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
 
 
-def _check_answers(
-    targets: Iterable[tuple[str, int | None, Prompt]], check: CheckFn, sink: Sink, bank: ContentBank
-) -> int:
-    count = 0
+@dataclass(frozen=True, slots=True)
+class _Job:
+    file: str
+    line: int | None
+    prompt_id: str
+    field: str
+    expected: str
+    answer: str
+    want: str
+    kwargs: dict[str, Any]
+
+
+def _jobs(targets: Iterable[tuple[str, int | None, Prompt]], bank: ContentBank) -> list[_Job]:
+    jobs = []
     for file, default_line, prompt in targets:
         w = bank.where.get(("prompt", prompt.id))
-
-        def line(key: str, w: Any = w, default_line: int | None = default_line) -> int | None:
-            return w.loc.line_of(key) if w else default_line
-
         kwargs = prompt.check_kwargs()
         for field_name, answer, want in (
             [("answer", prompt.answer, "correct")]
             + [("equivalents", eq, "correct") for eq in prompt.equivalents]
             + [("mistakes", m.answer, "incorrect") for m in prompt.mistakes]
         ):
-            count += 1
-            try:
-                status, message = check(prompt.answer, answer, kwargs)
-            except Exception as exc:
-                status, message = "error", repr(exc)
-            status = status.rsplit(".", 1)[-1].lower()  # tolerate an Enum's str()
-            if status != want:
-                what = {"answer": "its own answer", "equivalents": "equivalent", "mistakes": "listed mistake"}
-                detail = f": {message}" if message else ""
-                sink.add(
-                    file,
-                    prompt.id,
-                    line(field_name),
-                    f"{what[field_name]} {answer!r} judged {status}, expected {want}{detail}",
-                )
-    return count
+            line = w.loc.line_of(field_name) if w else default_line
+            jobs.append(_Job(file, line, prompt.id, field_name, prompt.answer, answer, want, kwargs))
+    return jobs
+
+
+def _check_answers(
+    targets: Iterable[tuple[str, int | None, Prompt]], checker: _Checker, sink: Sink, bank: ContentBank
+) -> int:
+    jobs = _jobs(targets, bank)
+
+    def run(job: _Job) -> tuple[str, str]:
+        try:
+            status, message = checker.fn(job.expected, job.answer, job.kwargs)
+        except Exception as exc:
+            return "error", repr(exc)
+        return str(status).rsplit(".", 1)[-1].lower(), message  # tolerate an Enum's str()
+
+    if checker.parallel > 1:
+        with ThreadPoolExecutor(max_workers=checker.parallel) as executor:
+            results = list(executor.map(run, jobs))
+    else:
+        results = [run(job) for job in jobs]
+    what = {"answer": "its own answer", "equivalents": "equivalent", "mistakes": "listed mistake"}
+    for job, (status, message) in zip(jobs, results, strict=True):
+        if status != job.want:
+            detail = f": {message}" if message else ""
+            sink.add(
+                job.file,
+                job.prompt_id,
+                job.line,
+                f"{what[job.field]} {job.answer!r} judged {status}, expected {job.want}{detail}",
+            )
+    return len(jobs)
+
+
+MAX_PROBLEMS_PER_GENERATOR = 5
+
+
+def _cap_generated(problems: list[Problem]) -> list[Problem]:
+    """A broken generator fails the same way on many seeds: show a few, then count the rest."""
+    out: list[Problem] = []
+    shown: dict[str, int] = {}
+    hidden: dict[str, Problem] = {}
+    extra: dict[str, int] = {}
+    for p in problems:
+        family = p.id.split(":", 1)[0] if p.id and ":" in p.id else None
+        if family is None:
+            out.append(p)
+            continue
+        shown[family] = shown.get(family, 0) + 1
+        if shown[family] <= MAX_PROBLEMS_PER_GENERATOR:
+            out.append(p)
+        else:
+            extra[family] = extra.get(family, 0) + 1
+            hidden.setdefault(family, p)
+    for family, count in extra.items():
+        first = hidden[family]
+        out.append(
+            Problem(first.file, family, first.line, f"... and {count} more problems from this generator")
+        )
+    return out
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
