@@ -150,7 +150,14 @@ def read_content(data_dir: Path, sink: Sink) -> ContentBank:
             return name, []
         return name, locate_items(data, node)
 
-    def unique(kind: str, key: str, name: str, loc: Located) -> bool:
+    def raw_id(loc: Located, key: str = "id") -> str | None:
+        value = loc.data.get(key) if isinstance(loc.data, dict) else None
+        return value.strip() if isinstance(value, str) else None
+
+    def unique(kind: str, key: str | None, name: str, loc: Located) -> bool:
+        """Register an id (even of an entry that fails to parse) and report duplicates."""
+        if key is None:
+            return True
         if (kind, key) in where:
             first = where[(kind, key)]
             sink.add(name, key, loc.line, f"duplicate {kind} id (first at {first.file}:{first.loc.line})")
@@ -161,23 +168,26 @@ def read_content(data_dir: Path, sink: Sink) -> ContentBank:
     topics: dict[str, Topic] = {}
     name, items = read_list(data_dir / "topics.yaml", "topics")
     for loc in items:
+        fresh = unique("topic", raw_id(loc, "slug"), name, loc)
         topic = parse_topic(loc, name, sink)
-        if topic is not None and unique("topic", topic.slug, name, loc):
+        if topic is not None and fresh:
             topics[topic.slug] = topic
 
     resources: dict[str, Resource] = {}
     name, items = read_list(data_dir / "resources.yaml", "resources")
     for loc in items:
+        fresh = unique("resource", raw_id(loc), name, loc)
         resource = parse_resource(loc, name, sink)
-        if resource is not None and unique("resource", resource.id, name, loc):
+        if resource is not None and fresh:
             resources[resource.id] = resource
 
     prompts: dict[str, Prompt] = {}
     for path in _yaml_files(data_dir / "prompts"):
         name, items = read_list(path, "prompts")
         for loc in items:
+            fresh = unique("prompt", raw_id(loc), name, loc)
             prompt = parse_prompt(loc, name, sink)
-            if prompt is not None and unique("prompt", prompt.id, name, loc):
+            if prompt is not None and fresh:
                 prompts[prompt.id] = prompt
 
     curricula: dict[str, Curriculum] = {}
@@ -192,8 +202,9 @@ def read_content(data_dir: Path, sink: Sink) -> ContentBank:
         week_locs = (
             locate_items(data.get("weeks"), value_node(node, "weeks")) if isinstance(data, dict) else []
         )
+        fresh = unique("curriculum", raw_id(loc, "slug"), name, loc)
         curriculum = parse_curriculum(loc, week_locs, name, sink)
-        if curriculum is not None and unique("curriculum", curriculum.slug, name, loc):
+        if curriculum is not None and fresh:
             curricula[curriculum.slug] = curriculum
             for index, wloc in enumerate(week_locs):
                 where[(f"week:{curriculum.slug}", str(index))] = Where(name, wloc)

@@ -18,7 +18,6 @@ from typing import Any
 from bot.content.loader import ContentBank, default_data_dir, read_content
 from bot.content.models import Prompt
 from bot.content.schema import MAX_STATEMENT_CHARS, Problem, Sink
-from bot.content.yamlio import ContentError
 
 DEFAULT_GENERATOR_SEEDS = 50
 CHECK_TIMEOUT_S = 5.0
@@ -211,13 +210,15 @@ def _run_generators(
             sink.add(file, fam.id, line, f"difficulty must be 1-5, got {fam.difficulty}")
         for i in range(seeds):
             digest = seed_hash(fam.id, f"validate:{i}")
+            seed_sink = Sink(strict=False)
             try:
-                prompt = build(fam, digest)
-            except ContentError as exc:
-                sink.add(file, f"{fam.id}:{digest}", line, f"generated prompt is malformed: {exc.message}")
-                continue
+                prompt = build(fam, digest, seed_sink)
             except Exception as exc:
                 sink.add(file, f"{fam.id}:{digest}", line, f"generator crashed: {exc!r}")
+                continue
+            for problem in seed_sink.problems:
+                family_sink.add(file, problem.id, line, f"generated prompt is malformed: {problem.message}")
+            if prompt is None:
                 continue
             _check_prompt_refs(prompt, bank, family_sink, file, lambda _k, line=line: line)
             out.append((file, line, prompt))

@@ -69,13 +69,25 @@ def _rng(family_id: str, digest: str) -> random.Random:
     return random.Random(int.from_bytes(material[:8], "big"))
 
 
-def build(fam: Family, digest: str) -> Prompt:
-    """Run one family for one hash and check its output like a hand-written prompt."""
+def build(fam: Family, digest: str, sink: Sink | None = None) -> Prompt | None:
+    """Run one family for one hash and check its output like a hand-written prompt.
+
+    Without a sink a malformed result raises ContentError; with a lenient sink (the validator)
+    every problem is collected and None is returned.
+    """
     data = dict(fam.generate(_rng(fam.id, digest)))
     data.update(id=f"{fam.id}:{digest}", topic=fam.topic, difficulty=fam.difficulty)
-    prompt = parse_prompt(
-        Located(data, 0), f"generator {fam.id}", Sink(strict=True), source="generator", generator=fam.id
+    return parse_prompt(
+        Located(data, 0),
+        f"generator {fam.id}",
+        sink if sink is not None else Sink(strict=True),
+        source="generator",
+        generator=fam.id,
     )
+
+
+def _build_strict(fam: Family, digest: str) -> Prompt:
+    prompt = build(fam, digest)
     assert prompt is not None  # a strict sink raises instead of returning None
     return prompt
 
@@ -83,7 +95,7 @@ def build(fam: Family, digest: str) -> Prompt:
 def generate_prompt(family_id: str, seed: str) -> Prompt:
     """The problem of `family_id` for a seed string such as f"{guild_id}:{date}"."""
     fam = get_family(family_id)
-    return build(fam, seed_hash(family_id, seed))
+    return _build_strict(fam, seed_hash(family_id, seed))
 
 
 def prompt_from_id(prompt_id: str) -> Prompt:
@@ -91,4 +103,4 @@ def prompt_from_id(prompt_id: str) -> Prompt:
     family_id, sep, digest = prompt_id.rpartition(":")
     if not sep or not _HASH_RE.match(digest):
         raise ValueError(f"not a generated prompt id: {prompt_id!r}")
-    return build(get_family(family_id), digest)
+    return _build_strict(get_family(family_id), digest)
