@@ -8,6 +8,7 @@ start-up.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -45,9 +46,13 @@ class TopicMatcher:
             self._names.append([n for n in names if n.text])
 
     def match(self, text: str, limit: int | None = None) -> list[Topic]:
-        query = _norm(text)
+        ranked = self._ranked(_norm(text)[:100])
+        return list(ranked[:limit] if limit is not None else ranked)
+
+    @functools.lru_cache(maxsize=2048)  # noqa: B019 - one matcher per loaded bank; autocomplete repeats
+    def _ranked(self, query: str) -> tuple[Topic, ...]:
         if not query:
-            return []
+            return ()
         scored: list[tuple[float, int, Topic]] = []
         for index, (topic, names) in enumerate(zip(self._topics, self._names, strict=True)):
             score = max(_score(query, name.text) * name.weight for name in names)
@@ -56,8 +61,16 @@ class TopicMatcher:
             if score > 0:
                 scored.append((score, index, topic))
         scored.sort(key=lambda item: (-item[0], item[1]))
-        result = [topic for _score_, _i, topic in scored]
-        return result[:limit] if limit is not None else result
+        return tuple(topic for _score_, _i, topic in scored)
+
+
+def _similar(a: str, b: str, threshold: float) -> float:
+    """difflib ratio if it reaches threshold, else 0 (cheap upper bounds rule most names out)."""
+    matcher = difflib.SequenceMatcher(None, a, b)
+    if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
+        return 0.0
+    ratio = matcher.ratio()
+    return ratio if ratio >= threshold else 0.0
 
 
 def _score(query: str, name: str) -> float:
@@ -72,13 +85,14 @@ def _score(query: str, name: str) -> float:
         return 0.8  # "lin alg" -> "linear algebra", "grad desc" -> "gradient descent"
     if len(query) >= 3 and (query in name or _squash(query) in _squash(name)):
         return 0.7
-    ratio = difflib.SequenceMatcher(None, _squash(query), _squash(name)).ratio()
-    if ratio >= _MIN_FUZZY and len(query) >= 4:
-        return 0.6 * ratio  # typos: "derivitive", "eigenvalus"
+    if len(query) >= 4:
+        ratio = _similar(_squash(query), _squash(name), _MIN_FUZZY)
+        if ratio:
+            return 0.6 * ratio  # typos: "derivitive", "eigenvalus"
     # one mistyped word among several: compare token by token
     if len(q_tokens) == 1 and len(query) >= 5:
-        best = max((difflib.SequenceMatcher(None, query, token).ratio() for token in n_tokens), default=0.0)
-        if best >= 0.84:
+        best = max((_similar(query, token, 0.84) for token in n_tokens), default=0.0)
+        if best:
             return 0.5 * best
     return 0.0
 

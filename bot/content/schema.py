@@ -17,7 +17,7 @@ from bot.content.yamlio import ContentError, Located
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ANSWER_TYPES = frozenset(
-    {"expression", "number", "set", "tuple", "matrix", "interval", "equation", "inequality"}
+    {"expression", "number", "set", "tuple", "matrix", "interval", "equation", "inequality", "text"}
 )
 RESOURCE_KINDS = frozenset(
     {

@@ -88,6 +88,11 @@ def prompt(
         "mistakes": mistakes.items if isinstance(mistakes, Mistakes) else mistakes,
         "resources": resources,
     }
+    equivalents = list(equivalents or [])
+    if answer_type == "number" and "/" in answer and not tolerance:
+        # members often type the decimal; the checker accepts it within tolerance, and the
+        # validator proves that for every generated problem
+        equivalents.append(f"{float(Fraction(answer)):.6g}")
     if equivalents:
         data["equivalents"] = equivalents
     if tolerance:
