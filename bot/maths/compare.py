@@ -577,6 +577,14 @@ def equivalent(expected: Value, answer: Value, tol: Tolerance, raw_answer: str =
         return _compare_matrix(expected, answer, tol)
 
     if isinstance(expected, Seq):
+        if isinstance(answer, (Interval, Membership)) or (
+            isinstance(answer, Relation) and not answer.is_equation
+        ):
+            # [-2, 7] against "-2 <= x <= 7": the answer shows the pair was meant as an interval.
+            as_set = real_set(expected)
+            answer_set = real_set(answer)
+            if as_set is not None and answer_set is not None:
+                return compare_real_sets(as_set, answer_set, tol)
         if isinstance(answer, Matrix) and 1 in answer.shape:
             answer = Seq(tuple(c for r in answer.rows for c in r), "(", ")")
         if _is_assignment(answer):

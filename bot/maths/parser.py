@@ -29,6 +29,7 @@ from collections.abc import Collection
 from itertools import product
 from typing import Any
 
+import mpmath
 import sympy
 
 from bot.maths import limits
@@ -708,7 +709,9 @@ def _size(expr: sympy.Basic, budget: list[int]) -> float:
     if isinstance(expr, sympy.Rational):
         return len(str(abs(expr.p))) + len(str(expr.q))
     if isinstance(expr, sympy.Float):
-        return 1 + abs(int(sympy.log(abs(expr), 10))) if expr != 0 else 1
+        if expr.is_zero:
+            return 1
+        return 1 + abs(int(mpmath.mag(mpmath.mpf(expr._mpf_)))) * 0.302
     if isinstance(expr, sympy.Pow):
         base, exp = expr.args
         sb, se = _size(base, budget), _size(exp, budget)
@@ -753,8 +756,6 @@ def _exponent_bound(exp: sympy.Expr, size: float) -> float:
         return float(abs(exp))
     if size > 12:
         return float("inf")
-    import mpmath
-
     from bot.maths.numeric import Undefined, evaluate
 
     try:
