@@ -25,6 +25,11 @@ def _transpose(a: list[list[Any]]) -> list[list[Any]]:
     return [list(col) for col in zip(*a, strict=True)]
 
 
+def _p(x: int) -> str:
+    """Parenthesise negatives inside products: 3\\cdot(-2)."""
+    return f"({x})" if x < 0 else str(x)
+
+
 def _det(a: list[list[Any]]) -> Any:
     if len(a) == 2:
         return a[0][0] * a[1][1] - a[0][1] * a[1][0]
@@ -77,7 +82,7 @@ def matrix_product(rng: random.Random) -> dict[str, Any]:
         answer_type="matrix",
         hints=[
             "Entry $(i, j)$ of $AB$ is row $i$ of $A$ dotted with column $j$ of $B$.",
-            f"Top-left: ${a[0][0]}\\cdot{b[0][0]} + {a[0][1]}\\cdot{b[1][0]}$.".replace("+ -", "- "),
+            f"Top-left: ${_p(a[0][0])}\\cdot{_p(b[0][0])} + {_p(a[0][1])}\\cdot{_p(b[1][0])}$.",
         ],
         solution=f"$AB = {texmat(ab)}$ (and note $BA = {texmat(ba)}$ is different in general).",
         mistakes=mistakes,
@@ -95,10 +100,21 @@ def determinant(rng: random.Random) -> dict[str, Any]:
         wrong = a[0][0] * a[1][1] + a[0][1] * a[1][0]
         mistakes.add(wrong, str(wrong), "Sign error: $\\det = ad - bc$, minus the off-diagonal product.")
         formula = r"$\det\begin{pmatrix} a & b \\ c & d \end{pmatrix} = ad - bc$."
+        formula_solution = (
+            f"{formula} Here ${_p(a[0][0])}\\cdot{_p(a[1][1])} - {_p(a[0][1])}\\cdot{_p(a[1][0])} = {det}$."
+        )
     else:
         wrong = sum(a[0][j] * _det([row[:j] + row[j + 1 :] for row in a[1:]]) for j in range(3))
         mistakes.add(wrong, str(wrong), "Cofactor signs alternate $+,-,+$ along the first row.")
         formula = "Expand along the first row with signs $+, -, +$ and the 2x2 minors."
+        minors = [_det([row[:j] + row[j + 1 :] for row in a[1:]]) for j in range(3)]
+        expansion = " ".join(
+            (sign if j else "") + rf"{_p(a[0][j])}\cdot{_p(minors[j])}"
+            for j, sign in enumerate(("", "- ", "+ "))
+        )
+        formula_solution = (
+            f"{formula} The minors are ${minors[0]}, {minors[1]}, {minors[2]}$: ${expansion} = {det}$."
+        )
     return prompt(
         statement=f"Compute $\\det {texmat(a)}$.",
         answer=str(det),
@@ -107,7 +123,7 @@ def determinant(rng: random.Random) -> dict[str, Any]:
             formula,
             "Double-check each 2x2 product and its sign." if n == 3 else "Which product is subtracted?",
         ],
-        solution=f"{formula} Here $\\det = {det}$.",
+        solution=formula_solution,
         mistakes=mistakes,
         resources=[*LA, "strang-intro-la"],
     )
@@ -155,14 +171,15 @@ def symmetric_eigenvalues(rng: random.Random) -> dict[str, Any]:
     l1, l2 = (a + d + root) // 2, (a + d - root) // 2
     m = [[a, b], [b, d]]
     mistakes = Mistakes({l1, l2})
-    mistakes.add(
-        {a, d},
-        "{" + f"{a}, {d}" + "}",
-        "The diagonal entries are the eigenvalues only for a diagonal (or triangular) matrix.",
-    )
+    if a != d:
+        mistakes.add(
+            {a, d},
+            "{" + f"{a}, {d}" + "}",
+            "The diagonal entries are the eigenvalues only for a diagonal (or triangular) matrix.",
+        )
     return prompt(
         statement=f"Find the eigenvalues of $A = {texmat(m)}$. Answer as a set $\\{{\\lambda_1, "
-        "\\lambda_2\\}}$.",
+        "\\lambda_2\\}$.",
         answer="{" + f"{l1}, {l2}" + "}",
         answer_type="set",
         hints=[
