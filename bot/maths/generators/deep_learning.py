@@ -271,6 +271,7 @@ def kl_bernoulli(rng: random.Random) -> dict[str, Any]:
         ),
         answer=f"{value:.4f}",
         answer_type="number",
+        equivalents=[f"{value:.3f}"],  # the rounding the statement asks for
         tolerance={"abs_tol": 0.0015},
         hints=[
             r"$D_{KL}(P\|Q) = p\ln\frac{p}{q} + (1-p)\ln\frac{1-p}{1-q}$.",

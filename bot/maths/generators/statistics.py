@@ -127,11 +127,12 @@ def z_interval_margin(rng: random.Random) -> dict[str, Any]:
         statement=(
             f"A sample of $n = {n}$ has mean $\\bar x = {xbar}$; the population standard deviation is known, "
             f"$\\sigma = {sigma}$. Give the margin of error $m$ of the 95% interval $\\bar x \\pm m$ "
-            "(decimal)."
+            "to 2 decimal places."
         ),
         answer=_dec(margin),
         answer_type="number",
-        tolerance={"abs_tol": 0.005},
+        equivalents=[f"{float(margin):.2f}"],
+        tolerance={"abs_tol": 0.006},  # a correctly rounded 2-place answer is within 0.005
         hints=[r"$m = z^*\,\sigma/\sqrt{n}$ with $z^* = 1.96$ for 95%.", f"$\\sqrt{{{n}}} = {root}$."],
         solution=(
             f"$m = 1.96\\cdot {sigma}/{root} = {_dec(margin)}$, so the interval is "
