@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import re
 from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any
@@ -168,7 +169,7 @@ def run_cli(*argv: str) -> tuple[int, list[str]]:
 def test_cli_prints_one_summary_line_then_problems_and_exits_1() -> None:
     code, lines = run_cli("--data-dir", str(BAD), "--no-check-answers", "--seeds", "2")
     assert code == 1
-    assert lines[0].startswith("content: 10 prompts") or lines[0].startswith("content: ")
+    assert lines[0].startswith("content: 3 prompts, 4 topics, ")
     assert lines[0].endswith("problems") and " — " in lines[0]
     assert "bad/resources.yaml:13: bad-level: level must be one of" in "\n".join(lines)
     assert all(":" in line for line in lines[1:])
@@ -185,3 +186,19 @@ def test_fixture_family_is_registered_nowhere() -> None:
 
     assert FIXTURE_FAMILY.id not in FAMILIES
     assert isinstance(GOOD, Path)
+
+
+def test_register_plugs_into_the_studybot_cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The way bot/cli.py wires feature CLIs: FEATURE_CLIS lists modules exposing register()."""
+    import bot.cli
+
+    monkeypatch.setattr(bot.cli, "FEATURE_CLIS", ("bot.content.cli",))
+    code = bot.cli.main(["content", "validate", "--data-dir", str(BAD), "--no-check-answers", "--seeds", "1"])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert re.fullmatch(
+        r"content: 3 prompts, 4 topics, \d+ generators, 2 resources, 1 curricula — \d+ problems", out[0]
+    )
+    assert "bad/prompts/bad.yaml:9: derivatives-too-hard: 'difficulty' must be between 1 and 5, got 7" in out
