@@ -1,0 +1,273 @@
+"""The answer checker: verdicts by type, tolerances, exactness, mistakes, and random expressions."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+import sympy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.maths.checker import CheckOptions, Verdict, check
+from bot.maths.render import as_text
+
+
+def status(expected: str, answer: str, **options: object) -> str:
+    return check(expected, answer, CheckOptions(**options)).status  # type: ignore[arg-type]
+
+
+# -- expressions ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expected", "answer"),
+    [
+        ("2x(1-x)", "2x - 2x^2"),
+        ("(x+1)^2", "x^2 + 2x + 1"),
+        ("sin(2x)", "2 sin(x) cos(x)"),
+        ("1/(x^2-1)", "1/(2(x-1)) - 1/(2(x+1))"),
+        ("e^{-x}", r"\frac{1}{e^x}"),
+        ("ln(x^2)", "2 ln|x|"),
+        ("sqrt(x^2)", "|x|"),
+        ("x^(1/3)", r"\sqrt[3]{x}"),
+        ("tan(x)^2 + 1", "sec(x)^2"),
+        ("n!/(n-2)!", "n(n-1)"),
+        ("(x^2-1)/(x+1)", "x - 1"),
+        ("-log((1-x)/(1+x))", "log((1+x)/(1-x))"),
+        ("2 log(a) + log(b)", "log(a^2 b)"),
+    ],
+)
+def test_equivalent_expressions(expected: str, answer: str) -> None:
+    assert status(expected, answer) == "correct"
+
+
+@pytest.mark.parametrize(
+    ("expected", "answer"),
+    [
+        ("2x(1-x)", "2x - x^2"),
+        ("sqrt(x^2)", "x"),
+        ("sin(2x)", "2 sin(x)"),
+        ("(x-a)^5999", "(x-a)^6000"),
+        ("cos(x)cos(y) + sin(x)sin(y)", "cos(x+y)"),
+        ("x_1", "x1"),
+        ("x", "X"),
+        ("e^(i*199*t)", "e^(i*200*t)"),
+    ],
+)
+def test_different_expressions(expected: str, answer: str) -> None:
+    assert status(expected, answer) == "incorrect"
+
+
+def test_complex_unit_when_written() -> None:
+    assert status("i", "sqrt(-1)") == "correct"
+    assert status("cos(t) + i sin(t)", "e^(i t)") == "correct"
+    assert status("-1", "e^(i pi)") == "correct"
+
+
+# -- numbers: exact vs exact, decimals with a tolerance ---------------------------------------
+
+
+def test_exact_numbers_compare_exactly() -> None:
+    big = str(2**100)
+    assert status("2^100", big) == "correct"
+    assert status("2^100", str(2**100 + 1)) == "incorrect"
+    assert status("2^100", str(2**100 - 1)) == "incorrect"
+    assert status("99999998/99999999", "99999999/10^8") == "incorrect"
+    assert status("3 + sqrt(2)", "sqrt(11 + 6 sqrt(2))") == "correct"
+    assert status("(5 sqrt(2) - 7)^7", "(19601 - 13860 sqrt(2))^(7/4)") == "correct"
+    assert status("(5 sqrt(2) - 7)^7", "(19601 - 13861 sqrt(2))^(7/4)") == "incorrect"
+    assert status("17556/55176", "175! 56!/(55! 176!)") == "correct"
+
+
+def test_default_tolerance_for_decimals() -> None:
+    assert status("pi", "3.1416") == "correct"
+    assert status("pi", "3.14") == "correct"
+    assert status("pi", "3.1") == "incorrect"
+    assert status("1/3", "0.333") == "correct"
+    assert status("1/3", "0.33") == "incorrect"
+    assert status("1/12", "0.0833333333333333") == "correct"
+    # A decimal must be right to the digits it shows: 0.99999999 claims eight correct places.
+    assert status("1", "0.99999999") == "incorrect"
+    assert status("2.5", "2.5001") == "correct"  # expected is itself a decimal
+    assert status("0", "0.0") == "correct"
+
+
+def test_explicit_tolerances() -> None:
+    assert status("1", "1.05", rel_tol=0.05) == "correct"
+    assert status("1", "1.06", rel_tol=0.05) == "incorrect"
+    assert status("1e33", "1.05e33", rel_tol=0.05) == "correct"
+    assert status("pi", "3.14", abs_tol=0.001) == "incorrect"
+    assert status("pi", "3.14", abs_tol=0.01) == "correct"
+    assert status("1.41*10^-3", "0.00141", abs_tol=0.0001) == "correct"
+    assert status("pi", "3.142", sig_figs=4) == "correct"
+    assert status("pi", "3.141", sig_figs=4) == "incorrect"
+
+
+def test_percent() -> None:
+    assert status("0.0098", "0.98%") == "correct"
+    assert status(r"28\%", "28 percent") == "correct"
+    assert status("0.28", "28%") == "correct"
+    assert status("0.0098", "0.98") == "incorrect"
+
+
+def test_number_formats_a_learner_types() -> None:
+    assert status("7425000", "7,425,000") == "correct"
+    assert status("1000", "1 000") == "correct"
+    assert status("0.4", ".4") == "correct"
+    assert status("3", "x = 3") == "correct"  # documented: a named value is accepted for a number
+
+
+# -- typed answers ----------------------------------------------------------------------------
+
+
+def test_sets_are_order_free() -> None:
+    assert status("{1, 3}", "{3, 1}") == "correct"
+    assert status("{1, 2, 3}", "{1, 2}") == "incorrect"
+    assert status("{1/2, 1/3}", "{2/4, 1/3}") == "correct"
+    assert status(r"\{-2, 2\}", r"\pm 2") == "correct"
+    assert status("{1, 2, 3}", "[1, 2, 3]") == "incorrect"
+    assert status("1, 2, 3", "3, 2, 1") == "correct"
+
+
+def test_tuples_and_intervals_follow_the_expected_type() -> None:
+    assert status("(1, 2)", "(1, 2)") == "correct"
+    assert status("(1, 2)", "(2, 1)") == "incorrect"
+    assert status("(1, 9/2)", "(1, 4.5)") == "correct"
+    assert status("(0, 1]", "(0, 1]") == "correct"
+    assert status("(0, 1]", "(0, 1)") == "incorrect"
+    assert status("(0, 1)", "(0, 1]") == "incorrect"  # a tuple is expected, an interval given
+    assert status("(0, 1)", "(0, 1)", answer_type="interval") == "correct"
+    assert status("(-oo, 1)", "x < 1") == "correct"
+    assert status("(1, oo)", "(1, +\\infty)") == "correct"
+    assert status(r"[-2, 7]", r"-2 \le x \le 7") == "correct"
+    assert status(r"x \in [-2,7]", r"-2 \le x \le 7") == "correct"
+    assert status(r"1 \le |z| \le 3/2", r"z \in [-3/2, -1] \cup [1, 3/2]") == "correct"
+    verdict = check("(1, 2, 3)", "(1, 2)")
+    assert verdict.status == "incorrect" and "3 entries" in verdict.message
+
+
+def test_matrices_element_wise_with_shapes() -> None:
+    assert status("[[1,2],[3,4]]", r"\begin{pmatrix}1 & 2\\ 3 & 4\end{pmatrix}") == "correct"
+    assert status("[[1,2],[3,4]]", "[[1,2],[3,5]]") == "incorrect"
+    verdict = check("[[1,2],[3,4]]", "[[1,2,3],[3,4,5]]")
+    assert verdict.status == "incorrect" and "2×2" in verdict.message and "2×3" in verdict.message
+    assert status("[[2x, 2], [2, x^2]]", "[[x+x, 2], [2, x*x]]") == "correct"
+
+
+def test_equations_up_to_a_non_zero_factor() -> None:
+    assert status("y = 2x + 1", "2y = 4x + 2") == "correct"
+    assert status("y = 2x + 1", "y - 2x = 1") == "correct"
+    assert status("y = 2x + 1", "y = 2x - 1") == "incorrect"
+    assert status("y = x/(2x-1)", "1/x + 1/y = 2") == "correct"
+    assert status("x^2 = y^2", "x = y") == "incorrect"
+    assert status("x = y", "a x = a y") == "incorrect"
+    assert status("y = 2x + 1", "2x + 1") == "incorrect"
+    assert status("x = x", "a = a") == "correct"
+
+
+def test_inequalities_describe_the_same_set() -> None:
+    assert status("x > 1", "1 < x") == "correct"
+    assert status("x > 1", "-2 > -2x") == "correct"
+    assert status("x > 1", "x >= 1") == "incorrect"
+    assert status("x > 1", "x < 1") == "incorrect"
+    assert status("x^2 >= 4", "x^4 >= 16") == "correct"
+    assert status("abs(x) < 3", "x^2 <= 9") == "incorrect"
+    assert status("x^2 - 3a < 0", "3x^2 < 9a") == "correct"
+    assert status("x != 2", "x - 2 != 0") == "correct"
+
+
+def test_text_answers() -> None:
+    assert status(r"\text{odd}", "odd") == "correct"
+    assert status(r"\text{odd}", "Odd") == "correct"
+    assert status(r"\text{odd}", "even") == "incorrect"
+
+
+def test_latex_and_plain_text_read_the_same() -> None:
+    assert status("(x+2)/7", r"\frac{x}{7}+\frac{2}{7}") == "correct"
+    assert status("1/3", r"\left( \frac{1}{3} \right)") == "correct"
+    assert status("sqrt(3)", r"\sqrt3") == "correct"
+    assert status("x/(3 x^(2/3))", r"\frac{x}{3\sqrt[3]{x}^2}") == "correct"
+
+
+def test_declared_functions() -> None:
+    fns = ("sigma",)
+    assert status("sigma(x)(1 - sigma(x))", "e^(-x)/(1+e^(-x))^2", functions=fns) == "correct"
+    assert status("relu(x)", "max(0, x)", functions=("relu",)) == "correct"
+    assert status("softplus(x)", "ln(1 + e^x)", functions=("softplus",)) == "correct"
+
+
+# -- verdict shape, mistakes, invalid input ----------------------------------------------------
+
+
+def test_verdict_reports_how_the_answer_was_read() -> None:
+    verdict = check("2x", "2x(1-x)")
+    assert verdict.status == "incorrect"
+    assert verdict.interpreted_as == "(2*x)*(1 - x)"
+    assert verdict.interpreted_latex
+    data = verdict.to_json()
+    assert data["status"] == "incorrect" and set(data) >= {"message", "interpreted_as", "interpreted_latex"}
+    assert pickle.loads(pickle.dumps(verdict)) == verdict
+
+
+def test_known_mistakes_are_named() -> None:
+    options = CheckOptions(mistakes=(("cos(x^2)", "Forgot the chain rule."), ("-2x cos(x^2)", "Sign error.")))
+    verdict = check("2x cos(x^2)", "cos(x^2)", options)
+    assert (verdict.status, verdict.message, verdict.mistake) == (
+        "incorrect",
+        "Forgot the chain rule.",
+        "cos(x^2)",
+    )
+    assert check("2x cos(x^2)", "-2 x cos(x^2)", options).mistake == "-2x cos(x^2)"
+    assert check("2x cos(x^2)", "2 cos(x^2) x", options).status == "correct"
+    assert check("2x cos(x^2)", "x", options).mistake is None
+
+
+def test_invalid_answers_say_why() -> None:
+    verdict = check("x", "foo + 1")
+    assert verdict.status == "invalid" and "foo" in verdict.message
+    assert check("x", "((9^9)^9999)^9999").status == "invalid"
+
+
+def test_invalid_expected_answer_is_a_content_bug() -> None:
+    with pytest.raises(ValueError, match="expected"):
+        check("foo(", "1")
+
+
+def test_verdict_is_plain_data() -> None:
+    assert Verdict("correct", "ok").to_json()["mistake"] is None
+
+
+# -- random expressions -----------------------------------------------------------------------
+
+X = sympy.Symbol("x", real=True)
+coefficients = st.lists(st.integers(-9, 9), min_size=1, max_size=5)
+
+
+def _poly_text(coeffs: list[int]) -> str:
+    return " + ".join(f"({c})*x^{k}" for k, c in enumerate(coeffs)) or "0"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(coefficients, coefficients)
+def test_product_equals_its_expansion(a: list[int], b: list[int]) -> None:
+    product = f"({_poly_text(a)})*({_poly_text(b)})"
+    expanded = sympy.expand(sympy.Poly(a[::-1], X).as_expr() * sympy.Poly(b[::-1], X).as_expr())
+    assert status(product, as_text(expanded)) == "correct"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(coefficients, coefficients, st.integers(0, 5), st.sampled_from([-2, -1, 1, 2]))
+def test_perturbed_expansion_differs(a: list[int], b: list[int], power: int, delta: int) -> None:
+    product = f"({_poly_text(a)})*({_poly_text(b)})"
+    expanded = sympy.expand(sympy.Poly(a[::-1], X).as_expr() * sympy.Poly(b[::-1], X).as_expr())
+    perturbed = expanded + delta * X**power
+    assert status(product, as_text(perturbed)) == "incorrect"
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.sampled_from(["sin", "cos", "exp", "tanh"]), st.integers(1, 5), st.integers(-5, 5))
+def test_chain_rule_shapes(fn: str, k: int, c: int) -> None:
+    expected = f"{fn}({k}x + {c})"
+    assert status(expected, f"{fn}({c} + {k}*x)") == "correct"
+    assert status(expected, f"{fn}({k}x + {c + 1})") == "incorrect"
