@@ -94,6 +94,8 @@ def parse_functions(text: str, *, max_variables: int = 2) -> Parsed:
 
 def numeric(expr: sympy.Expr, variables: Sequence[sympy.Symbol]) -> NumericFn:
     """A numpy function of the variables; non-finite and complex results become NaN."""
+    if expr.has(sympy.Derivative, sympy.Integral):
+        raise PlotError(f"I can't evaluate {expr} numerically")
     fn = sympy.lambdify(list(variables), expr, modules="numpy")
     scalar_fn: Callable[..., object] | None = None
 

@@ -61,7 +61,25 @@ def to_png(fig: Figure, *, tight: bool = False) -> bytes:
         pil_kwargs={"optimize": True},
         **kwargs,
     )
-    return buf.getvalue()
+    png = buf.getvalue()
+    if len(png) > QUANTIZE_ABOVE:
+        png = _quantize(png)
+    return png
+
+
+#: Busy images (dense contours) are re-encoded with a 256-colour palette to stay well under
+#: Discord-friendly sizes; plain line plots never need it.
+QUANTIZE_ABOVE = 180_000
+
+
+def _quantize(png: bytes) -> bytes:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as im:
+        pal = im.convert("RGB").quantize(colors=256)
+        out = io.BytesIO()
+        pal.save(out, format="PNG", optimize=True)
+    return out.getvalue() if out.tell() < len(png) else png
 
 
 def _luminance(hex_colour: str) -> float:
