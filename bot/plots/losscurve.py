@@ -10,7 +10,7 @@ from bot.plots import theme
 from bot.plots.diagnosis import diagnose, ema
 from bot.plots.errors import PlotError
 from bot.plots.lossfile import LossData, Series, parse_loss_file, parse_values
-from bot.plots.models import LossCurveRequest, LossCurveResult
+from bot.plots.models import Diagnosis, LossCurveRequest, LossCurveResult
 
 #: Above this many points a series is decimated for drawing (the diagnosis uses all of them).
 DRAW_POINTS = 4000
@@ -51,11 +51,27 @@ def load(request: LossCurveRequest) -> LossData:
     return parse_loss_file(request.filename, request.data)
 
 
+def _check_smoothing(w: float) -> None:
+    if not (isinstance(w, int | float) and math.isfinite(w) and 0 <= w <= 0.99):
+        raise PlotError(f"smoothing must be between 0 and 0.99 (got {w})")
+
+
+def analyse_losscurve(request: LossCurveRequest) -> tuple[Diagnosis, str]:
+    """Parse and diagnose without drawing (the text-only path, e.g. the CLI without --out)."""
+    _check_smoothing(request.smoothing)
+    data = load(request)
+    diagnosis = diagnose(data)
+    notes = []
+    bad = int(sum((~np.isfinite(s.y)).sum() for s in (data.train, data.val) if s is not None))
+    if bad:
+        notes.append(f"{bad} NaN/inf value{'s' if bad != 1 else ''}")
+    return diagnosis, _summary(data, diagnosis.message, notes)
+
+
 def render_losscurve(request: LossCurveRequest) -> LossCurveResult:
     """Parse, diagnose and draw. Runs in a worker process."""
     w = request.smoothing
-    if not (isinstance(w, int | float) and math.isfinite(w) and 0 <= w <= 0.99):
-        raise PlotError(f"smoothing must be between 0 and 0.99 (got {w})")
+    _check_smoothing(w)
     data = load(request)
     diagnosis = diagnose(data)
     fig = theme.new_figure()
