@@ -20,8 +20,15 @@ _GRID = 240
 
 def render_plot(request: PlotRequest) -> PlotImage:
     """Parse the member's text with the safe parser and draw. Runs in a worker process."""
+    _check_request(request)  # cheap mistakes first, before any parsing
     parsed = parse_functions(request.expr)
     return render_parsed(parsed, request)
+
+
+def _check_request(request: PlotRequest) -> None:
+    if request.x_min is not None and request.x_max is not None:
+        check_range(request.x_min, request.x_max, "x")
+    _y_range(request)
 
 
 def render_parsed(parsed: Parsed, request: PlotRequest) -> PlotImage:

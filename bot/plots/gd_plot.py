@@ -21,10 +21,10 @@ PATH_COLOUR = "#d55e00"
 
 def render_gd(request: GDRequest) -> GDResult:
     """Parse, run, explain and draw. Runs in a worker process."""
+    gd.check_settings(request.lr, request.steps)
     parsed = parse_functions(request.expr)
     if len(parsed.exprs) != 1:
         raise PlotError("gradient descent runs on one function: drop the `;`")
-    gd.check_settings(request.lr, request.steps)
     start = gd.parse_start(request.start, len(parsed.variables))
     problem = gd.make_problem(parsed.exprs[0], parsed.variables)
     return run_and_draw(problem, start, request.lr, request.steps)
