@@ -1,0 +1,1 @@
+"""Console command handlers, one module per feature (mirrors cogs/)."""

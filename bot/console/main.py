@@ -1,0 +1,75 @@
+"""`studybot console`: start a local chat session over the same services and database."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.config import Settings
+from bot.console.session import CONSOLE_GUILD_ID, CONSOLE_GUILD_NAME, ConsoleSession, stable_id
+from bot.services.app import Services
+from bot.services.context import Actor, Clock, OffsetClock, SystemClock
+from bot.storage import guilds as guild_rows
+from bot.storage.database import Database
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--user", default="you", help="the member you speak as (default: you)")
+    parser.add_argument("--moderator", action="store_true", help="speak with the Manage Server permission")
+    parser.add_argument("--db", type=Path, help="SQLite file (default: STUDYBOT_DB or data/studybot.sqlite3)")
+    when = parser.add_mutually_exclusive_group()
+    when.add_argument("--now", help='run as if it were this local time: "YYYY-MM-DD HH:MM"')
+    when.add_argument("--date", help="run as if today were YYYY-MM-DD (at 12:00 local time)")
+    parser.add_argument("--out", type=Path, default=Path("out"), help="where images are saved (default: out/)")
+
+
+def parse_when(now: str | None, day: str | None) -> datetime | None:
+    """The naive local time asked for, or None for the real clock; ValueError with a clear message."""
+    if now:
+        try:
+            return datetime.strptime(now.strip(), "%Y-%m-%d %H:%M")
+        except ValueError:
+            raise ValueError(f'--now must look like "2026-11-21 09:00", got {now!r}') from None
+    if day:
+        try:
+            return datetime.combine(date.fromisoformat(day.strip()), time(12, 0))
+        except ValueError:
+            raise ValueError(f"--date must look like 2026-11-21, got {day!r}") from None
+    return None
+
+
+async def run_console(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        local = parse_when(args.now, args.date)
+    except ValueError as exc:
+        print(f"studybot console: {exc}", file=sys.stderr)
+        return 2
+    name = args.user.strip()
+    if not name or len(name) > 32:
+        print("studybot console: --user must be 1 to 32 characters", file=sys.stderr)
+        return 2
+
+    db = await Database.open(args.db or settings.db_path)
+    guild = await guild_rows.ensure_guild(
+        db, CONSOLE_GUILD_ID, name=CONSOLE_GUILD_NAME, timezone=settings.default_timezone
+    )
+    clock: Clock = (
+        SystemClock() if local is None else OffsetClock(local.replace(tzinfo=ZoneInfo(guild.timezone)))
+    )
+    services = await Services.open(settings, clock=clock, db=db)
+    services.start_workers()
+    actor = Actor(
+        CONSOLE_GUILD_ID, stable_id("user", name), name, manage_guild=args.moderator,
+        guild_name=CONSOLE_GUILD_NAME,
+    )
+    session = ConsoleSession(services, actor, args.out)
+    try:
+        await services.guilds.register(actor)
+        await session.run_scheduler()
+        await session.run(prompt=f"{name}> " if sys.stdin.isatty() else "")
+    finally:
+        await services.close()
+    return 0

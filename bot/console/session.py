@@ -1,0 +1,182 @@
+"""The console adapter: a local chat over the same services, one line per message."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.console.parsing import InputError, parse_line
+from bot.console.registry import ConsoleCommand, Option, load_commands
+from bot.replies import Post, Reply
+from bot.services.app import Services
+from bot.services.context import Actor, Upload
+from bot.services.errors import UserError
+
+log = logging.getLogger(__name__)
+
+GENERIC_ERROR = "Something went wrong on our side; the error has been logged. Please try again."
+CONSOLE_GUILD_ID = 1
+CONSOLE_GUILD_NAME = "console"
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+def stable_id(kind: str, name: str) -> int:
+    """A Discord-sized id for a console name, the same in every session."""
+    digest = hashlib.sha256(f"{kind}:{name.lower()}".encode()).digest()
+    return int.from_bytes(digest[:7], "big") + 1
+
+
+@dataclass
+class ConsoleContext:
+    services: Services
+    actor: Actor
+    out_dir: Path
+
+    def member(self, name: str) -> Actor:
+        """Another member of the console guild, by name (for `member:` options)."""
+        clean = name.strip().lstrip("@")
+        return Actor(CONSOLE_GUILD_ID, stable_id("user", clean), clean, guild_name=CONSOLE_GUILD_NAME)
+
+
+def _convert(option: Option, value: str, ctx: ConsoleContext) -> Any:
+    name = option.name
+    if option.choices and value.lower() not in option.choices:
+        raise InputError(f"{name} must be one of {', '.join(option.choices)} — got {value!r}.")
+    match option.kind:
+        case "text":
+            if not value:
+                raise InputError(f"{name} is empty.")
+            return value.lower() if option.choices else value
+        case "integer" | "number":
+            try:
+                number: float = int(value) if option.kind == "integer" else float(value)
+            except ValueError:
+                kind = "a whole number" if option.kind == "integer" else "a number"
+                raise InputError(f"{name} must be {kind} — got {value!r}.") from None
+            if number != number or number in (float("inf"), float("-inf")):
+                raise InputError(f"{name} must be a finite number.")
+            if option.min_value is not None and number < option.min_value:
+                raise InputError(f"{name} must be at least {option.min_value:g}.")
+            if option.max_value is not None and number > option.max_value:
+                raise InputError(f"{name} must be at most {option.max_value:g}.")
+            return number
+        case "boolean":
+            lowered = value.lower()
+            if lowered in ("true", "yes", "on", "1"):
+                return True
+            if lowered in ("false", "no", "off", "0"):
+                return False
+            raise InputError(f"{name} must be true or false — got {value!r}.")
+        case "channel":
+            channel = value.strip().lstrip("#")
+            return (stable_id("channel", channel), channel)
+        case "role":
+            role = value.strip().lstrip("@")
+            return (stable_id("role", role), role)
+        case "member":
+            return ctx.member(value)
+        case "attachment":
+            path = Path(value).expanduser()
+            try:
+                size = path.stat().st_size
+            except OSError:
+                raise InputError(f"{name}: no readable file at {value!r}.") from None
+            if size > MAX_UPLOAD_BYTES:
+                raise InputError(
+                    f"{name}: {path.name} is {size / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES // 10**6} MB."
+                )
+            return Upload(path.name, path.read_bytes())
+    raise AssertionError(option.kind)
+
+
+class ConsoleSession:
+    def __init__(self, services: Services, actor: Actor, out_dir: Path, stdout: TextIO = sys.stdout) -> None:
+        self.commands: dict[str, ConsoleCommand] = load_commands()
+        self.ctx = ConsoleContext(services, actor, out_dir)
+        self.stdout = stdout
+        self._saved = 0
+
+    # -- rendering ----------------------------------------------------------------------
+
+    def write(self, text: str) -> None:
+        self.stdout.write(text + "\n")
+        self.stdout.flush()
+
+    def render(self, reply: Reply) -> None:
+        lines: list[str] = []
+        if reply.title:
+            lines.append(f"**{reply.title}**" if reply.tone != "error" else f"Error: {reply.title}")
+        if reply.text:
+            lines.append(reply.text)
+        lines.extend(f"{field.name}: {field.value}" for field in reply.fields)
+        if reply.url:
+            lines.append(reply.url)
+        for attachment in reply.attachments:
+            lines.append(f"[attachment] {self._save(attachment.filename, attachment.data)}")
+        for button in reply.buttons:
+            lines.append(f"[button: {button.label}]" + (f" — {button.hint}" if button.hint else ""))
+        if reply.footer:
+            lines.append(reply.footer)
+        self.write("\n".join(lines))
+
+    def _save(self, filename: str, data: bytes) -> Path:
+        self.ctx.out_dir.mkdir(parents=True, exist_ok=True)
+        self._saved += 1
+        stem, dot, suffix = filename.rpartition(".")
+        path = self.ctx.out_dir / (f"{stem}-{self._saved}{dot}{suffix}" if dot else f"{filename}-{self._saved}")
+        path.write_bytes(data)
+        return path
+
+    async def deliver_post(self, post: Post) -> None:
+        self.write(f"[post] {post.title}")
+        if post.mention_role_id is not None and post.extra.get("mention_name"):
+            self.write(f"@{post.extra['mention_name']}")
+        self.render(post.reply)
+
+    # -- running ------------------------------------------------------------------------
+
+    async def run_scheduler(self) -> list[Post]:
+        return await self.ctx.services.scheduler.run_once(self.deliver_post)
+
+    async def handle(self, line: str) -> None:
+        """Answer one line; every failure is a message, never the end of the session."""
+        if not line.strip():
+            return
+        try:
+            parsed = parse_line(line, self.commands)
+            kwargs = {
+                name: _convert(parsed.command.option(name), value, self.ctx)  # type: ignore[arg-type]
+                for name, value in parsed.raw.items()
+            }
+            await self.ctx.services.guilds.register(self.ctx.actor)
+            result = await parsed.command.handler(self.ctx, **kwargs)
+        except (InputError, UserError) as exc:
+            self.render(Reply(text=str(exc), tone="error", ephemeral=True))
+            return
+        except Exception:
+            log.exception("console command failed: %s", line.strip()[:200])
+            self.render(Reply(text=GENERIC_ERROR, tone="error", ephemeral=True))
+            return
+        for reply in result if isinstance(result, list) else [result]:
+            self.render(reply)
+
+    async def run(self, lines: Iterable[str] | None = None, *, prompt: str = "") -> None:
+        if lines is not None:
+            for line in lines:
+                await self.handle(line)
+            return
+        loop = asyncio.get_running_loop()
+        while True:
+            if prompt:
+                self.stdout.write(prompt)
+                self.stdout.flush()
+            line = await loop.run_in_executor(None, sys.stdin.readline)
+            if not line:
+                break
+            await self.handle(line)

@@ -1,0 +1,628 @@
+"""Equivalence of typed answers. The expected answer's type decides how the submission is read.
+
+Scalars: exact vs exact compares exactly (rationals exactly, other constants to 50 digits);
+a decimal on either side, or an explicit tolerance, compares with a tolerance. Expressions are
+evaluated at random real points where both sides are defined (real arithmetic; complex only when
+`i` appears or no real point exists), with a deterministic seed so a verdict never flickers.
+Nothing here calls simplify: every step is bounded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import mpmath
+import sympy
+
+from bot.maths.numeric import Undefined, evaluate
+from bot.maths.values import Interval, Matrix, Membership, Relation, Seq, SetValue, Text, Value, kind_of
+
+DEFAULT_REL = 1e-3
+ZERO_FLOOR = 1e-9  # absolute floor used only when the expected value is (near) zero
+EXACT_DPS = 50
+POINT_DPS = 30
+WANT_POINTS = 6
+MIN_POINTS = 3
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    rel: float | None = None
+    abs: float | None = None
+    sig_figs: int | None = None
+    answer_decimals: int | None = None  # decimals written in a plain decimal answer, e.g. 3.14 -> 2
+
+    @property
+    def explicit(self) -> bool:
+        return self.rel is not None or self.abs is not None or self.sig_figs is not None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    equal: bool
+    message: str = ""
+
+
+SAME = Outcome(True)
+
+
+def _differ(message: str = "") -> Outcome:
+    return Outcome(False, message)
+
+
+# -- scalars ----------------------------------------------------------------------------------
+
+
+def has_float(expr: sympy.Basic) -> bool:
+    return any(isinstance(a, sympy.Float) for a in sympy.preorder_traversal(expr))
+
+
+def exact_rational(expr: sympy.Basic) -> sympy.Rational | None:
+    """The exact value when expr is built from rationals with + * / and integer powers only."""
+    if isinstance(expr, sympy.Rational):
+        return expr
+    if isinstance(expr, sympy.Add):
+        total = sympy.Integer(0)
+        for a in expr.args:
+            v = exact_rational(a)
+            if v is None:
+                return None
+            total += v
+        return total
+    if isinstance(expr, sympy.Mul):
+        prod = sympy.Integer(1)
+        for a in expr.args:
+            v = exact_rational(a)
+            if v is None:
+                return None
+            prod *= v
+        return prod
+    if isinstance(expr, sympy.Pow):
+        base, exp = exact_rational(expr.args[0]), exact_rational(expr.args[1])
+        if base is None or exp is None or exp.q != 1 or (base == 0 and exp < 0):
+            return None
+        return base**exp
+    if isinstance(expr, sympy.factorial):
+        n = exact_rational(expr.args[0])
+        if n is None or n.q != 1 or n < 0:
+            return None
+        return sympy.factorial(n)
+    if isinstance(expr, sympy.binomial):
+        n, k = exact_rational(expr.args[0]), exact_rational(expr.args[1])
+        if n is None or k is None or n.q != 1 or k.q != 1:
+            return None
+        return sympy.binomial(n, k)
+    if isinstance(expr, sympy.Abs):
+        v = exact_rational(expr.args[0])
+        return abs(v) if v is not None else None
+    return None
+
+
+def _const_value(expr: sympy.Expr, dps: int) -> tuple[Any, Any] | None:
+    """Numeric value of a constant: real arithmetic first, principal complex values otherwise."""
+    with mpmath.workdps(dps):
+        for complex_mode in (False, True):
+            try:
+                return evaluate(expr, {}, complex_mode=complex_mode)
+            except Undefined:
+                continue
+    return None
+
+
+def _within(a: Any, e: Any, tol: Tolerance) -> bool:
+    """STACK-style tolerance on numbers: |a-e| <= rel*|e| (+1e-9 slack), |a-e| < abs + 1e-9."""
+    diff = abs(a - e)
+    if tol.sig_figs is not None:
+        return _round_sig(a, tol.sig_figs) == _round_sig(e, tol.sig_figs)
+    if tol.rel is None and tol.abs is None:
+        ok = diff <= DEFAULT_REL * abs(e) * (1 + 1e-12) or diff <= ZERO_FLOOR
+        if ok and tol.answer_decimals is not None:
+            # A decimal must also be right to the digits written: 0.99999999 is not 1.
+            ok = diff < mpmath.mpf(10) ** (-tol.answer_decimals) * (1 - mpmath.mpf(10) ** -12)
+        return bool(ok)
+    ok = False
+    if tol.rel is not None:
+        ok = ok or diff <= tol.rel * abs(e) * (1 + 1e-9)
+    if tol.abs is not None:
+        ok = ok or diff < tol.abs + 1e-9
+    return bool(ok)
+
+
+def _round_sig(x: Any, sig: int) -> tuple[Any, ...]:
+    def r(v: Any) -> str:
+        return mpmath.nstr(v, sig, min_fixed=-mpmath.inf, max_fixed=mpmath.inf) if v else "0"
+
+    if isinstance(x, mpmath.mpc):
+        return (r(x.real), r(x.imag))
+    return (r(x),)
+
+
+def _same_infinity(a: Any, e: Any) -> bool | None:
+    """None when neither side is infinite; otherwise whether they are the same infinity."""
+    a_inf = not mpmath.isfinite(a)
+    e_inf = not mpmath.isfinite(e)
+    if not a_inf and not e_inf:
+        return None
+    return bool(a_inf and e_inf and a == e)
+
+
+def compare_constants(e: sympy.Expr, a: sympy.Expr, tol: Tolerance) -> Outcome:
+    floats = has_float(e) or has_float(a)
+    if not floats and not tol.explicit:
+        re_, ra = exact_rational(e), exact_rational(a)
+        if re_ is not None and ra is not None:
+            return Outcome(re_ == ra)
+    ve, va = _const_value(e, EXACT_DPS), _const_value(a, EXACT_DPS)
+    if ve is None:
+        raise ValueError(f"the expected answer {e} has no value")
+    if va is None:
+        return _differ("Your answer has no value (it divides by zero or similar).")
+    (xe, scale_e), (xa, scale_a) = ve, va
+    inf = _same_infinity(xa, xe)
+    if inf is not None:
+        return Outcome(inf)
+    if floats or tol.explicit:
+        decimals = tol.answer_decimals if not has_float(e) else None
+        t = Tolerance(tol.rel, tol.abs, tol.sig_figs, decimals)
+        return Outcome(_within(xa, xe, t))
+    with mpmath.workdps(EXACT_DPS):
+        bound = max(scale_e, scale_a, mpmath.mpf(1)) * mpmath.mpf(10) ** (-(EXACT_DPS - 12))
+        return Outcome(bool(abs(xa - xe) <= bound))
+
+
+# -- random points ----------------------------------------------------------------------------
+
+
+def _seed(*exprs: sympy.Basic) -> int:
+    text = "|".join(sympy.srepr(e) for e in exprs)
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
+
+
+def _regimes(rng: random.Random) -> list[Callable[[], Any]]:
+    def spread() -> Any:
+        v = rng.uniform(0.15, 3.0)
+        return mpmath.mpf(v if rng.random() < 0.5 else -v)
+
+    def positive() -> Any:
+        return mpmath.mpf(rng.uniform(0.1, 2.5))
+
+    def small() -> Any:
+        return mpmath.mpf(rng.uniform(-0.95, 0.95))
+
+    def integer() -> Any:
+        return mpmath.mpf(rng.randint(-4, 6))
+
+    def wide() -> Any:  # domains such as x >= 5
+        v = rng.uniform(3.0, 12.0)
+        return mpmath.mpf(v if rng.random() < 0.7 else -v)
+
+    def mixed() -> Any:
+        # Integers and halves next to reals: real powers of negatives are defined there, which tells
+        # (a^b)^c from a^(bc) and catches sign slips hidden by the real domain.
+        roll = rng.random()
+        if roll < 0.35:
+            return integer()
+        if roll < 0.6:
+            return mpmath.mpf(rng.randint(-7, 9)) / 2
+        return spread()
+
+    return [spread, positive, small, integer, mixed, wide]
+
+
+def sample(
+    exprs: Sequence[sympy.Expr],
+    *,
+    want: int = WANT_POINTS,
+    accept: Callable[[list[Any]], bool] | None = None,
+) -> tuple[list[tuple[list[Any], list[Any]]], bool]:
+    """Values of every expr at random real points where all are defined.
+
+    Returns ([(values, scales), ...], complex_mode). Real arithmetic first; integer points when the
+    reals give too few (powers like (-1)^n); complex arithmetic last (or at once when `i` appears).
+    """
+    symbols = sorted(set().union(*(e.free_symbols for e in exprs)), key=lambda s: s.name)
+    rng = random.Random(_seed(*exprs))
+    regimes = _regimes(rng)
+    needs_complex = any(e.has(sympy.I) for e in exprs)
+    plans: list[tuple[bool, list[int], int]] = []
+    if not needs_complex:
+        plans.append((False, [0, 1, 4, 2, 5, 4], 48))
+        plans.append((False, [3], 16))
+    plans.append((True, [0, 1, 2], 24))
+    for complex_mode, which, attempts in plans:
+        found: list[tuple[list[Any], list[Any]]] = []
+        with mpmath.workdps(POINT_DPS):
+            for k in range(attempts):
+                gen = regimes[which[k % len(which)]]
+                env = {s: gen() for s in symbols}
+                try:
+                    results = [evaluate(e, env, complex_mode=complex_mode) for e in exprs]
+                except Undefined:
+                    continue
+                values = [r[0] for r in results]
+                if any(not mpmath.isfinite(v) for v in values):
+                    continue
+                if accept is not None and not accept(values):
+                    continue
+                found.append((values, [r[1] for r in results]))
+                if len(found) >= want:
+                    break
+        if len(found) >= MIN_POINTS:
+            return found, complex_mode
+    return [], False
+
+
+def _close(a: Any, e: Any, scale: Any, tol: Tolerance, inexact: bool) -> bool:
+    diff = abs(a - e)
+    if not inexact:
+        return bool(diff <= max(scale, abs(a), abs(e), 1) * mpmath.mpf(10) ** (-(POINT_DPS - 10)))
+    if tol.sig_figs is not None:
+        return _round_sig(a, tol.sig_figs) == _round_sig(e, tol.sig_figs)
+    rel = tol.rel if tol.rel is not None else (DEFAULT_REL if tol.abs is None else 0.0)
+    allowed = rel * max(abs(a), abs(e), scale * mpmath.mpf("0.01")) * (1 + 1e-9) + (tol.abs or 0) + 1e-12
+    return bool(diff <= allowed)
+
+
+def compare_expressions(e: sympy.Expr, a: sympy.Expr, tol: Tolerance) -> Outcome:
+    if not e.free_symbols and not a.free_symbols:
+        return compare_constants(e, a, tol)
+    inexact = tol.explicit or has_float(e) or has_float(a)
+    points, _ = sample([e, a])
+    if not points:
+        return _differ("I couldn't find values of the variables where both answers are defined.")
+    for (ve, va), (se, sa) in points:
+        if not _close(va, ve, max(se, sa), tol, inexact):
+            return _differ()
+    return SAME
+
+
+# -- equations and inequalities ---------------------------------------------------------------
+
+
+def _cleared(expr: sympy.Expr) -> sympy.Expr:
+    """expr times its denominators, so 1/x + 1/y = 2 and y = x/(2x-1) become comparable."""
+    dens: dict[sympy.Expr, sympy.Expr] = {}
+    for node in sympy.preorder_traversal(expr):
+        if (
+            isinstance(node, sympy.Pow)
+            and isinstance(node.args[1], sympy.Number)
+            and node.args[1] < 0
+            and node.args[1].is_finite
+            and not node.args[0].is_number
+        ):
+            dens[node] = sympy.Pow(node.args[0], -node.args[1], evaluate=False)
+        if len(dens) > 8:
+            break
+    if not dens:
+        return expr
+    return sympy.Mul(expr, *dens.values(), evaluate=False)
+
+
+def _difference(lhs: sympy.Expr, rhs: sympy.Expr) -> sympy.Expr:
+    return sympy.Add(lhs, sympy.Mul(-1, rhs, evaluate=False), evaluate=False)
+
+
+def _proportional(fe: sympy.Expr, fa: sympy.Expr, tol: Tolerance, *, positive: bool) -> Outcome:
+    """fa = c * fe for one non-zero constant c (positive when the direction matters)."""
+    inexact = tol.explicit or has_float(fe) or has_float(fa)
+    points, _ = sample([fe, fa], want=8)
+    if not points:
+        return _differ("I couldn't find values of the variables where both answers are defined.")
+    ratio = None
+    e_zero_everywhere = True
+    for (ve, va), (se, sa) in points:
+        small_e = abs(ve) <= max(se, 1) * mpmath.mpf(10) ** (-(POINT_DPS - 12))
+        small_a = abs(va) <= max(sa, 1) * mpmath.mpf(10) ** (-(POINT_DPS - 12))
+        if small_e:
+            if not small_a:
+                return _differ()
+            continue
+        e_zero_everywhere = False
+        r = va / ve
+        if abs(r) <= mpmath.mpf(10) ** (-(POINT_DPS - 12)):
+            return _differ()
+        if ratio is None:
+            ratio = r
+        elif not _close(r, ratio, max(abs(r), abs(ratio)), tol if inexact else Tolerance(), inexact):
+            return _differ()
+    if e_zero_everywhere:
+        return SAME  # both are identities (x = x), or both hold nowhere
+    if positive and ratio is not None and (isinstance(ratio, mpmath.mpc) or ratio < 0):
+        return _differ()
+    return SAME
+
+
+def compare_equations(e: Relation, a: Relation, tol: Tolerance) -> Outcome:
+    if len(e.ops) != len(a.ops):
+        return _differ("Your answer has a different number of `=` signs.")
+    for k in range(len(e.ops)):
+        fe = _cleared(_difference(e.exprs[k], e.exprs[k + 1]))
+        fa = _cleared(_difference(a.exprs[k], a.exprs[k + 1]))
+        out = _proportional(fe, fa, tol, positive=False)
+        if not out.equal:
+            return out
+    return SAME
+
+
+def _evaluated(expr: sympy.Basic) -> sympy.Basic:
+    """Rebuild with SymPy's normal evaluation (safe: sizes were bounded by the parser)."""
+    if not expr.args:
+        return expr
+    return expr.func(*(_evaluated(a) for a in expr.args))
+
+
+_REL_CLASS = {"<": sympy.Lt, "<=": sympy.Le, ">": sympy.Gt, ">=": sympy.Ge, "!=": sympy.Ne, "=": sympy.Eq}
+
+
+def real_set(value: Value) -> sympy.Set | None:
+    """The set of reals an inequality / membership / interval describes (one variable), or None."""
+    if isinstance(value, Interval):
+        parts = [
+            sympy.Interval(_evaluated(lo), _evaluated(hi), left_open=lo_open, right_open=hi_open)
+            for lo, hi, lo_open, hi_open in value.parts
+        ]
+        return sympy.Union(*parts)
+    if isinstance(value, Seq) and len(value.items) == 2 and value.open:
+        lo, hi = value.items
+        if (
+            isinstance(lo, sympy.Expr)
+            and isinstance(hi, sympy.Expr)
+            and not (lo.free_symbols or hi.free_symbols)
+        ):
+            return sympy.Interval(
+                _evaluated(lo), _evaluated(hi), left_open=value.open == "(", right_open=value.close == ")"
+            )
+        return None
+    if isinstance(value, Membership):
+        if isinstance(value.region, SetValue):
+            items = value.region.items
+            if all(isinstance(i, sympy.Expr) and not i.free_symbols for i in items):
+                return sympy.FiniteSet(*(_evaluated(i) for i in items))
+            return None
+        return real_set(value.region)
+    if isinstance(value, Relation):
+        symbols = set().union(*(x.free_symbols for x in value.exprs if isinstance(x, sympy.Expr)))
+        if len(symbols) != 1 or not all(isinstance(x, sympy.Expr) for x in value.exprs):
+            return None
+        var = next(iter(symbols))
+        result: sympy.Set = sympy.S.Reals
+        for k, op in enumerate(value.ops):
+            rel = _REL_CLASS[op](_evaluated(value.exprs[k]), _evaluated(value.exprs[k + 1]))
+            if rel is sympy.true:
+                continue
+            if rel is sympy.false:
+                return sympy.S.EmptySet
+            try:
+                part = sympy.solveset(rel, var, sympy.S.Reals)
+            except (NotImplementedError, ValueError, TypeError):
+                return None
+            if isinstance(part, sympy.ConditionSet):
+                return None
+            result = sympy.Intersection(result, part)
+        return result
+    return None
+
+
+def _parts(s: sympy.Set) -> list[tuple[Any, Any, bool, bool]] | None:
+    if s is sympy.S.EmptySet:
+        return []
+    if s is sympy.S.Reals:
+        return [(sympy.S.NegativeInfinity, sympy.oo, True, True)]
+    if isinstance(s, sympy.Interval):
+        return [(s.start, s.end, bool(s.left_open), bool(s.right_open))]
+    if isinstance(s, sympy.FiniteSet):
+        return [(p, p, False, False) for p in s.args]
+    if isinstance(s, sympy.Union):
+        out: list[tuple[Any, Any, bool, bool]] = []
+        for arg in s.args:
+            p = _parts(arg)
+            if p is None:
+                return None
+            out.extend(p)
+        return out
+    return None
+
+
+def compare_real_sets(se: sympy.Set, sa: sympy.Set, tol: Tolerance) -> Outcome:
+    pe, pa = _parts(se), _parts(sa)
+    if pe is None or pa is None:
+        try:
+            return Outcome(bool(se.symmetric_difference(sa).is_empty))
+        except Exception:
+            return Outcome(se == sa)
+    if len(pe) != len(pa):
+        return _differ()
+
+    def key(p: tuple[Any, ...]) -> float:
+        return float(p[0]) if p[0].is_finite else float("-inf")
+
+    for (lo_e, hi_e, lo_oe, hi_oe), (lo_a, hi_a, lo_oa, hi_oa) in zip(
+        sorted(pe, key=key), sorted(pa, key=key), strict=True
+    ):
+        if lo_e.is_finite and lo_oe != lo_oa:
+            return _differ("An endpoint is open on one side and closed on the other.")
+        if hi_e.is_finite and hi_oe != hi_oa:
+            return _differ("An endpoint is open on one side and closed on the other.")
+        for x, y in ((lo_e, lo_a), (hi_e, hi_a)):
+            if not compare_constants(x, y, tol).equal:
+                return _differ()
+    return SAME
+
+
+def compare_inequalities(e: Relation, a: Relation, tol: Tolerance) -> Outcome:
+    se, sa = real_set(e), real_set(a)
+    if se is not None and sa is not None:
+        return compare_real_sets(se, sa, tol)
+    if len(e.ops) != len(a.ops):
+        return _differ()
+    for k in range(len(e.ops)):
+        ge, strict_e, ne_e = _oriented(e.exprs[k], e.ops[k], e.exprs[k + 1])
+        ga, strict_a, ne_a = _oriented(a.exprs[k], a.ops[k], a.exprs[k + 1])
+        if strict_e != strict_a or ne_e != ne_a:
+            return _differ()
+        out = _proportional(ge, ga, tol, positive=not ne_e)
+        if not out.equal:
+            return out
+    return SAME
+
+
+def _oriented(lhs: sympy.Expr, op: str, rhs: sympy.Expr) -> tuple[sympy.Expr, bool, bool]:
+    """(g, strict, is_ne) with the relation read as g > 0 / g >= 0 / g != 0."""
+    if op in (">", ">="):
+        return _difference(lhs, rhs), op == ">", False
+    if op in ("<", "<="):
+        return _difference(rhs, lhs), op == "<", False
+    return _difference(lhs, rhs), False, True
+
+
+# -- typed dispatch ---------------------------------------------------------------------------
+
+
+def _is_assignment(value: Value) -> bool:
+    """`x = 3`, `(p, q) = (3, 2)`: a name (or names) given a value with no variables."""
+    if not isinstance(value, Relation) or value.ops != ("=",):
+        return False
+    lhs, rhs = value.exprs
+    names = isinstance(lhs, sympy.Symbol) or (
+        isinstance(lhs, Seq) and all(isinstance(s, sympy.Symbol) for s in lhs.items)
+    )
+    if not names:
+        return False
+    if isinstance(rhs, sympy.Expr):
+        return not rhs.free_symbols
+    return True
+
+
+def _as_interval_if_infinite(value: Value) -> Value:
+    """A pair with an infinite end, like (1, oo), can only be an interval."""
+    if isinstance(value, Seq) and len(value.items) == 2 and value.open:
+        lo, hi = value.items
+        infinite = (
+            isinstance(lo, sympy.Expr)
+            and isinstance(hi, sympy.Expr)
+            and any(x.has(sympy.oo, sympy.S.NegativeInfinity) for x in (lo, hi))
+        )
+        if infinite:
+            return Interval(((lo, hi, value.open == "(", value.close == ")"),))
+    return value
+
+
+def _describe(value: Value) -> str:
+    kind = kind_of(value)
+    return {"number": "a number", "expression": "an expression", "equation": "an equation",
+            "inequality": "an inequality", "interval": "an interval", "tuple": "a tuple",
+            "list": "a list", "set": "a set", "matrix": "a matrix", "text": "a word"}[kind]  # fmt: skip
+
+
+def equivalent(expected: Value, answer: Value, tol: Tolerance, raw_answer: str = "") -> Outcome:
+    expected = _as_interval_if_infinite(expected)
+    if isinstance(expected, Text):
+        word = re.sub(r"\\text\w*\{([^}]*)\}", r"\1", raw_answer).strip().strip("$").strip().lower()
+        if isinstance(answer, Text):
+            word = answer.word
+        return Outcome(word == expected.word)
+
+    if isinstance(expected, sympy.Expr):
+        if isinstance(answer, sympy.Expr):
+            return compare_expressions(expected, answer, tol)
+        if _is_assignment(answer) and isinstance(answer.exprs[1], sympy.Expr):
+            return compare_expressions(expected, answer.exprs[1], tol)
+        return _differ(f"Expected {_describe(expected)}, but your answer is {_describe(answer)}.")
+
+    if _is_assignment(expected) and not isinstance(answer, Relation):
+        return equivalent(expected.exprs[1], answer, tol, raw_answer)
+
+    if isinstance(expected, Relation) and expected.is_equation:
+        if not (isinstance(answer, Relation) and answer.is_equation):
+            return _differ(f"Expected an equation, but your answer is {_describe(answer)}.")
+        if not all(isinstance(x, sympy.Expr) for x in (*expected.exprs, *answer.exprs)):
+            if not (_is_assignment(expected) and _is_assignment(answer)):
+                return _differ()
+            lhs = equivalent(expected.exprs[0], answer.exprs[0], Tolerance())
+            return lhs if not lhs.equal else equivalent(expected.exprs[1], answer.exprs[1], tol)
+        return compare_equations(expected, answer, tol)
+
+    if isinstance(expected, (Relation, Membership, Interval)):
+        se = real_set(expected)
+        if isinstance(expected, Relation) and se is None:
+            if isinstance(answer, Relation) and not answer.is_equation:
+                return compare_inequalities(expected, answer, tol)
+            return _differ(f"Expected an inequality, but your answer is {_describe(answer)}.")
+        if isinstance(answer, Seq) and len(answer.items) == 2 and answer.open:
+            answer = Interval(((answer.items[0], answer.items[1], answer.open == "(", answer.close == ")"),))
+        if not isinstance(answer, (Relation, Membership, Interval)) or (
+            isinstance(answer, Relation) and answer.is_equation
+        ):
+            return _differ(f"Expected {_describe(expected)}, but your answer is {_describe(answer)}.")
+        sa = real_set(answer)
+        if se is None or sa is None:
+            if isinstance(expected, Relation) and isinstance(answer, Relation):
+                return compare_inequalities(expected, answer, tol)
+            return _differ("I couldn't work out which numbers your answer describes.")
+        return compare_real_sets(se, sa, tol)
+
+    if isinstance(expected, SetValue) or (isinstance(expected, Seq) and expected.bare):
+        if isinstance(answer, SetValue) or (isinstance(answer, Seq) and answer.bare):
+            return _compare_collections(expected.items, answer.items, tol)
+        if isinstance(expected, Seq) and not isinstance(answer, (Seq, SetValue)):
+            return _compare_collections(expected.items, (answer,), tol)
+        return _differ(f"Expected {_describe(expected)}, but your answer is {_describe(answer)}.")
+
+    if isinstance(expected, Matrix):
+        return _compare_matrix(expected, answer, tol)
+
+    if isinstance(expected, Seq):
+        if isinstance(answer, Matrix) and 1 in answer.shape:
+            answer = Seq(tuple(c for r in answer.rows for c in r), "(", ")")
+        if _is_assignment(answer):
+            answer = answer.exprs[1]
+        if not isinstance(answer, Seq):
+            return _differ(f"Expected {_describe(expected)} of {len(expected.items)} entries, "
+                           f"but your answer is {_describe(answer)}.")  # fmt: skip
+        if len(answer.items) != len(expected.items):
+            return _differ(
+                f"Expected {len(expected.items)} entries, but your answer has {len(answer.items)}."
+            )
+        for x, y in zip(expected.items, answer.items, strict=True):
+            out = equivalent(x, y, tol)
+            if not out.equal:
+                return _differ(out.message if out.message.startswith("Expected") else "")
+        return SAME
+
+    raise TypeError(f"can't compare {type(expected).__name__}")
+
+
+def _compare_collections(expected: Sequence[Value], answer: Sequence[Value], tol: Tolerance) -> Outcome:
+    """Order-free: every expected element appears in the answer and every answer element is expected."""
+    for x in expected:
+        if not any(equivalent(x, y, tol).equal for y in answer):
+            return _differ("Some expected values are missing." if len(answer) < len(expected) else "")
+    for y in answer:
+        if not any(equivalent(x, y, tol).equal for x in expected):
+            return _differ("Your answer has values that don't belong.")
+    return SAME
+
+
+def _compare_matrix(expected: Matrix, answer: Value, tol: Tolerance) -> Outcome:
+    r, c = expected.shape
+    if (
+        isinstance(answer, Seq)
+        and (r == 1 or c == 1)
+        and all(isinstance(x, sympy.Expr) for x in answer.items)
+    ):
+        answer = Matrix(tuple((x,) for x in answer.items)) if c == 1 else Matrix((tuple(answer.items),))
+    if not isinstance(answer, Matrix):
+        return _differ(f"Expected a {r}×{c} matrix, but your answer is {_describe(answer)}.")
+    if answer.shape != expected.shape:
+        ar, ac = answer.shape
+        return _differ(f"Expected a {r}×{c} matrix, but yours is {ar}×{ac}.")
+    for row_e, row_a in zip(expected.rows, answer.rows, strict=True):
+        for x, y in zip(row_e, row_a, strict=True):
+            if not compare_expressions(x, y, tol).equal:
+                return _differ()
+    return SAME

@@ -1,0 +1,363 @@
+"""Tokenizer for answers typed as plain text or LaTeX (both become one token stream).
+
+LaTeX is not handed to SymPy's LaTeX parser: commands are translated here into the same tokens
+plain text produces (``\\cdot`` -> ``*``, ``\\le`` -> ``<=``, ``\\pi`` -> ``pi``), so one grammar
+reads both. Only checks that need no parsing happen here: length, control characters, nesting.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from bot.maths import limits
+from bot.maths.errors import ParseError
+
+
+@dataclass
+class Token:
+    kind: str  # num | name | op | cmd | text | end
+    value: str
+    pos: int = 0
+
+
+# Unicode a member may paste from a phone keyboard or a PDF.
+_UNICODE = {
+    "−": "-",
+    "–": "-",
+    "×": "*",
+    "·": "*",
+    "⋅": "*",
+    "÷": "/",
+    "π": "pi",
+    "∞": "oo",
+    "≤": "<=",
+    "≥": ">=",
+    "≠": "!=",
+    "√": "sqrt",
+    "²": "^2",
+    "³": "^3",
+    "°": "^\\circ",
+    "±": "\\pm ",
+    "∓": "\\mp ",
+    "∪": "\\cup ",
+    "∈": "\\in ",
+    "≈": "\\approx ",
+    "θ": "theta",
+    "α": "alpha",
+    "β": "beta",
+    "λ": "lambda",
+    "μ": "mu",
+    "σ": "sigma",
+    "\u00a0": " ",
+    "\u2009": " ",
+    "\u202f": " ",
+}
+
+# LaTeX commands that only space things out (or change style).
+_SPACING = {
+    ",", "!", ";", ":", " ", "quad", "qquad", "displaystyle", "textstyle", "limits", "nolimits",
+    "thinspace", "enspace", "medspace", "thickspace", "negthinspace", "big", "Big", "bigg", "Bigg",
+    "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr",
+}  # fmt: skip
+
+# LaTeX commands that are plain operators or names.
+_CMD_TOKENS = {
+    "cdot": ("op", "*"),
+    "times": ("op", "*"),
+    "ast": ("op", "*"),
+    "div": ("op", "/"),
+    "pm": ("op", "pm"),
+    "mp": ("op", "mp"),
+    "le": ("op", "<="),
+    "leq": ("op", "<="),
+    "leqslant": ("op", "<="),
+    "ge": ("op", ">="),
+    "geq": ("op", ">="),
+    "geqslant": ("op", ">="),
+    "lt": ("op", "<"),
+    "gt": ("op", ">"),
+    "ne": ("op", "!="),
+    "neq": ("op", "!="),
+    "approx": ("op", "approx"),
+    "in": ("op", "in"),
+    "cup": ("op", "cup"),
+    "%": ("op", "%"),
+    "{": ("op", "setl"),
+    "}": ("op", "setr"),
+    "lbrace": ("op", "setl"),
+    "rbrace": ("op", "setr"),
+    "|": ("op", "|"),
+    "vert": ("op", "|"),
+    "lvert": ("op", "|"),
+    "rvert": ("op", "|"),
+    "mid": ("op", "|"),
+    "lbrack": ("op", "["),
+    "rbrack": ("op", "]"),
+    "langle": ("op", "("),
+    "rangle": ("op", ")"),
+    "\\": ("op", "rowsep"),
+    "cr": ("op", "rowsep"),
+    "circ": ("op", "circ"),
+    "degree": ("op", "circ"),
+    "infty": ("name", "oo"),
+    "infin": ("name", "oo"),
+    "$": ("text", "$"),
+}
+
+# Commands whose braced argument is text (a word, a unit, or a letter written upright).
+_TEXT_CMDS = {"text", "textbf", "textit", "textrm", "mathrm", "mathbf", "mathit", "mbox", "operatorname",
+              "textnormal", "mathsf", "mathtt", "texttt", "boldsymbol", "bm", "mathbb",
+              "mathcal"}  # fmt: skip
+
+# Commands the parser handles itself (arguments, environments, delimiters).
+_PARSER_CMDS = {"frac", "dfrac", "tfrac", "cfrac", "sqrt", "binom", "dbinom", "tbinom"}
+
+_NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_NAME = re.compile(r"[A-Za-z]+")
+_CONTROL_OK = {"\t", "\n", "\r"}
+
+
+def check_raw(text: str) -> None:
+    """Length and control-character limits: run before anything else touches the text."""
+    if len(text) > limits.MAX_LENGTH:
+        raise ParseError(
+            f"That answer is too long ({len(text)} characters; the limit is {limits.MAX_LENGTH}).",
+            limit="length",
+        )
+    for ch in text:
+        if ch in _CONTROL_OK:
+            continue
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co"):
+            name = "NUL" if ch == "\0" else f"U+{ord(ch):04X}"
+            raise ParseError(f"The answer contains a control character ({name}); please retype it.")
+
+
+def _strip_wrappers(text: str) -> str:
+    """Drop `$..$`, `\\(..\\)`, `\\[..\\]`, `\\boxed{..}` around the whole answer, repeatedly."""
+    while True:
+        s = text.strip()
+        for left, right in (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]")):
+            if len(s) > len(left) + len(right) and s.startswith(left) and s.endswith(right):
+                inner = s[len(left) : -len(right)]
+                if "$" not in inner or left != "$":
+                    s = inner
+                    break
+        else:
+            m = re.match(r"\\(boxed|fbox)\s*\{", s)
+            if m and s.endswith("}") and _matching_brace(s, m.end() - 1) == len(s) - 1:
+                s = s[m.end() : -1]
+        if s == text:
+            return s
+        text = s
+
+
+def _matching_brace(s: str, start: int) -> int:
+    depth = 0
+    for k in range(start, len(s)):
+        if s[k] == "{" and (k == 0 or s[k - 1] != "\\"):
+            depth += 1
+        elif s[k] == "}" and (k == 0 or s[k - 1] != "\\"):
+            depth -= 1
+            if depth == 0:
+                return k
+    return -1
+
+
+def _check_depth(text: str) -> None:
+    depth = 0
+    for ch in text:
+        if ch in "([{":
+            depth += 1
+            if depth > limits.MAX_DEPTH:
+                raise ParseError(
+                    f"The answer is nested too deeply (more than {limits.MAX_DEPTH} levels of brackets).",
+                    limit="nesting depth",
+                )
+        elif ch in ")]}":
+            depth = max(0, depth - 1)
+
+
+def normalize(text: str) -> str:
+    """Checks limits, strips wrappers and maps Unicode; the result is what gets tokenized."""
+    check_raw(text)
+    for src, dst in _UNICODE.items():
+        if src in text:
+            text = text.replace(src, dst)
+    text = _strip_wrappers(text)
+    # A lone dollar sign is a currency symbol ("$1,000.99", "1,000.99$"), not math mode.
+    if text.count("$") == 1:
+        text = text.replace("$", "")
+    _check_depth(text)
+    return text.strip()
+
+
+def is_latex(text: str) -> bool:
+    return "\\" in text
+
+
+def _read_group(text: str, i: int) -> tuple[str, int]:
+    """Raw content of a `{...}` group starting at text[i] == '{'; returns (content, index after)."""
+    end = _matching_brace(text, i)
+    if end < 0:
+        raise ParseError("A `{` is never closed.")
+    return text[i + 1 : end], end + 1
+
+
+def tokenize(text: str) -> list[Token]:
+    """Token list for normalized text (see `normalize`)."""
+    out: list[Token] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace() or ch == "~":
+            i += 1
+            continue
+        m = _NUMBER.match(text, i)
+        if ch.isdigit() or (ch == "." and m):
+            assert m is not None
+            out.append(Token("num", m.group(0), i))
+            i = m.end()
+            continue
+        if ch.isalpha() and ch.isascii():
+            m = _NAME.match(text, i)
+            assert m is not None
+            word, i = m.group(0), m.end()
+            # One letter followed by digits is one atom (x1, R2), as in STACK; so are log2/log10.
+            if i < n and text[i].isdigit() and (len(word) == 1 or word == "log"):
+                d = re.match(r"\d+", text[i:])
+                assert d is not None
+                if len(word) == 1 or d.group(0) in ("2", "10"):
+                    word += d.group(0)
+                    i += len(d.group(0))
+            word, i = _subscript(text, i, word)
+            out.append(Token("name", word, m.start()))
+            continue
+        if ch == "\\":
+            i = _command(text, i, out)
+            continue
+        two = text[i : i + 2]
+        if two in ("**", "<=", ">=", "!=", "=<", "=>", "==", "<>"):
+            value = {"=<": "<=", "=>": ">=", "==": "=", "<>": "!="}.get(two, two)
+            out.append(Token("op", "^" if value == "**" else value, i))
+            i += 2
+            continue
+        if ch in "+-*/^()[]{},;|!%=<>&:'":
+            out.append(Token("op", ch, i))
+            i += 1
+            continue
+        if ch == "_":
+            raise ParseError("A subscript `_` must follow a name, as in x_1.")
+        raise ParseError(f"I can't read the character {ch!r}.")
+    out.append(Token("end", "", n))
+    return out
+
+
+def _subscript(text: str, i: int, word: str) -> tuple[str, int]:
+    """Attach `_1`, `_{12}`, `_n` to a name: x_1 and a_{37} are single atoms."""
+    n = len(text)
+    if i < n and text[i] == "_":
+        j = i + 1
+        while j < n and text[j] == " ":
+            j += 1
+        if j < n and text[j] == "{":
+            content, j = _read_group(text, j)
+            content = content.strip()
+        elif j < n and text[j].isalnum():
+            content, j = text[j], j + 1
+        else:
+            raise ParseError(f"I can't read the subscript after `{word}`.")
+        if not re.fullmatch(r"[A-Za-z0-9]{1,12}", content):
+            raise ParseError(f"Subscripts can only be letters or digits (`{word}_{{{content}}}`).")
+        return f"{word}_{content}", j
+    return word, i
+
+
+def _command(text: str, i: int, out: list[Token]) -> int:
+    """Translate one LaTeX command starting at text[i] == '\\'; returns the index after it."""
+    m = re.match(r"\\([A-Za-z]+|.)", text[i:])
+    if not m:
+        raise ParseError("A lone backslash `\\` at the end of the answer.")
+    name, j = m.group(1), i + m.end()
+    if name in _SPACING:
+        return j
+    if name in _CMD_TOKENS:
+        kind, value = _CMD_TOKENS[name]
+        out.append(Token(kind, value, i))
+        return j
+    if name in _TEXT_CMDS:
+        while j < len(text) and text[j] == " ":
+            j += 1
+        if j < len(text) and text[j] == "{":
+            content, j = _read_group(text, j)
+        else:
+            raise ParseError(f"`\\{name}` needs its argument in braces.")
+        _text_tokens(name, content, i, out)
+        return j
+    if name in ("begin", "end"):
+        while j < len(text) and text[j] == " ":
+            j += 1
+        if j >= len(text) or text[j] != "{":
+            raise ParseError(f"`\\{name}` needs an environment name in braces.")
+        env, j = _read_group(text, j)
+        env = env.strip().rstrip("*")
+        if env not in ("pmatrix", "bmatrix", "matrix", "Bmatrix", "smallmatrix", "array", "cases"):
+            raise ParseError(f"I can't read the LaTeX environment `{env}`.")
+        if env == "array" and name == "begin" and j < len(text) and text[j] == "{":
+            _, j = _read_group(text, j)  # column spec
+        out.append(Token("cmd", f"{name}:{env}", i))
+        return j
+    if name in ("left", "right"):
+        return _delimiter(name, text, j, i, out)
+    if name in _PARSER_CMDS:
+        out.append(Token("cmd", name, i))
+        return j
+    # Function names, Greek letters and constants (\sin, \alpha, \pi): the parser decides.
+    if name.isalpha():
+        word, j = _subscript(text, j, name)
+        out.append(Token("name", word, i))
+        return j
+    raise ParseError(f"I can't read the LaTeX command `\\{name}`.")
+
+
+def _delimiter(side: str, text: str, j: int, pos: int, out: list[Token]) -> int:
+    """`\\left(` is just `(`; `\\left|` / `\\right|` say which way an absolute value bar faces."""
+    while j < len(text) and text[j] == " ":
+        j += 1
+    m = re.match(r"\\\{|\\\}|\\[A-Za-z]+|\\\||.", text[j:])
+    if not m:
+        raise ParseError(f"`\\{side}` needs a delimiter after it.")
+    delim = m.group(0)
+    j += m.end()
+    if delim == ".":
+        return j
+    if delim in ("|", "\\|", "\\vert", "\\lvert", "\\rvert"):
+        out.append(Token("op", "absl" if side == "left" else "absr", pos))
+        return j
+    mapped = {"\\{": "setl", "\\}": "setr", "\\lbrace": "setl", "\\rbrace": "setr", "\\langle": "(",
+              "\\rangle": ")", "\\lbrack": "[", "\\rbrack": "]"}.get(delim, delim)  # fmt: skip
+    if mapped not in ("(", ")", "[", "]", "setl", "setr"):
+        raise ParseError(f"I can't read the delimiter `{delim}` after `\\{side}`.")
+    out.append(Token("op", mapped, pos))
+    return j
+
+
+_UNIT_WORDS = re.compile(r"[A-Za-z]{2,}(\s+[A-Za-z]+)*\.?")
+
+
+def _text_tokens(cmd: str, content: str, pos: int, out: list[Token]) -> None:
+    """`\\text{and}` separates list items; `\\text{ meters}` is prose; `\\mathrm{e}` is just e."""
+    stripped = content.strip()
+    if cmd == "operatorname":
+        out.append(Token("name", stripped, pos))
+        return
+    if stripped.lower() in ("and", "or", ","):
+        out.append(Token("op", "," if stripped == "," else stripped.lower(), pos))
+        return
+    if not stripped:
+        return
+    if (_UNIT_WORDS.fullmatch(stripped) and cmd.startswith("text")) or cmd == "mbox":
+        out.append(Token("text", stripped, pos))
+        return
+    out.extend(t for t in tokenize(stripped) if t.kind != "end")

@@ -1,0 +1,820 @@
+"""A recursive-descent parser for answers: plain text or LaTeX in, SymPy objects out. Never eval.
+
+Grammar (loosest first)::
+
+    answer   := element ((',' | ';' | 'and' | 'or') element)*     a bare list when more than one
+    element  := union (relop union)* ['in' union] [unit text]      relop: = < <= > >= != \\approx
+    union    := sum (('\\cup' | 'U') sum)*
+    sum      := term (('+' | '-' | '\\pm') term)*
+    term     := unary (('*' | '/') unary | power)*                 juxtaposition multiplies: 2x(1-x)
+    unary    := ('-' | '+' | '\\pm') unary | power
+    power    := postfix ['^' unary]                                right-associative; -x^2 = -(x^2)
+    postfix  := atom ('!' | '%' | 'percent')*
+    atom     := number | name | call | (..) | [..] | {..} | |..| | \\frac | \\sqrt | matrix
+
+Reading decisions (documented for members in ``describe_syntax``):
+
+* ``xy`` (an unknown two-letter word) is x*y, as in WeBWorK; an unknown longer word is invalid.
+* ``x1`` and ``x_1`` are different atoms (as in STACK); ``x1`` is never x*1.
+* ``i`` is the imaginary unit; every variable is real.
+* ``1/2x`` is (1/2)*x: juxtaposition binds like ``*``.
+* ``sin x^2`` is sin(x^2); ``sin^2 x`` is sin(x)^2; ``sin^-1 x`` is asin(x).
+* ``log`` is the natural log; ``log(x, b)`` and ``\\log_b x`` have base b.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from itertools import product
+from typing import Any
+
+import sympy
+
+from bot.maths import limits
+from bot.maths.errors import ParseError
+from bot.maths.functions import (
+    ALIASES,
+    CONSTANTS,
+    DECLARABLE,
+    FUNCTIONS,
+    GREEK,
+    INVERSES,
+    PlusMinus,
+)
+from bot.maths.lexer import Token, is_latex, normalize, tokenize
+from bot.maths.values import Interval, Matrix, Membership, Relation, Seq, SetValue, Text, Value, kind_of
+
+__all__ = ["EXPECT_KINDS", "parse_answer", "parse_expression"]
+
+EXPECT_KINDS = ("expression", "number", "set", "tuple", "matrix", "interval", "equation", "inequality")
+
+_RELOPS = {"=", "<", "<=", ">", ">=", "!=", "approx"}
+_SEPARATORS = {",", ";", "and", "or"}
+_NOT_FACTOR_NAMES = {"and", "or", "percent", "pct", "U"}
+_FUNC_PREFIXES = sorted((*FUNCTIONS, *ALIASES), key=len, reverse=True)
+
+NEG = sympy.S.NegativeOne
+
+
+def _sym(name: str) -> sympy.Symbol:
+    return sympy.Symbol(name, real=True)
+
+
+def _mul(*args: sympy.Expr) -> sympy.Expr:
+    return sympy.Mul(*args, evaluate=False)
+
+
+def _add(*args: sympy.Expr) -> sympy.Expr:
+    return sympy.Add(*args, evaluate=False)
+
+
+def _neg(x: sympy.Expr) -> sympy.Expr:
+    if isinstance(x, sympy.Number):
+        return -x
+    return _mul(NEG, x)
+
+
+def _div(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
+    if a == 1:
+        return sympy.Pow(b, NEG, evaluate=False)
+    return _mul(a, sympy.Pow(b, NEG, evaluate=False))
+
+
+def _pow(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
+    return sympy.Pow(a, b, evaluate=False)
+
+
+class _Parser:
+    def __init__(self, tokens: list[Token], *, latex: bool, functions: Collection[str]) -> None:
+        self.toks = tokens
+        self.i = 0
+        self.latex = latex
+        self.declared = {f: DECLARABLE[f] for f in functions if f in DECLARABLE}
+        self.depth = 0
+        self.abs_depth = 0
+
+    # -- token helpers -------------------------------------------------------------------------
+    def peek(self, k: int = 0) -> Token:
+        return self.toks[min(self.i + k, len(self.toks) - 1)]
+
+    def at(self, *values: str) -> bool:
+        t = self.peek()
+        return t.kind in ("op", "name") and t.value in values
+
+    def at_op(self, *values: str) -> bool:
+        t = self.peek()
+        return t.kind == "op" and t.value in values
+
+    def take(self) -> Token:
+        t = self.peek()
+        self.i += 1
+        return t
+
+    def expect_op(self, *values: str) -> Token:
+        if not self.at_op(*values):
+            raise ParseError(f"Expected `{values[0]}` {self._where()}.")
+        return self.take()
+
+    def _where(self) -> str:
+        t = self.peek()
+        if t.kind == "end":
+            return "but the answer ended"
+        return f"before `{t.value}`"
+
+    def enter(self) -> None:
+        self.depth += 1
+        if self.depth > limits.MAX_DEPTH:
+            raise ParseError(
+                f"The answer is nested too deeply (more than {limits.MAX_DEPTH} levels).",
+                limit="nesting depth",
+            )
+
+    # -- grammar -------------------------------------------------------------------------------
+    def parse_answer(self) -> Value:
+        toks = [t for t in self.toks if t.kind != "end"]
+        if len(toks) == 1 and toks[0].kind == "text":
+            return Text(toks[0].value.lower())
+        if not toks:
+            raise ParseError("The answer is empty.")
+        items = self.parse_items(end=("end",))
+        if self.peek().kind != "end":
+            raise ParseError(f"I couldn't read the answer {self._where()}.")
+        expanded: list[Value] = []
+        for item in items:
+            expanded.extend(_expand_pm(item))
+        if len(expanded) == 1:
+            return expanded[0]
+        if len(items) == 1:  # one element with \pm: the set of its values
+            return SetValue(tuple(expanded))
+        return Seq(tuple(expanded), "", "")
+
+    def parse_items(self, end: tuple[str, ...]) -> list[Value]:
+        """Elements separated by , ; and or — until a closer in `end` (not consumed)."""
+        items: list[Value] = []
+        while True:
+            while self.at(*_SEPARATORS):  # "19, 46, and 82"
+                self.take()
+            if self._at_end(end):
+                break
+            items.append(self.parse_element())
+            if len(items) > limits.MAX_ITEMS:
+                raise ParseError(f"Too many items (the limit is {limits.MAX_ITEMS}).", limit="items")
+            if not self.at(*_SEPARATORS):
+                break
+        return items
+
+    def _at_end(self, end: tuple[str, ...]) -> bool:
+        t = self.peek()
+        return t.kind == "end" or (t.kind in ("op", "cmd") and t.value in end)
+
+    def parse_element(self) -> Value:
+        self.enter()
+        first = self.parse_union()
+        exprs: list[Value] = [first]
+        ops: list[str] = []
+        approx = False
+        while self.at_op(*_RELOPS):
+            op = self.take().value
+            if op == "approx":
+                op, approx = "=", True
+            ops.append(op)
+            exprs.append(self.parse_union())
+        while self.peek().kind == "text":  # a trailing unit: "1/3 \text{ meters}"
+            self.take()
+        if self.at_op("in"):
+            self.take()
+            region = _as_region(self.parse_union())
+            if ops or not isinstance(first, sympy.Symbol):
+                raise ParseError("Write membership as `x \\in [a, b]` with a single variable on the left.")
+            self.depth -= 1
+            return Membership(first, region)
+        self.depth -= 1
+        if not ops:
+            return first
+        if len(ops) == 1 and ops[0] == "=" and not all(isinstance(e, sympy.Expr) for e in exprs):
+            lhs = exprs[0]
+            if not (isinstance(lhs, sympy.Symbol) or _is_symbol_tuple(lhs)):
+                raise ParseError("Only a name or a tuple of names can be set equal to a tuple or set.")
+            return Relation(tuple(exprs), tuple(ops), approx)
+        for e in exprs:
+            _scalar(e, "a side of an equation or inequality")
+        return Relation(tuple(exprs), tuple(ops), approx)
+
+    def parse_union(self) -> Value:
+        left = self.parse_sum()
+        while self.at_op("cup") or (self.at("U") and not isinstance(left, sympy.Expr)):
+            self.take()
+            right = self.parse_sum()
+            left = Interval(_as_interval(left).parts + _as_interval(right).parts)
+        return left
+
+    def parse_sum(self) -> Value:
+        left = self.parse_term()
+        while self.at_op("+", "-", "pm", "mp"):
+            op = self.take().value
+            right = _scalar(self.parse_term(), f"`{op}`")
+            left = _scalar(left, f"`{op}`")
+            if op == "+":
+                left = _add(left, right)
+            elif op == "-":
+                left = _add(left, _neg(right))
+            else:
+                left = PlusMinus(left, right if op == "pm" else _neg(right))
+        return left
+
+    def parse_term(self) -> Value:
+        left = self.parse_unary()
+        while True:
+            if self.at_op("*", "/"):
+                op = self.take().value
+                right = _scalar(self.parse_unary(), f"`{op}`")
+                left = _scalar(left, f"`{op}`")
+                left = _mul(left, right) if op == "*" else _div(left, right)
+            elif self._starts_factor():
+                before = self.toks[self.i - 1]
+                if self.peek().kind == "num" and before.kind == "num":
+                    raise ParseError(
+                        f"Two numbers next to each other (`{before.value} {self.peek().value}`);"
+                        " put an operator between them."
+                    )
+                right = self.parse_power()
+                left = _mul(_scalar(left, "multiplication"), _scalar(right, "multiplication"))
+            else:
+                return left
+
+    def _starts_factor(self) -> bool:
+        t = self.peek()
+        if t.kind in ("num",):
+            return True
+        if t.kind == "name":
+            return t.value not in _NOT_FACTOR_NAMES
+        if t.kind == "cmd":
+            return not t.value.startswith("end:")
+        if t.kind == "op":
+            if t.value in ("(", "setl", "absl"):
+                return True
+            if t.value == "|":
+                return self.abs_depth == 0
+            if t.value == "{":
+                return self.latex
+        return False
+
+    def parse_unary(self) -> Value:
+        self.enter()
+        try:
+            if self.at_op("-"):
+                self.take()
+                return _neg(_scalar(self.parse_unary(), "`-`"))
+            if self.at_op("+"):
+                self.take()
+                return _scalar(self.parse_unary(), "`+`")
+            if self.at_op("pm", "mp"):
+                sign = self.take().value
+                arg = _scalar(self.parse_unary(), "`±`")
+                return PlusMinus(sympy.S.Zero, arg if sign == "pm" else _neg(arg))
+            return self.parse_power()
+        finally:
+            self.depth -= 1
+
+    def parse_power(self) -> Value:
+        base = self.parse_postfix()
+        if not self.at_op("^"):
+            return base
+        self.take()
+        if self._degrees():
+            return _mul(_scalar(base, "degrees"), sympy.pi, sympy.Pow(180, -1, evaluate=False))
+        exponent = self.parse_exponent()
+        result = _pow(_scalar(base, "`^`"), _scalar(exponent, "an exponent"))
+        return self.parse_postfix_ops(result)
+
+    def _degrees(self) -> bool:
+        if self.at_op("circ"):
+            self.take()
+            return True
+        if self.at_op("{") and self.peek(1).value == "circ" and self.peek(2).value == "}":
+            self.i += 3
+            return True
+        return False
+
+    def parse_exponent(self) -> Value:
+        if self.at_op("{"):
+            return self.parse_group()
+        t = self.peek()
+        if self.latex and t.kind == "num" and len(t.value) > 1 and t.value.isdigit():
+            return self._split_number()
+        return self.parse_unary()
+
+    def parse_postfix(self) -> Value:
+        return self.parse_postfix_ops(self.parse_atom())
+
+    def parse_postfix_ops(self, value: Value) -> Value:
+        while True:
+            if self.at_op("!"):
+                self.take()
+                value = sympy.factorial(_scalar(value, "`!`"), evaluate=False)
+            elif self.at_op("%") or self.at("percent", "pct"):
+                self.take()
+                value = _mul(_scalar(value, "`%`"), sympy.Pow(100, -1, evaluate=False))
+            elif self.at_op("'"):
+                raise ParseError("Derivative marks (') aren't supported; write the derivative out.")
+            else:
+                return value
+
+    # -- atoms ---------------------------------------------------------------------------------
+    def parse_atom(self) -> Value:
+        t = self.peek()
+        if t.kind == "num":
+            self.take()
+            return _number(t.value)
+        if t.kind == "name":
+            self.take()
+            return self.parse_name(t.value)
+        if t.kind == "cmd":
+            return self.parse_command()
+        if t.kind == "op":
+            v = t.value
+            if v == "(" or v == "[":
+                return self.parse_bracketed()
+            if v == "setl":
+                self.take()
+                items = self.parse_items(end=("setr",))
+                self.expect_op("setr")
+                return SetValue(tuple(items))
+            if v == "{":
+                if self.latex and not self._brace_has_comma():
+                    return self.parse_group()
+                self.take()
+                items = self.parse_items(end=("}",))
+                self.expect_op("}")
+                return SetValue(tuple(items))
+            if v in ("|", "absl"):
+                return self.parse_abs()
+        if t.kind == "text":
+            raise ParseError(f"I can't read the word `{t.value}` there.")
+        if t.kind == "end":
+            raise ParseError("The answer ends too early (something is missing at the end).")
+        raise ParseError(f"I didn't expect `{t.value}` there.")
+
+    def _brace_has_comma(self) -> bool:
+        depth = 0
+        for t in self.toks[self.i :]:
+            if t.kind == "op" and t.value in ("{", "(", "[", "setl"):
+                depth += 1
+            elif t.kind == "op" and t.value in ("}", ")", "]", "setr"):
+                depth -= 1
+                if depth == 0:
+                    return False
+            elif depth == 1 and t.kind == "op" and t.value in (",", ";"):
+                return True
+        return False
+
+    def parse_group(self) -> Value:
+        """A LaTeX `{...}` group: just grouping."""
+        self.expect_op("{")
+        self.enter()
+        value = self.parse_element()
+        self.depth -= 1
+        self.expect_op("}")
+        return value
+
+    def parse_abs(self) -> Value:
+        self.take()
+        self.abs_depth += 1
+        inner = _scalar(self.parse_sum(), "`|...|`")
+        self.abs_depth -= 1
+        self.expect_op("|", "absr")
+        return sympy.Abs(inner, evaluate=False)
+
+    def parse_bracketed(self) -> Value:
+        opener = self.take().value
+        self.enter()
+        items = self.parse_items(end=(")", "]"))
+        trailing_comma = self.toks[self.i - 1].value == "," if items else False
+        closer = self.expect_op(")", "]").value
+        self.depth -= 1
+        if opener == "(" and closer == ")" and len(items) == 1 and not trailing_comma:
+            return items[0]
+        if (opener, closer) in (("(", "]"), ("[", ")")):
+            if len(items) != 2:
+                raise ParseError(f"Brackets `{opener}` ... `{closer}` don't match.")
+            return Interval(((_scalar(items[0], "an interval"), _scalar(items[1], "an interval"),
+                              opener == "(", closer == ")"),))  # fmt: skip
+        if (opener == "(") != (closer == ")"):
+            raise ParseError(f"Brackets `{opener}` ... `{closer}` don't match.")
+        if opener == "(" and not items:
+            raise ParseError("Empty brackets `()`.")
+        seq = Seq(tuple(items), opener, closer)
+        return _maybe_matrix(seq)
+
+    def parse_name(self, word: str) -> Value:
+        if word in self.declared and self.at_op("(", "^"):
+            return self.parse_call(word, self.declared[word])
+        canon = ALIASES.get(word, word)
+        if canon in FUNCTIONS or canon.startswith("log_"):
+            return self.parse_call(canon, None)
+        if word == "pi":
+            return sympy.pi
+        if word in CONSTANTS:
+            return sympy.oo
+        if word == "e":
+            return sympy.E
+        if word == "i":
+            return sympy.I
+        base = word.split("_", 1)[0]
+        if word in GREEK or base in GREEK:
+            return _sym(word)
+        if re.fullmatch(r"[A-Za-z]\d*(_[A-Za-z0-9]+)?", word):
+            return _sym(word)
+        if re.fullmatch(r"[A-Za-z]{2}", word):  # xy is x*y
+            return _mul(*(self.parse_name(ch) for ch in word))
+        for prefix in _FUNC_PREFIXES:  # sinx, lnx: a function applied to one letter
+            rest = word[len(prefix) :]
+            if word.startswith(prefix) and (len(rest) == 1 or rest in GREEK) and "_" not in word:
+                builder, _ = FUNCTIONS[ALIASES.get(prefix, prefix)]
+                return builder(_sym(rest))
+        if word in ("and", "or"):
+            raise ParseError(f"`{word}` is in the wrong place.")
+        shown = word.split("_", 1)[0] if "_" in word else word
+        raise ParseError(f"Unknown name '{shown}'.")
+
+    def parse_call(self, name: str, declared: Any) -> Value:
+        base: sympy.Expr | None = None
+        if name.startswith("log_"):
+            base = _number(name[4:]) if name[4:].isdigit() else self.parse_name(name[4:])
+            name = "log"
+        power: sympy.Expr | None = None
+        if self.at_op("^"):
+            self.take()
+            exponent = _scalar(self.parse_exponent(), "an exponent")
+            if exponent == -1 and name in INVERSES:
+                name = INVERSES[name]
+            else:
+                power = exponent
+        if self.at_op("("):
+            self.take()
+            self.enter()
+            args = self.parse_items(end=(")",))
+            self.expect_op(")")
+            self.depth -= 1
+            if not args:
+                raise ParseError(f"`{name}()` needs an argument.")
+        else:
+            args = [self.parse_implicit_argument(name)]
+        args = [_scalar(a, f"the argument of {name}") for a in args]
+        if declared is not None:
+            if len(args) != 1:
+                raise ParseError(f"`{name}` takes one argument.")
+            result = declared(*args, evaluate=False)
+        else:
+            builder, counts = FUNCTIONS[name]
+            if base is not None:
+                if len(args) != 1:
+                    raise ParseError("`\\log_b` takes one argument.")
+                args.append(base)
+            if len(args) not in counts:
+                want = " or ".join(str(c) for c in counts)
+                raise ParseError(f"`{name}` takes {want} argument{'s' if counts[-1] > 1 else ''}.")
+            result = builder(*args)
+        return _pow(result, power) if power is not None else result
+
+    def parse_implicit_argument(self, name: str) -> Value:
+        """`sin x`, `\\sin 2x`, `\\ln|x|`: the argument is the next run of juxtaposed factors."""
+        if self._at_end(("end", ")", "]", "}", "setr", ",")) or not (
+            self._starts_factor() or self.at_op("-", "+")
+        ):
+            raise ParseError(f"`{name}` needs an argument, as in {name}(x).")
+        arg = self.parse_unary() if self.at_op("-", "+") else self.parse_power()
+        while self._starts_factor() and not self._at_function_name():
+            arg = _mul(_scalar(arg, "multiplication"), _scalar(self.parse_power(), "multiplication"))
+        return arg
+
+    def _at_function_name(self) -> bool:
+        t = self.peek()
+        if t.kind != "name":
+            return t.kind == "cmd"
+        canon = ALIASES.get(t.value, t.value)
+        return canon in FUNCTIONS or canon.startswith("log_") or t.value in self.declared
+
+    def parse_command(self) -> Value:
+        t = self.take()
+        name = t.value
+        if name in ("frac", "dfrac", "tfrac", "cfrac"):
+            num = _scalar(self.parse_latex_arg(), "a fraction")
+            den = _scalar(self.parse_latex_arg(), "a fraction")
+            return _div(num, den)
+        if name in ("binom", "dbinom", "tbinom"):
+            n = _scalar(self.parse_latex_arg(), "a binomial")
+            k = _scalar(self.parse_latex_arg(), "a binomial")
+            return sympy.binomial(n, k, evaluate=False)
+        if name == "sqrt":
+            index: sympy.Expr | None = None
+            if self.at_op("["):
+                self.take()
+                index = _scalar(self.parse_sum(), "a root index")
+                self.expect_op("]")
+            arg = _scalar(self.parse_latex_arg(), "a square root")
+            if index is None:
+                return _pow(arg, sympy.Rational(1, 2))
+            exponent = sympy.Rational(1, index) if isinstance(index, sympy.Integer) and index != 0 else (
+                sympy.Pow(index, -1, evaluate=False))  # fmt: skip
+            return _pow(arg, exponent)
+        if name.startswith("begin:"):
+            return self.parse_matrix(name[6:])
+        raise ParseError(f"I didn't expect `\\{name.split(':')[-1]}` there.")
+
+    def parse_latex_arg(self) -> Value:
+        """One argument of \\frac or \\sqrt: `{...}`, or one digit / letter as in \\frac12."""
+        t = self.peek()
+        if self.at_op("{"):
+            return self.parse_group()
+        if t.kind == "num":
+            return self._split_number()
+        if t.kind == "name" and re.fullmatch(r"[A-Za-z]{2,}", t.value) and self.toks[self.i].pos >= 0:
+            canon = ALIASES.get(t.value, t.value)
+            if canon not in FUNCTIONS and t.value not in GREEK and t.value not in CONSTANTS:
+                self.toks[self.i] = Token("name", t.value[1:], t.pos + 1)
+                return self.parse_name(t.value[0])
+        return self.parse_atom()
+
+    def _split_number(self) -> sympy.Expr:
+        """Take the first digit of a number token (\\frac12, x^23 in LaTeX); leave the rest."""
+        t = self.peek()
+        if len(t.value) > 1 and t.value[0].isdigit():
+            self.toks[self.i] = Token("num", t.value[1:], t.pos + 1)
+            return sympy.Integer(int(t.value[0]))
+        self.take()
+        return _number(t.value)
+
+    def parse_matrix(self, env: str) -> Value:
+        rows: list[list[sympy.Expr]] = []
+        row: list[sympy.Expr] = []
+        while True:
+            t = self.peek()
+            if t.kind == "cmd" and t.value == f"end:{env}":
+                self.take()
+                break
+            if t.kind == "end":
+                raise ParseError(f"`\\begin{{{env}}}` is never closed with `\\end{{{env}}}`.")
+            row.append(_scalar(self.parse_sum(), "a matrix entry"))
+            if self.at_op("&"):
+                self.take()
+            elif self.at_op("rowsep"):
+                self.take()
+                rows.append(row)
+                row = []
+        if row:
+            rows.append(row)
+        if not rows or any(len(r) != len(rows[0]) for r in rows):
+            raise ParseError("Every row of a matrix needs the same number of entries.")
+        if len(rows) * len(rows[0]) > limits.MAX_MATRIX_CELLS:
+            raise ParseError(
+                f"That matrix is too big (limit {limits.MAX_MATRIX_CELLS} entries).", limit="matrix size"
+            )
+        return Matrix(tuple(tuple(r) for r in rows))
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _scalar(value: Value, where: str) -> sympy.Expr:
+    if isinstance(value, sympy.Expr):
+        return value
+    kind = kind_of(value)
+    article = "An" if kind[0] in "aeiou" else "A"
+    raise ParseError(f"{article} {kind} can't be used in {where}.")
+
+
+def _is_symbol_tuple(value: Value) -> bool:
+    return (
+        isinstance(value, Seq) and value.open == "(" and all(isinstance(v, sympy.Symbol) for v in value.items)
+    )
+
+
+def _number(text: str) -> sympy.Expr:
+    m = re.fullmatch(r"(\d*)\.?(\d*)(?:[eE]([+-]?\d+))?", text)
+    if not m:
+        raise ParseError(f"I can't read the number `{text}`.")
+    digits = len(m.group(1)) + len(m.group(2))
+    if digits > limits.MAX_INT_DIGITS:
+        raise ParseError(f"A number has more than {limits.MAX_INT_DIGITS} digits.", limit="integer digits")
+    if m.group(3) and abs(int(m.group(3))) > limits.MAX_FLOAT_EXPONENT:
+        raise ParseError(f"The exponent in `{text}` is too large.", limit="number size")
+    if "." not in text and m.group(3) is None:
+        return sympy.Integer(int(text))
+    return sympy.Float(text, max(15, digits + 2))
+
+
+def _maybe_matrix(seq: Seq) -> Value:
+    """[[1,2],[3,4]]: a list of equal-length lists of scalars is a matrix."""
+    rows = seq.items
+    if seq.open != "[" or not rows:
+        return seq
+    if not all(isinstance(r, Seq) and r.open == "[" and r.items for r in rows):
+        return seq
+    width = len(rows[0].items)
+    if any(len(r.items) != width for r in rows):
+        return seq
+    if not all(isinstance(c, sympy.Expr) for r in rows for c in r.items):
+        return seq
+    if len(rows) * width > limits.MAX_MATRIX_CELLS:
+        raise ParseError(
+            f"That matrix is too big (limit {limits.MAX_MATRIX_CELLS} entries).", limit="matrix size"
+        )
+    return Matrix(tuple(tuple(r.items) for r in rows))
+
+
+def _as_interval(value: Value) -> Interval:
+    if isinstance(value, Interval):
+        return value
+    if isinstance(value, Seq) and len(value.items) == 2 and value.open in "([" and value.open:
+        lo, hi = (_scalar(v, "an interval") for v in value.items)
+        return Interval(((lo, hi, value.open == "(", value.close == ")"),))
+    raise ParseError(f"A {kind_of(value)} can't be joined with `∪`; use intervals like (0, 1].")
+
+
+def _as_region(value: Value) -> Interval | SetValue:
+    if isinstance(value, SetValue):
+        return value
+    return _as_interval(value)
+
+
+def _expand_pm(value: Value) -> list[Value]:
+    """Replace every a ± b by its two alternatives (bounded: at most 3 signs)."""
+    exprs: list[sympy.Expr] = []
+    if isinstance(value, sympy.Expr):
+        exprs = [value]
+    elif isinstance(value, Relation):
+        exprs = [e for e in value.exprs if isinstance(e, sympy.Expr)]
+    nodes: list[sympy.Expr] = []
+    for e in exprs:
+        nodes.extend(n for n in sympy.preorder_traversal(e) if isinstance(n, PlusMinus))
+    if not nodes:
+        _check_no_pm(value)
+        return [value]
+    if len(nodes) > limits.MAX_PLUS_MINUS:
+        raise ParseError(f"Too many ± signs (the limit is {limits.MAX_PLUS_MINUS}).", limit="plus-minus")
+    out: list[Value] = []
+    for signs in product((1, -1), repeat=len(nodes)):
+        mapping = {
+            n: (_add(n.args[0], n.args[1] if s > 0 else _neg(n.args[1])) if n.args[0] != 0 else
+                (n.args[1] if s > 0 else _neg(n.args[1])))
+            for n, s in zip(nodes, signs, strict=True)
+        }  # fmt: skip
+        if isinstance(value, sympy.Expr):
+            out.append(value.xreplace(mapping))
+        else:
+            out.append(Relation(tuple(e.xreplace(mapping) for e in value.exprs), value.ops, value.approx))
+    return out
+
+
+def _check_no_pm(value: Value) -> None:
+    """± is only allowed at the top of an answer (its values become a set)."""
+    for e in _walk_exprs(value):
+        if e.has(PlusMinus):
+            raise ParseError("Use ± only at the top level of an answer, as in x = 1 ± 2.")
+
+
+def _walk_exprs(value: Value) -> list[sympy.Expr]:
+    if isinstance(value, sympy.Expr):
+        return [value]
+    if isinstance(value, (Seq, SetValue)):
+        return [e for v in value.items for e in _walk_exprs(v)]
+    if isinstance(value, Matrix):
+        return [c for r in value.rows for c in r]
+    if isinstance(value, Interval):
+        return [e for p in value.parts for e in p[:2]]
+    if isinstance(value, Relation):
+        return [e for v in value.exprs for e in _walk_exprs(v)]
+    if isinstance(value, Membership):
+        return [value.var, *_walk_exprs(value.region)]
+    return []
+
+
+# -- size limits (exponent towers, factorials, node count) ------------------------------------
+
+
+def _size(expr: sympy.Basic, budget: list[int]) -> float:
+    """Upper bound on the digits (for numbers) or degree (for polynomials) the expression can reach.
+
+    The bound multiplies through nested powers, so ((9^9)^9999)^9999 is caught even though every
+    single exponent looks harmless.
+    """
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise ParseError(f"The answer is too long (more than {limits.MAX_NODES} parts).", limit="node count")
+    if isinstance(expr, sympy.Integer):
+        return max(1, len(str(abs(int(expr)))))
+    if isinstance(expr, sympy.Rational):
+        return len(str(abs(expr.p))) + len(str(expr.q))
+    if isinstance(expr, sympy.Float):
+        return 1 + abs(int(sympy.log(abs(expr), 10))) if expr != 0 else 1
+    if isinstance(expr, sympy.Pow):
+        base, exp = expr.args
+        sb, se = _size(base, budget), _size(exp, budget)
+        total = sb * max(1.0, _exponent_bound(exp, se))
+        if total > limits.MAX_SIZE:
+            raise ParseError(
+                "The powers in that answer are too large to work with (exponent tower).",
+                limit="exponent size",
+            )
+        return total
+    if isinstance(expr, (sympy.factorial, sympy.gamma, sympy.binomial)):
+        sizes = [_size(a, budget) for a in expr.args]
+        for arg in expr.args:
+            if not arg.free_symbols:
+                s = _size(arg, [limits.MAX_NODES])
+                value = None
+                if s < 6:
+                    try:
+                        value = abs(complex(arg.evalf(15)))
+                    except (TypeError, ValueError):
+                        value = None
+                if value is None or value > limits.MAX_FACTORIAL:
+                    raise ParseError(
+                        f"Factorials are limited to arguments up to {limits.MAX_FACTORIAL}.",
+                        limit="factorial",
+                    )
+        return max(sizes) * 4 + 1
+    if not expr.args:
+        return 1
+    if isinstance(expr, sympy.Add):  # a sum has about as many digits (or the degree) of its largest term
+        return max(_size(a, budget) for a in expr.args) + 1
+    return sum(_size(a, budget) for a in expr.args)
+
+
+def _exponent_bound(exp: sympy.Expr, size: float) -> float:
+    """An upper bound on |exp| for a constant exponent (1 for symbolic ones: never expanded)."""
+    if exp.free_symbols:
+        return 1.0
+    if isinstance(exp, sympy.Rational):
+        return float(abs(exp.p))
+    if isinstance(exp, sympy.Float):
+        return float(abs(exp))
+    if size > 12:
+        return float("inf")
+    import mpmath
+
+    from bot.maths.numeric import Undefined, evaluate
+
+    try:
+        with mpmath.workdps(15):
+            value, _ = evaluate(exp, {}, complex_mode=True)
+        return float(abs(value)) if mpmath.isfinite(value) else float("inf")
+    except Undefined:
+        return 1.0
+
+
+def check_size(value: Value) -> None:
+    budget = [limits.MAX_NODES]
+    total = 0.0
+    for e in _walk_exprs(value):
+        total += _size(e, budget)
+    if total > limits.MAX_SIZE:
+        raise ParseError("The numbers in that answer are too large to work with.", limit="exponent size")
+
+
+# -- public API -------------------------------------------------------------------------------
+
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}((,\d{3})+|( \d{3})+|(\{,\}\d{3})+)(\.\d+)?")
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+
+
+def _number_formats(text: str) -> str:
+    """When a number is expected: `7,425,000` and `1 000` are thousands; `1000,99` a decimal comma."""
+    s = text.strip()
+    if _THOUSANDS.fullmatch(s):
+        return s.replace(",", "").replace(" ", "").replace("{}", "")
+    if _DECIMAL_COMMA.fullmatch(s):
+        return s.replace(",", ".")
+    return text
+
+
+def parse_answer(text: str, *, functions: Collection[str] = (), expect: str | None = None) -> Value:
+    """Parse one answer into a typed value; raises ParseError with a member-facing message."""
+    if not isinstance(text, str):
+        raise ParseError("The answer must be text.")
+    if expect is not None and expect not in (*EXPECT_KINDS, "list", "text"):
+        raise ValueError(f"unknown expect kind {expect!r}")
+    text = normalize(text)
+    if expect == "number":
+        text = _number_formats(text)
+    tokens = tokenize(text)
+    if len(tokens) > limits.MAX_LENGTH:
+        raise ParseError("The answer is too long.", limit="length")
+    try:
+        value = _Parser(tokens, latex=is_latex(text), functions=functions).parse_answer()
+    except RecursionError:
+        raise ParseError("The answer is nested too deeply.", limit="nesting depth") from None
+    check_size(value)
+    return value
+
+
+def parse_expression(text: str, *, functions: Collection[str] = ()) -> sympy.Expr:
+    """One real-valued expression (for plots: "sin(x)/x", "x^2 + y^2"); raises ParseError."""
+    value = parse_answer(text, functions=functions)
+    if not isinstance(value, sympy.Expr):
+        raise ParseError(f"Expected a single expression, but that is a {kind_of(value)}.")
+    if value.has(sympy.I):
+        raise ParseError("Expected a real expression; `i` (the imaginary unit) isn't allowed here.")
+    return value

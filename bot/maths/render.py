@@ -1,0 +1,93 @@
+"""How an answer was read, as plain text and as LaTeX ("interpreted as ...")."""
+
+from __future__ import annotations
+
+import sympy
+from sympy.printing.str import StrPrinter
+
+from bot.maths.values import Interval, Matrix, Membership, Relation, Seq, SetValue, Text, Value
+
+_OPS_TEXT = {"=": "=", "<": "<", "<=": "<=", ">": ">", ">=": ">=", "!=": "!="}
+_OPS_LATEX = {"=": "=", "<": "<", "<=": r"\le", ">": ">", ">=": r"\ge", "!=": r"\ne"}
+
+
+class _Printer(StrPrinter):
+    """SymPy's str printer, but with the symbols members type: e, i, oo and ^."""
+
+    def _print_ImaginaryUnit(self, expr: sympy.Basic) -> str:
+        return "i"
+
+    def _print_Exp1(self, expr: sympy.Basic) -> str:
+        return "e"
+
+    def _print_Float(self, expr: sympy.Float) -> str:
+        # Show a decimal as it was typed (3.14, not 3.14000000000000) unless it carries more digits.
+        if expr._prec <= 60:
+            return repr(float(expr))
+        return super()._print_Float(expr)
+
+
+_PRINTER = _Printer({"order": "none"})
+
+
+def _expr_text(expr: sympy.Basic) -> str:
+    try:
+        text = _PRINTER.doprint(expr)
+    except Exception:
+        text = str(expr)
+    return text.replace("**", "^")
+
+
+def _expr_latex(expr: sympy.Basic) -> str:
+    try:
+        return sympy.latex(expr, order="none")
+    except Exception:
+        return sympy.latex(expr)
+
+
+def as_text(value: Value) -> str:
+    return _render(value, _expr_text, _OPS_TEXT, latex=False)
+
+
+def as_latex(value: Value) -> str:
+    return _render(value, _expr_latex, _OPS_LATEX, latex=True)
+
+
+def _render(value: Value, expr: object, ops: dict[str, str], *, latex: bool) -> str:
+    def r(v: Value) -> str:
+        return _render(v, expr, ops, latex=latex)
+
+    if isinstance(value, sympy.Basic):
+        return expr(value)  # type: ignore[operator]
+    if isinstance(value, Seq):
+        inner = ", ".join(r(v) for v in value.items)
+        if latex and value.open:
+            return rf"\left{value.open}{inner}\right{value.close}"
+        return f"{value.open}{inner}{value.close}"
+    if isinstance(value, SetValue):
+        inner = ", ".join(r(v) for v in value.items)
+        return rf"\left\{{{inner}\right\}}" if latex else f"{{{inner}}}"
+    if isinstance(value, Matrix):
+        if latex:
+            rows = r" \\ ".join(" & ".join(expr(c) for c in row) for row in value.rows)  # type: ignore[operator]
+            return rf"\begin{{pmatrix}}{rows}\end{{pmatrix}}"
+        return "[" + ", ".join("[" + ", ".join(expr(c) for c in row) + "]" for row in value.rows) + "]"  # type: ignore[operator]
+    if isinstance(value, Interval):
+        parts = []
+        for lo, hi, lo_open, hi_open in value.parts:
+            left, right = "(" if lo_open else "[", ")" if hi_open else "]"
+            body = f"{r(lo)}, {r(hi)}"
+            parts.append(rf"\left{left}{body}\right{right}" if latex else f"{left}{body}{right}")
+        return (r" \cup " if latex else " U ").join(parts)
+    if isinstance(value, Relation):
+        out = r(value.exprs[0])
+        for op, rhs in zip(value.ops, value.exprs[1:], strict=True):
+            shown = (r"\approx" if latex else "≈") if value.approx and op == "=" else ops[op]
+            out += f" {shown} {r(rhs)}"
+        return out
+    if isinstance(value, Membership):
+        word = "\\in" if latex else "in"
+        return f"{r(value.var)} {word} {r(value.region)}"
+    if isinstance(value, Text):
+        return rf"\text{{{value.word}}}" if latex else value.word
+    return str(value)

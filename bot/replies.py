@@ -1,0 +1,60 @@
+"""What a service answers with: a value both adapters can render (Discord embed, console text)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    data: bytes
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    value: str
+    inline: bool = False
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button under a message. `custom_id` routes the click back to a service on Discord;
+    the console prints `hint` (the equivalent command) instead."""
+
+    label: str
+    custom_id: str
+    hint: str = ""
+    style: str = "primary"  # primary | secondary | success | danger
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str = ""
+    title: str | None = None
+    fields: tuple[Field, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    buttons: tuple[Button, ...] = ()
+    footer: str | None = None
+    url: str | None = None
+    image: str | None = None  # filename of an attachment to show inside the embed
+    tone: str = "info"  # info | success | warning | error
+    ephemeral: bool = False
+
+
+@dataclass(frozen=True)
+class Post:
+    """A scheduled message for a guild's channel: the scheduler's output."""
+
+    guild_id: int
+    channel_id: int | None
+    title: str
+    reply: Reply
+    mention_role_id: int | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def error(message: str) -> Reply:
+    return Reply(text=message, tone="error", ephemeral=True)

@@ -1,0 +1,49 @@
+"""The service container: one per process, shared by the Discord cogs and the console."""
+
+from __future__ import annotations
+
+from bot.config import Settings
+from bot.services.context import Clock, SystemClock
+from bot.services.guilds import GuildService
+from bot.services.scheduler import Scheduler
+from bot.storage.database import Database
+from bot.workers import WorkerPool
+
+# Imported once in the forkserver so that every (re)started worker is warm.
+WORKER_PRELOAD = ("sympy", "numpy", "matplotlib", "matplotlib.figure", "bot.maths.checker")
+
+
+class Services:
+    """Owns the database, the clock and the worker pool; exposes one object per use case."""
+
+    def __init__(self, settings: Settings, db: Database, clock: Clock, workers: WorkerPool) -> None:
+        self.settings = settings
+        self.db = db
+        self.clock = clock
+        self.workers = workers
+        self.guilds = GuildService(db, settings.default_timezone)
+        self.scheduler = Scheduler(db, clock)
+
+    @classmethod
+    async def open(
+        cls,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        db: Database | None = None,
+        workers: WorkerPool | None = None,
+    ) -> Services:
+        """Open (and migrate) the database. Workers start lazily, or when `start_workers` is called."""
+        db = db or await Database.open(settings.db_path)
+        workers = workers or WorkerPool(
+            settings.workers, timeout=settings.check_timeout, preload=WORKER_PRELOAD
+        )
+        return cls(settings, db, clock or SystemClock(), workers)
+
+    def start_workers(self) -> None:
+        """Warm the worker processes in the background (returns at once)."""
+        self.workers.start()
+
+    async def close(self) -> None:
+        await self.workers.aclose()
+        await self.db.close()

@@ -1,0 +1,135 @@
+"""Guild settings and the moderator rule (/setup)."""
+
+from __future__ import annotations
+
+import re
+from difflib import get_close_matches
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from bot.replies import Field, Reply
+from bot.services.context import Actor
+from bot.services.errors import PermissionDenied, UserError
+from bot.storage import guilds as guild_rows
+from bot.storage import members as member_rows
+from bot.storage.database import Database
+from bot.storage.guilds import GuildSettings
+
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+@cache
+def _zones() -> tuple[str, ...]:
+    return tuple(sorted(available_timezones()))
+
+
+def parse_post_time(text: str) -> str:
+    """'9:05' -> '09:05'; anything else is a clear error."""
+    match = _TIME.match(text.strip())
+    if not match:
+        raise UserError(f"Time must be HH:MM on a 24-hour clock, like 09:00 or 18:30 — got {text!r}.")
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+def parse_timezone(text: str) -> str:
+    name = text.strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        suggestions = timezone_suggestions(name, limit=3)
+        hint = f" Did you mean {', '.join(suggestions)}?" if suggestions else ""
+        raise UserError(f"{name!r} is not an IANA time zone name (like Europe/Berlin).{hint}") from None
+    return name
+
+
+def timezone_suggestions(text: str, *, limit: int = 25) -> list[str]:
+    """Time zones for autocomplete: substring matches first, then close spellings."""
+    query = text.strip().lower().replace(" ", "_")
+    zones = _zones()
+    if not query:
+        preferred = ["UTC", "Europe/London", "Europe/Berlin", "America/New_York", "America/Los_Angeles",
+                     "Asia/Kolkata", "Asia/Tokyo", "Australia/Sydney"]
+        return preferred[:limit]
+    found = [zone for zone in zones if query in zone.lower()]
+    found.sort(key=lambda zone: (not zone.lower().split("/")[-1].startswith(query), len(zone)))
+    if len(found) < limit:
+        close = get_close_matches(query, [z.lower() for z in zones], n=limit, cutoff=0.6)
+        by_lower = {z.lower(): z for z in zones}
+        found += [by_lower[c] for c in close if by_lower[c] not in found]
+    return found[:limit]
+
+
+class GuildService:
+    def __init__(self, db: Database, default_timezone: str) -> None:
+        self.db = db
+        self.default_timezone = default_timezone
+
+    async def settings(self, guild_id: int, *, name: str = "") -> GuildSettings:
+        return await guild_rows.ensure_guild(self.db, guild_id, name=name, timezone=self.default_timezone)
+
+    async def register(self, actor: Actor) -> GuildSettings:
+        """Make sure the guild and the member exist; returns the guild's settings."""
+        settings = await self.settings(actor.guild_id, name=actor.guild_name)
+        await member_rows.upsert_member(self.db, actor.guild_id, actor.user_id, actor.name)
+        return settings
+
+    async def is_moderator(self, actor: Actor) -> bool:
+        if actor.manage_guild:
+            return True
+        settings = await self.settings(actor.guild_id)
+        return settings.moderator_role_id is not None and settings.moderator_role_id in actor.role_ids
+
+    async def require_moderator(self, actor: Actor, command: str) -> None:
+        if not await self.is_moderator(actor):
+            raise PermissionDenied(
+                f"Only moderators can use {command}: it needs the Manage Server permission"
+                " or the server's moderator role."
+            )
+
+    async def setup(
+        self,
+        actor: Actor,
+        *,
+        channel: tuple[int, str] | None = None,
+        time: str | None = None,
+        timezone: str | None = None,
+        ping_role: tuple[int, str] | None = None,
+        moderator_role: tuple[int, str] | None = None,
+    ) -> Reply:
+        """Change the given settings (all validated first, so a bad value changes nothing)."""
+        await self.require_moderator(actor, "/setup")
+        await self.register(actor)
+        changes: dict[str, object] = {}
+        if time is not None:
+            changes["post_time"] = parse_post_time(time)
+        if timezone is not None:
+            changes["timezone"] = parse_timezone(timezone)
+        if channel is not None:
+            changes["channel_id"], changes["channel_name"] = channel
+        if ping_role is not None:
+            changes["ping_role_id"], changes["ping_role_name"] = ping_role
+        if moderator_role is not None:
+            changes["moderator_role_id"], changes["moderator_role_name"] = moderator_role
+        if changes:
+            await guild_rows.update_guild(self.db, actor.guild_id, **changes)
+        settings = await self.settings(actor.guild_id)
+        title = "Settings saved" if changes else "Current settings"
+        return self._describe(settings, title=title)
+
+    @staticmethod
+    def _describe(settings: GuildSettings, *, title: str) -> Reply:
+        channel = f"#{settings.channel_name}" if settings.channel_name else "not set (daily posts are off)"
+        return Reply(
+            title=title,
+            fields=(
+                Field("Daily post channel", channel, inline=True),
+                Field("Post time", f"{settings.post_time} {settings.timezone}", inline=True),
+                Field("Ping role", f"@{settings.ping_role_name}" if settings.ping_role_name else "none",
+                      inline=True),
+                Field("Moderator role",
+                      f"@{settings.moderator_role_name}" if settings.moderator_role_name else "none "
+                      "(Manage Server only)", inline=True),
+            ),
+            tone="success" if title == "Settings saved" else "info",
+            ephemeral=True,
+        )

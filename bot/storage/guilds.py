@@ -1,0 +1,61 @@
+"""Guild settings rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
+
+from bot.storage.database import Database
+
+
+@dataclass(frozen=True)
+class GuildSettings:
+    guild_id: int
+    name: str = ""
+    timezone: str = "UTC"
+    channel_id: int | None = None
+    channel_name: str | None = None
+    post_time: str = "09:00"
+    ping_role_id: int | None = None
+    ping_role_name: str | None = None
+    moderator_role_id: int | None = None
+    moderator_role_name: str | None = None
+
+
+_COLUMNS = tuple(f.name for f in fields(GuildSettings))
+_UPDATABLE = frozenset(_COLUMNS) - {"guild_id"}
+
+
+async def ensure_guild(db: Database, guild_id: int, *, name: str = "", timezone: str = "UTC") -> GuildSettings:
+    """Return the guild's settings, creating the row with defaults on first sight."""
+    await db.execute(
+        "INSERT INTO guilds (guild_id, name, timezone, created_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (guild_id) DO NOTHING",
+        (guild_id, name, timezone, datetime.now(UTC).isoformat(timespec="seconds")),
+    )
+    settings = await get_guild(db, guild_id)
+    assert settings is not None
+    return settings
+
+
+async def get_guild(db: Database, guild_id: int) -> GuildSettings | None:
+    row = await db.fetch_one(f"SELECT {', '.join(_COLUMNS)} FROM guilds WHERE guild_id = ?", (guild_id,))
+    return None if row is None else GuildSettings(**dict(row))
+
+
+async def update_guild(db: Database, guild_id: int, **changes: object) -> None:
+    unknown = set(changes) - _UPDATABLE
+    if unknown:
+        raise ValueError(f"not guild settings: {sorted(unknown)}")
+    if not changes:
+        return
+    assignments = ", ".join(f"{column} = ?" for column in changes)
+    await db.execute(f"UPDATE guilds SET {assignments} WHERE guild_id = ?", (*changes.values(), guild_id))
+
+
+async def configured_guilds(db: Database) -> list[GuildSettings]:
+    """Guilds with a channel set: the ones the scheduler posts to."""
+    rows = await db.fetch_all(
+        f"SELECT {', '.join(_COLUMNS)} FROM guilds WHERE channel_id IS NOT NULL ORDER BY guild_id"
+    )
+    return [GuildSettings(**dict(row)) for row in rows]

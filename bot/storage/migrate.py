@@ -1,0 +1,100 @@
+"""Versioned schema migrations: `NNN_name.sql` files applied in order, recorded in `schema_migrations`.
+
+Each file runs in one transaction with its record, so a failed migration leaves the database at
+the previous version. A database newer than this code is refused rather than silently misread.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiosqlite
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+
+
+class MigrationError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    path: Path
+
+    def statements(self) -> list[str]:
+        """Split the file into complete SQL statements (triggers with inner `;` stay whole)."""
+        statements: list[str] = []
+        buffer = ""
+        for line in self.path.read_text(encoding="utf-8").splitlines(keepends=True):
+            buffer += line
+            if sqlite3.complete_statement(buffer):
+                if buffer.strip():
+                    statements.append(buffer.strip())
+                buffer = ""
+        if buffer.strip() and not all(
+            part.strip().startswith("--") or not part.strip() for part in buffer.splitlines()
+        ):
+            raise MigrationError(f"{self.path.name}: incomplete SQL statement at the end")
+        return statements
+
+
+def discover(directory: Path | None = None) -> list[Migration]:
+    directory = directory or MIGRATIONS_DIR
+    found: dict[int, Migration] = {}
+    for path in sorted(directory.glob("*.sql")):
+        match = _NAME.match(path.name)
+        if not match:
+            raise MigrationError(f"migration file name must look like 001_name.sql: {path.name}")
+        version = int(match.group(1))
+        if version in found:
+            raise MigrationError(f"two migrations share version {version:03d}")
+        found[version] = Migration(version, match.group(2), path)
+    return [found[v] for v in sorted(found)]
+
+
+async def current_version(conn: aiosqlite.Connection) -> int:
+    await conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    cursor = await conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
+    row = await cursor.fetchone()
+    await cursor.close()
+    return int(row[0]) if row else 0
+
+
+async def apply_migrations(conn: aiosqlite.Connection, directory: Path | None = None) -> list[str]:
+    """Apply every migration newer than the database; returns their file names."""
+    migrations = discover(directory)
+    version = await current_version(conn)
+    latest = migrations[-1].version if migrations else 0
+    if version > latest:
+        raise MigrationError(
+            f"the database is at schema version {version}, newer than this studybot ({latest}); "
+            "upgrade studybot or restore a backup"
+        )
+    applied: list[str] = []
+    for migration in migrations:
+        if migration.version <= version:
+            continue
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in migration.statements():
+                await conn.execute(statement)
+            await conn.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                (migration.version, migration.name, datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+        except Exception as exc:
+            await conn.rollback()
+            raise MigrationError(f"migration {migration.path.name} failed: {exc}") from exc
+        await conn.commit()
+        applied.append(migration.path.name)
+    return applied
