@@ -109,7 +109,7 @@ def numeric(expr: sympy.Expr, variables: Sequence[sympy.Symbol]) -> NumericFn:
             except (TypeError, ValueError, AttributeError, NameError, ZeroDivisionError, OverflowError):
                 # Functions numpy lacks (factorial, gamma without scipy, ...): point by point.
                 if scalar_fn is None:
-                    scalar_fn = sympy.lambdify(list(variables), expr, modules=["math", "mpmath"])
+                    scalar_fn = sympy.lambdify(list(variables), expr, modules="mpmath")
                 out = _pointwise(scalar_fn, arrays, shape)
         return _clean(out, shape)
 
@@ -122,7 +122,7 @@ def _pointwise(fn: Callable[..., object], arrays: list[np.ndarray], shape: tuple
     for i in range(out.size):
         try:
             v = complex(fn(*(float(a[i]) for a in flat)))  # type: ignore[arg-type]
-        except (TypeError, ValueError, ZeroDivisionError, OverflowError, AttributeError):
+        except Exception:  # mpmath has its own errors (NoConvergence, ...): the point is a hole
             continue
         if abs(v.imag) <= 1e-12 * (1 + abs(v.real)) and math.isfinite(v.real):
             out[i] = v.real
