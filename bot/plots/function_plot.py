@@ -165,7 +165,7 @@ def _curves(exprs: Sequence[sympy.Expr], var: sympy.Symbol, request: PlotRequest
     ax.set_xlabel(var.name, fontsize=12)
     legend = ax.legend(loc="best", fontsize=12, frameon=True)
     legend.get_frame().set_facecolor(theme.BACKGROUND)
-    fig.tight_layout()
+    theme.layout(fig, title_lines=0)
     shown = "; ".join(plain_label(n, var, e, d) for n, e, d, _ in items)
     summary = f"{shown}\non {var.name} ∈ [{a:.4g}, {b:.4g}], y ∈ [{ylim[0]:.4g}, {ylim[1]:.4g}]"
     if notes:
@@ -229,7 +229,7 @@ def _contour(expr: sympy.Expr, variables: Sequence[sympy.Symbol], request: PlotR
     ax.set_xlabel(xv.name, fontsize=12)
     ax.set_ylabel(yv.name, fontsize=12)
     ax.set_aspect("auto")
-    fig.tight_layout()
+    theme.layout(fig, title_lines=2)
     text = str(expr).replace("**", "^")
     summary = f"{name} = {text} (contours) on {xv.name} ∈ [{a:.4g}, {b:.4g}], {yv.name} ∈ [{c:.4g}, {d:.4g}]"
     if request.derivative:

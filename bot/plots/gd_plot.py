@@ -50,10 +50,11 @@ def run_and_draw(problem: gd.Problem, start: tuple[float, ...], lr: float, steps
         _draw_1d(ax, problem, run, box[0], minima)
     else:
         _draw_2d(fig, ax, problem, run, box, minima)
-    ax.set_title("\n".join(textwrap.wrap(verdict, 95)), fontsize=12, loc="left")
+    title = textwrap.wrap(verdict, 95)
+    ax.set_title("\n".join(title), fontsize=12, loc="left")
     legend = ax.legend(loc="best", fontsize=10, frameon=True)
     legend.get_frame().set_facecolor(theme.BACKGROUND)
-    fig.tight_layout()
+    theme.layout(fig, title_lines=len(title), ylabel=problem.dims == 2)
     return GDResult(
         png=theme.to_png(fig),
         status=run.status,

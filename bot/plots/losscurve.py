@@ -147,7 +147,7 @@ def render_losscurve(request: LossCurveRequest) -> LossCurveResult:
     ax.set_title(title, fontsize=14, loc="left")
     legend = ax.legend(loc="best", frameon=True, fontsize=10)
     legend.get_frame().set_facecolor(theme.BACKGROUND)
-    fig.tight_layout()
+    theme.layout(fig, title_lines=1)
     png = theme.to_png(fig)
     summary = _summary(data, diagnosis.message, notes)
     return LossCurveResult(png, diagnosis, summary)

@@ -221,9 +221,13 @@ def _parse_csv(text: str) -> LossData:
     header_line, header_text = first
     body = text.splitlines()[header_line - 1 :]
     delimiter = _sniff(header_text)
-    if delimiter is None:
-        rows = [line.split() for line in body]
-        line_numbers = list(range(header_line, header_line + len(body)))
+    fast = _fast_csv(body, delimiter) if delimiter is not None and '"' not in text else None
+    if fast is not None:
+        return fast
+    if delimiter is None or '"' not in text:
+        # the common case (no quoting): str.split is ~5x faster than the csv module
+        rows = [line.split(delimiter) for line in body]
+        line_numbers: list[int] = list(range(header_line, header_line + len(body)))
     else:
         reader = csv.reader(io.StringIO("\n".join(body)), delimiter=delimiter)
         rows, line_numbers = [], []
@@ -239,8 +243,9 @@ def _parse_csv(text: str) -> LossData:
     data_rows = []
     data_lines = []
     for row, line in zip(rows[1:], line_numbers[1:], strict=True):
-        if not row or all(not c.strip() for c in row) or row[0].lstrip().startswith("#"):
-            continue
+        first_cell = row[0].lstrip() if row else ""
+        if first_cell.startswith("#") or (len(row) <= 1 and not first_cell):
+            continue  # comments and blank lines
         data_rows.append(row)
         data_lines.append(line)
     _check_points(len(data_rows) * (2 if val_col is not None else 1))
@@ -277,6 +282,47 @@ def _parse_csv(text: str) -> LossData:
         if val is None:
             raise PlotError(f"column '{raw_headers[train_col].strip()}' has no values")
         train, val = val, None
+    return LossData(train, val, x_label)
+
+
+def _fast_csv(body: list[str], delimiter: str) -> LossData | None:
+    """Rectangular, fully numeric CSV (the usual export) converted by numpy in one go.
+
+    None means "take the general path" (blank cells, comments, ragged rows, bad numbers),
+    which also produces the line-numbered messages.
+    """
+    raw_headers = body[0].split(delimiter)
+    width, rows = len(raw_headers), len(body) - 1
+    if rows < 1 or any(line.lstrip().startswith("#") for line in body[1:2]):
+        return None
+    cells = delimiter.join(body[1:]).split(delimiter)
+    if len(cells) != width * rows or "" in cells:
+        return None
+    headers = [_norm(h) for h in raw_headers]
+    train_col, val_col, x_col, x_label = _pick_columns(headers)
+    _check_points(rows * (2 if val_col is not None else 1))
+    table = np.array(cells).reshape(rows, width)
+    try:
+        wanted = [c for c in (train_col, val_col, x_col) if c is not None]
+        cols = {c: table[:, c].astype(float) for c in wanted}
+    except ValueError:
+        return None
+    if x_col is None:
+        x = np.arange(rows, dtype=float)
+    else:
+        x = cols[x_col]
+        if not np.isfinite(x).all():
+            return None
+        if (np.diff(x) < 0).any():
+            order = np.argsort(x, kind="stable")
+            x = x[order]
+            cols = {c: v[order] for c, v in cols.items()}
+
+    def name(c: int) -> str:
+        return raw_headers[c].strip() or headers[c]
+
+    train = Series(name(train_col), x, cols[train_col])
+    val = Series(name(val_col), x, cols[val_col]) if val_col is not None else None
     return LossData(train, val, x_label)
 
 

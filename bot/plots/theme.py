@@ -47,8 +47,14 @@ def style_axes(ax: object) -> None:
     ax.title.set_color(FOREGROUND)  # type: ignore[attr-defined]
 
 
+def layout(fig: Figure, *, title_lines: int = 1, ylabel: bool = True) -> None:
+    """Fixed margins that fit our labels: tight_layout would cost ~40 ms per image."""
+    top = {0: 0.965, 1: 0.93, 2: 0.895}.get(title_lines, 0.86)
+    fig.subplots_adjust(left=0.085 if ylabel else 0.07, right=0.975, bottom=0.09, top=top)
+
+
 def to_png(fig: Figure, *, tight: bool = False) -> bytes:
-    """Encode as an optimised PNG (Discord previews stay small and fast)."""
+    """Encode as PNG; busy images are palette-quantised to stay small."""
     buf = io.BytesIO()
     kwargs: dict[str, object] = {}
     if tight:
@@ -58,7 +64,7 @@ def to_png(fig: Figure, *, tight: bool = False) -> bytes:
         format="png",
         dpi=DPI,
         facecolor=BACKGROUND,
-        pil_kwargs={"optimize": True},
+        # zlib's default level: "optimize" costs ~50 ms per image for ~3% fewer bytes
         **kwargs,
     )
     png = buf.getvalue()
