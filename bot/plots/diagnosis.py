@@ -67,11 +67,14 @@ def chunk_medians(y: np.ndarray, chunks: int = 20) -> np.ndarray:
 
 
 def noise_sigma(y: np.ndarray) -> float:
-    """Noise level from successive differences (a trend barely moves them), robust to spikes."""
-    if y.size < 3:
+    """Noise level from second differences (a smooth trend barely moves them), robust to spikes.
+
+    For white noise of level s, a second difference has standard deviation s * sqrt(6).
+    """
+    if y.size < 4:
         return 0.0
-    d = np.diff(y)
-    return float(1.4826 * np.median(np.abs(d - np.median(d))) / np.sqrt(2))
+    d2 = np.diff(y, 2)
+    return float(1.4826 * np.median(np.abs(d2 - np.median(d2))) / np.sqrt(6))
 
 
 def _fmt(v: float) -> str:
@@ -127,7 +130,7 @@ def diagnose(data: LossData) -> Diagnosis:
     over = _overfitting(train, val, unit_word) if val is not None else None
     if over is not None:
         return over
-    sigma = noise_sigma(y)
+    sigma = noise_sigma(y[y.size // 2 :])  # judged where the loss has settled, against its level there
     if sigma > 0.5 * abs(end) or sigma > 0.35 * max(drop, 1e-12):
         return Diagnosis(
             "noisy",

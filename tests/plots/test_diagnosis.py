@@ -58,6 +58,12 @@ def test_validation_without_overfitting_is_healthy() -> None:
     assert diagnose(LossData(data.train, val, "step")).kind == "healthy"
 
 
+def test_smooth_curve_over_many_decades_is_not_noisy() -> None:
+    t = np.arange(400.0)
+    d = diagnose(LossData(Series("loss", t, 1e6 * np.exp(-t / 50) + 1), None, "step"))
+    assert d.kind == "healthy", d.message
+
+
 def test_too_few_points() -> None:
     d = diagnose(LossData(Series("loss", np.arange(3.0), np.array([1.0, 0.9, 0.8])), None, "index"))
     assert d.kind == "unknown" and "too few" in d.message
