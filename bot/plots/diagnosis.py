@@ -142,10 +142,16 @@ def diagnose(data: LossData) -> Diagnosis:
     still = len(c) >= 4 and (c[-2] - c[-1]) > 0.02 * abs(c[-1])
     return Diagnosis(
         "healthy",
-        f"healthy: the loss fell from {_fmt(start)} to {_fmt(end)} ({100 * drop / scale:.0f}% lower)"
+        f"healthy: the loss fell from {_fmt(start)} to {_fmt(end)} ({_how_much(start, end)})"
         + ("; still falling, so more training may help." if still else " and is levelling off."),
         RESOURCES["healthy"],
     )
+
+
+def _how_much(start: float, end: float) -> str:
+    if end > 0 and start / end >= 20:
+        return f"{start / end:.0f}x lower"
+    return f"{100 * (start - end) / max(abs(start), 1e-12):.0f}% lower"
 
 
 def _first_nonfinite(series: Series) -> tuple[float, int, str] | None:
