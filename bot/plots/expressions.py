@@ -96,7 +96,7 @@ def numeric(expr: sympy.Expr, variables: Sequence[sympy.Symbol]) -> NumericFn:
     """A numpy function of the variables; non-finite and complex results become NaN."""
     if expr.has(sympy.Derivative, sympy.Integral):
         raise PlotError(f"I can't evaluate {expr} numerically")
-    fn = sympy.lambdify(list(variables), expr, modules="numpy")
+    fn = sympy.lambdify(list(variables), expr, modules=[_numpy_extras(), "numpy"])
     scalar_fn: Callable[..., object] | None = None
 
     def evaluate(*args: np.ndarray) -> np.ndarray:
@@ -114,6 +114,19 @@ def numeric(expr: sympy.Expr, variables: Sequence[sympy.Symbol]) -> NumericFn:
         return _clean(out, shape)
 
     return evaluate
+
+
+def _safe_gamma(v: float) -> float:
+    try:
+        return math.gamma(v)
+    except (ValueError, OverflowError):  # poles at 0, -1, -2, ... and overflow past ~171
+        return math.nan
+
+
+def _numpy_extras() -> dict[str, object]:
+    """Vectorised stand-ins for what numpy lacks without scipy (factorial, gamma)."""
+    gamma = np.vectorize(_safe_gamma, otypes=[float])
+    return {"gamma": gamma, "factorial": lambda v: gamma(np.asarray(v, dtype=float) + 1)}
 
 
 def _pointwise(fn: Callable[..., object], arrays: list[np.ndarray], shape: tuple[int, ...]) -> np.ndarray:

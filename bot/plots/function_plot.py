@@ -129,7 +129,7 @@ def _curves(exprs: Sequence[sympy.Expr], var: sympy.Symbol, request: PlotRequest
     extent = sampling.finite_extent(x, ys)
     if extent is None:
         raise PlotError(f"nothing to draw between {a:g} and {b:g}: the function is undefined there")
-    if chosen and (extent[0] > a or extent[1] < b):
+    if chosen and (extent[0] - a > 0.03 * (b - a) or b - extent[1] > 0.03 * (b - a)):
         # defined on part of the default range only (log, sqrt): show that part
         a, b = extent
         if b - a < 1e-9:

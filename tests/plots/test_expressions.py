@@ -67,7 +67,7 @@ def test_gd_from_text() -> None:
     assert result2.final_point == pytest.approx((1.0, -1.0), abs=1e-3)
 
 
-def test_functions_numpy_lacks_are_evaluated_point_by_point() -> None:
+def test_factorial_is_evaluated_without_scipy() -> None:
     parsed = parse_functions("x!")
     f = numeric(parsed.exprs[0], parsed.variables)
     assert f(np.array([3.0, 4.0])).tolist() == pytest.approx([6.0, 24.0])
