@@ -20,7 +20,7 @@ _BAD_INPUT = 2
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``plot``, ``gd`` and ``losscurve`` to the ``studybot`` argument parser."""
     p = subparsers.add_parser("plot", help="plot f(x) [; g(x) ...] or a contour map of f(x, y)")
-    p.add_argument("expr", help="e.g. 'sin(x); x^2/10' (put -- before an expression starting with '-')")
+    p.add_argument("expr", help="e.g. 'sin(x); x^2/10' (start with a space, ' -x^2', if it begins with '-')")
     for name in ("--x-min", "--x-max", "--y-min", "--y-max"):
         p.add_argument(name, metavar="N")
     p.add_argument("--derivative", action="store_true", help="overlay each derivative, dashed")

@@ -159,7 +159,7 @@ def _draw_2d(
             color="white",
             markeredgecolor="black",
             markersize=9,
-            label="local minima",
+            label="local minima" if len(minima) > 1 else "local minimum",
         )  # type: ignore[attr-defined]
     ax.set_xlim(*box[0])  # type: ignore[attr-defined]
     ax.set_ylim(*box[1])  # type: ignore[attr-defined]
