@@ -120,3 +120,9 @@ def test_undefined_start() -> None:
     problem = gd.make_problem(sympy.log(x), (x,))
     with pytest.raises(PlotError, match="not defined at the start"):
         gd.descend(problem, (-1.0,), 0.1, 10)
+
+
+def test_leaving_the_domain_is_divergence_with_the_place() -> None:
+    problem, r = run(sympy.log(x) ** 2 + x, (0.5,), 1.0)
+    assert r.status == "diverged"
+    assert "left the region where f is defined" in gd.verdict(problem, r)

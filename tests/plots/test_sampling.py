@@ -113,3 +113,10 @@ def test_too_many_variables_and_mixed_dimensions() -> None:
     with pytest.raises(PlotError, match="one function f\\(x, y\\)"):
         analyse([a * b, a])
     assert [v.name for v in analyse([sympy.Symbol("y") * x]).variables] == ["x", "y"]
+
+
+def test_only_one_y_bound_given() -> None:
+    image = render_parsed(analyse([x**2]), PlotRequest("", -3, 3, y_min=-1))
+    assert "y ∈ [-1, " in image.summary
+    image = render_parsed(analyse([x**2]), PlotRequest("", -3, 3, y_max=100))
+    assert image.summary.endswith(", 100]")
