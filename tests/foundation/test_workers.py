@@ -1,0 +1,103 @@
+"""The worker pool: results, errors, hard timeouts that really kill, fairness, a free event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+
+import pytest
+
+from bot.workers import WorkerCrashed, WorkerPool, WorkerTimeout
+
+
+def square(x: int) -> int:
+    return x * x
+
+
+def pid() -> int:
+    return os.getpid()
+
+
+def spin(seconds: float) -> int:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+    return os.getpid()
+
+
+def fail() -> None:
+    raise ValueError("bad input")
+
+
+def hog_memory() -> int:
+    return len(bytearray(4 * 1024**3))
+
+
+def die() -> None:
+    os._exit(3)
+
+
+@pytest.fixture(scope="module")
+def pool():
+    pool = WorkerPool(2, max_size=4, timeout=2.0, memory_mb=512, preload=())
+    pool.start()
+    yield pool
+    pool.close()
+
+
+def test_runs_and_reraises(pool: WorkerPool) -> None:
+    assert pool.run_sync(square, 12) == 144
+    with pytest.raises(ValueError, match="bad input"):
+        pool.run_sync(fail)
+
+
+def test_timeout_kills_the_worker_and_the_pool_recovers(pool: WorkerPool) -> None:
+    victim = pool.run_sync(pid)
+    started = time.monotonic()
+    with pytest.raises(WorkerTimeout):
+        pool.run_sync(spin, 30, timeout=0.3)
+    assert time.monotonic() - started < 2
+    assert pool.run_sync(square, 3) == 9
+    # the worker that ran the spin is gone for good
+    time.sleep(0.1)
+    alive = {pool.run_sync(pid) for _ in range(6)}
+    assert all(os.path.exists(f"/proc/{p}") for p in alive)
+
+
+def test_memory_limit_fails_inside_the_worker(pool: WorkerPool) -> None:
+    with pytest.raises(MemoryError):
+        pool.run_sync(hog_memory)
+    assert pool.run_sync(square, 2) == 4
+
+
+def test_a_dead_worker_is_reported_and_replaced(pool: WorkerPool) -> None:
+    with pytest.raises(WorkerCrashed):
+        pool.run_sync(die)
+    assert pool.run_sync(square, 5) == 25
+
+
+async def test_event_loop_stays_responsive_while_hostile_tasks_burn(pool: WorkerPool) -> None:
+    lags: list[float] = []
+
+    async def probe() -> None:
+        while True:
+            before = time.perf_counter()
+            await asyncio.sleep(0.01)
+            lags.append(time.perf_counter() - before - 0.01)
+
+    prober = asyncio.create_task(probe())
+    hostile = [pool.run(spin, 30, timeout=0.3, key="mallory") for _ in range(3)]
+    results = await asyncio.gather(*hostile, return_exceptions=True)
+    prober.cancel()
+    assert all(isinstance(r, WorkerTimeout) for r in results)
+    assert max(lags) < 0.2
+
+
+async def test_one_members_burst_does_not_block_another_member(pool: WorkerPool) -> None:
+    hostile = [asyncio.ensure_future(pool.run(spin, 30, timeout=0.6, key="mallory")) for _ in range(3)]
+    await asyncio.sleep(0.05)
+    started = time.monotonic()
+    assert await pool.run(square, 7, key="ada") == 49
+    assert time.monotonic() - started < 0.5  # not queued behind mallory's three
+    await asyncio.gather(*hostile, return_exceptions=True)
