@@ -138,6 +138,7 @@ class WorkerPool:
         )
         self._executor: ThreadPoolExecutor | None = None
         self._started = False
+        self._starter: threading.Thread | None = None
         self._closed = False
         atexit.register(self.close)
 
@@ -150,7 +151,8 @@ class WorkerPool:
                 return
             self._started = True
             self._live += self.size
-        threading.Thread(target=self._start_workers, name="worker-pool-start", daemon=True).start()
+        self._starter = threading.Thread(target=self._start_workers, name="worker-pool-start", daemon=True)
+        self._starter.start()
 
     def _start_workers(self) -> None:
         for _ in range(self.size):
@@ -183,6 +185,9 @@ class WorkerPool:
             if self._closed:
                 return
             self._closed = True
+        if self._starter is not None and self._starter is not threading.current_thread():
+            # Stopping the forkserver in the middle of a fork makes it print a traceback.
+            self._starter.join(timeout=10)
         while True:
             try:
                 self._idle.get_nowait().stop()

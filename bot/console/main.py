@@ -59,8 +59,8 @@ async def run_console(args: argparse.Namespace, settings: Settings) -> int:
     clock: Clock = (
         SystemClock() if local is None else OffsetClock(local.replace(tzinfo=ZoneInfo(guild.timezone)))
     )
+    # Workers start on first use: a scripted session that only reads needs none.
     services = await Services.open(settings, clock=clock, db=db)
-    services.start_workers()
     actor = Actor(
         CONSOLE_GUILD_ID, stable_id("user", name), name, manage_guild=args.moderator,
         guild_name=CONSOLE_GUILD_NAME,

@@ -64,31 +64,35 @@ async def _run(conn: aiosqlite.Connection, sql: str, params: tuple[object, ...] 
     await cursor.close()
 
 
-async def current_version(conn: aiosqlite.Connection) -> int:
+async def applied_versions(conn: aiosqlite.Connection) -> set[int]:
     await _run(
         conn,
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
     )
-    cursor = await conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
-    row = await cursor.fetchone()
+    cursor = await conn.execute("SELECT version FROM schema_migrations")
+    rows = await cursor.fetchall()
     await cursor.close()
-    return int(row[0]) if row else 0
+    return {int(row[0]) for row in rows}
 
 
 async def apply_migrations(conn: aiosqlite.Connection, directory: Path | None = None) -> list[str]:
-    """Apply every migration newer than the database; returns their file names."""
+    """Apply every migration the database has not had yet, in order; returns their file names.
+
+    By set, not by maximum: a database that got 003 from one branch still gets 002 from another.
+    """
     migrations = discover(directory)
-    version = await current_version(conn)
-    latest = migrations[-1].version if migrations else 0
-    if version > latest:
+    applied_before = await applied_versions(conn)
+    known = {migration.version for migration in migrations}
+    unknown = sorted(applied_before - known)
+    if unknown:
         raise MigrationError(
-            f"the database is at schema version {version}, newer than this studybot ({latest}); "
-            "upgrade studybot or restore a backup"
+            f"the database has schema version {unknown[-1]}, newer than this studybot "
+            f"({max(known, default=0)}); upgrade studybot or restore a backup"
         )
     applied: list[str] = []
     for migration in migrations:
-        if migration.version <= version:
+        if migration.version in applied_before:
             continue
         await _run(conn, "BEGIN IMMEDIATE")
         try:
