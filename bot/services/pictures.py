@@ -133,11 +133,21 @@ def gd_request(expr: str, lr: float, start: str, steps: int | None = None) -> GD
     return GDRequest(text, rate, where, n)
 
 
+def _upload_size(size: int) -> str:
+    """Sizes in the same MB (2**20 bytes) as the limit; bytes when rounding would hide the excess."""
+    text = f"{size / 2**20:.1f} MB"
+    return text if text != f"{MAX_UPLOAD_BYTES / 2**20:.1f} MB" else f"{size:,} bytes"
+
+
 def check_upload_size(filename: str, size: int) -> None:
     """Refuse an upload from its metadata alone, before anything is downloaded."""
     if size > MAX_UPLOAD_BYTES:
+        shown = _upload_size(size)
+        limit = f"{MAX_UPLOAD_BYTES // 2**20} MB"
+        if shown.endswith("bytes"):
+            limit += f" ({MAX_UPLOAD_BYTES:,} bytes)"
         raise UserError(
-            f"{filename} is {size / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES // (1024 * 1024)} MB. "
+            f"{filename} is {shown}; the limit is {limit}. "
             "Export fewer points (every 10th step is plenty for a curve) or compress the CSV."
         )
     if size == 0:

@@ -127,7 +127,7 @@ async def test_oversize_attachment_is_refused_before_download(simcord_env, room,
     assert downloads == []
     assert not deferred_first(simcord_env)
     assert result.ephemeral
-    assert "huge.csv is 5.2 MB; the limit is 5 MB" in result.response.content
+    assert "huge.csv is 5,242,884 bytes; the limit is 5 MB (5,242,880 bytes)" in result.response.content
 
 
 async def test_malformed_file_message_names_the_line(simcord_env, room) -> None:

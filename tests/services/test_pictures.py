@@ -141,7 +141,11 @@ async def test_tex_draws_a_formula(service: PictureService) -> None:
         (lambda s: s.losscurve(ADA, values="1 " * 2001), "the limit is 4000"),
         (lambda s: s.losscurve(ADA, values="1 2 3", smoothing=1.0), "smoothing must be between 0 and 0.99"),
         (lambda s: s.losscurve(ADA, values="1 2 3", smoothing=-0.1), "smoothing must be between"),
-        (lambda s: s.losscurve(ADA, Upload("big.csv", b"1\n" * (3 * 1024 * 1024))), "the limit is 5 MB"),
+        (
+            lambda s: s.losscurve(ADA, Upload("big.csv", b"1\n" * (3 * 2**20))),
+            "big.csv is 6.0 MB; the limit is 5 MB.",
+        ),
+        (lambda s: s.losscurve(ADA, Upload("empty.csv", b"")), "empty.csv is empty"),
         (lambda s: s.tex(ADA, "x" * 1001), "the limit is 1000"),
     ],
 )
