@@ -68,12 +68,14 @@ _GD_TONES = {"converged": "success", "diverged": "warning", "oscillating": "warn
 # --- option checks: pure, cheap, before any work ----------------------------------------------
 
 
-def _finite(name: str, value: float | None) -> float | None:
-    if value is None:
-        return None
+def _number(name: str, value: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise UserError(f"{name} must be a finite number — got {value!r}.")
     return float(value)
+
+
+def _finite(name: str, value: float | None) -> float | None:
+    return None if value is None else _number(name, value)
 
 
 def _expression(expr: str, *, max_functions: int) -> str:
@@ -119,8 +121,8 @@ def plot_request(
 def gd_request(expr: str, lr: float, start: str, steps: int | None = None) -> GDRequest:
     """The /gd options as an engine request; UserError names the first bad option."""
     text = _expression(expr, max_functions=1)
-    rate = _finite("lr", lr)
-    if rate is None or not 0 < rate <= MAX_LR:
+    rate = _number("lr", lr)
+    if not 0 < rate <= MAX_LR:
         raise UserError(f"lr must be a positive number up to {MAX_LR:g} (e.g. 0.1) — got {lr!r}.")
     where = (start or "").strip()
     if not where:
@@ -173,8 +175,7 @@ def check_losscurve_options(
             raise UserError(
                 f"values is {len(text)} characters; the limit is {MAX_VALUES_CHARS}. Attach a file instead."
             )
-    weight = DEFAULT_SMOOTHING if smoothing is None else _finite("smoothing", smoothing)
-    assert weight is not None
+    weight = DEFAULT_SMOOTHING if smoothing is None else _number("smoothing", smoothing)
     if not 0 <= weight <= MAX_SMOOTHING:
         raise UserError(f"smoothing must be between 0 and {MAX_SMOOTHING} — got {smoothing:g}.")
     return weight
@@ -240,7 +241,8 @@ class PictureService:
             ) from None
         except (WorkerCrashed, MemoryError):
             raise UserError(
-                f"That {what} needed more memory than a picture may use; try something smaller."
+                f"Drawing that {what} stopped unexpectedly (usually: it needed more memory than a "
+                "picture may use). Try something smaller."
             ) from None
         except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
             # numeric corner cases the engine did not word for members: say so, keep the trace for us
@@ -326,8 +328,8 @@ class PictureService:
             return None
         try:
             image = await self.workers.run(jobs.statement_job, markdown, timeout=STATEMENT_TIMEOUT)
-        except (PlotError, WorkerTimeout, WorkerCrashed, MemoryError, ValueError, ArithmeticError) as exc:
-            log.warning("could not draw a statement image: %s", exc)
+        except Exception as exc:  # the image is a nicety: the post must go out as text regardless
+            log.warning("could not draw a statement image: %s", exc, exc_info=not isinstance(exc, PlotError))
             return None
         for warning in image.warnings:
             log.info("statement image: %s", warning)

@@ -4,6 +4,7 @@ every way drawing can fail turned into a member-facing message. Real worker proc
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -17,7 +18,7 @@ from bot.services.app import WORKER_PRELOAD, Services
 from bot.services.context import Actor, Upload
 from bot.services.errors import UserError
 from bot.services.pictures import PictureService
-from bot.workers import WorkerPool
+from bot.workers import WorkerCrashed, WorkerPool
 from tests.plots.helpers import check_picture, decode
 from tests.services.pool import SharedPool, picture_pool
 
@@ -189,3 +190,26 @@ async def test_statement_image_for_the_daily_post(service: PictureService) -> No
 
     assert await service.render_statement_image("No formula here, just words.") is None
     assert await service.render_statement_image("$x$ " * 1500) is None  # too long: the post goes out as text
+
+
+class Failing:
+    """A pool whose worker fails the way a real one can."""
+
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+    async def run(self, *args: Any, **kwargs: Any) -> Any:
+        raise self.exc
+
+
+@pytest.mark.parametrize(
+    ("exc", "message"),
+    [
+        (WorkerCrashed("the worker process died"), "Drawing that plot stopped unexpectedly"),
+        (ZeroDivisionError("float division by zero"), "I couldn't compute that plot (ZeroDivisionError)"),
+    ],
+)
+async def test_worker_failures_are_member_messages(exc: BaseException, message: str) -> None:
+    with pytest.raises(UserError, match=re.escape(message)):
+        await PictureService(Failing(exc)).plot(ADA, "1/x")  # type: ignore[arg-type]
+    assert await PictureService(Failing(exc)).render_statement_image("$x$") is None  # type: ignore[arg-type]
