@@ -5,12 +5,25 @@ from __future__ import annotations
 from bot.config import Settings
 from bot.services.context import Clock, SystemClock
 from bot.services.guilds import GuildService
+from bot.services.pictures import PictureService
 from bot.services.scheduler import Scheduler
 from bot.storage.database import Database
 from bot.workers import WorkerPool
 
 # Imported once in the forkserver so that every (re)started worker is warm.
-WORKER_PRELOAD = ("sympy", "numpy", "matplotlib", "matplotlib.figure", "bot.maths.checker")
+WORKER_PRELOAD = (
+    "sympy",
+    "numpy",
+    "matplotlib",
+    "matplotlib.figure",
+    "bot.maths.checker",
+    # the picture engine: render modules and the job entry points the workers are handed
+    "bot.plots.function_plot",
+    "bot.plots.gd_plot",
+    "bot.plots.losscurve",
+    "bot.plots.tex",
+    "bot.services.picture_jobs",
+)
 
 
 class Services:
@@ -23,6 +36,7 @@ class Services:
         self.workers = workers
         self.guilds = GuildService(db, settings.default_timezone)
         self.scheduler = Scheduler(db, clock)
+        self.pictures = PictureService(workers)
 
     @classmethod
     async def open(
