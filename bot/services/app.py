@@ -5,6 +5,8 @@ from __future__ import annotations
 from bot.config import Settings
 from bot.services.context import Clock, SystemClock
 from bot.services.guilds import GuildService
+from bot.services.practice import PracticeService
+from bot.services.resources import ResourceService
 from bot.services.scheduler import Scheduler
 from bot.storage.database import Database
 from bot.workers import WorkerPool
@@ -23,6 +25,8 @@ class Services:
         self.workers = workers
         self.guilds = GuildService(db, settings.default_timezone)
         self.scheduler = Scheduler(db, clock)
+        self.resources = ResourceService(db)
+        self.practice = PracticeService(db, clock, workers, self.guilds)
 
     @classmethod
     async def open(
