@@ -23,7 +23,7 @@ from bot.services.progress import family_of, scores_from, weakest
 from bot.services.resources import ContentLoader, load_bank, not_found
 from bot.storage import practice as practice_rows
 from bot.storage.database import Database
-from bot.workers import WorkerCrashed, WorkerPool, WorkerTimeout
+from bot.workers import WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +162,10 @@ class PracticeService:
             return await self.workers.run(
                 build_generated, chosen.id, seed, timeout=GENERATE_TIMEOUT, key=actor.user_id
             )
-        except (WorkerTimeout, WorkerCrashed):
+        except Exception:
+            # A generator is an optional source: a timeout (WorkerTimeout), a dead worker
+            # (WorkerCrashed, a broken pipe) or a generator bug is logged, and the member gets a
+            # bank problem instead of an error.
             log.exception("generator %s failed for /practice; falling back to the bank", chosen.id)
         fallback = [c for c in candidates if c.source == "bank"]
         if not fallback:

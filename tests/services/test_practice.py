@@ -11,6 +11,7 @@ from bot.services.context import ManualClock
 from bot.services.errors import UserError
 from bot.services.practice import build_generated
 from bot.storage import practice as practice_rows
+from bot.workers import WorkerCrashed
 from tests.services.helpers import graded, member, record_answers
 
 
@@ -124,6 +125,25 @@ async def test_generated_problems_differ_per_member(services: Services) -> None:
     assert ids[0] != ids[1]
     rebuilt = bank.get_prompt(ids[0])  # what /answer will do with the id
     assert rebuilt is not None and rebuilt.topic == topic
+
+
+async def test_a_failing_generator_falls_back_to_a_bank_problem(
+    services: Services, monkeypatch, caplog
+) -> None:
+    bank = load_content()
+    topic, difficulty = next((t, d) for t in bank.topics for d in range(1, 6) if all(group(t, d)))
+    prompts, _families = group(topic, difficulty)
+    ada = member(39, "ada")
+    await record_answers(services, ada, [(pid, "correct") for pid in prompts])  # the generator is next
+
+    async def crashed(*args, **kwargs):
+        raise WorkerCrashed("the worker process died while running the task")
+
+    monkeypatch.setattr(services.workers, "run", crashed)
+    reply = await services.practice.practice(ada, topic, difficulty)
+
+    assert problem_id(reply) in prompts
+    assert any("falling back to the bank" in r.getMessage() for r in caplog.records)
 
 
 async def test_bad_difficulty_and_unknown_topic_change_nothing(services: Services) -> None:
