@@ -135,9 +135,7 @@ class ResourceService:
                 f"{_count(total_generators, 'generator')} over {len(bank.topics)} topics.\n"
                 "`/practice topic:<name>` for a problem, `/resources topic:<name>` for where to learn it."
             ),
-            fields=tuple(
-                Field(area[:1].upper() + area[1:], "\n".join(lines)[:1024]) for area, lines in areas.items()
-            ),
+            fields=tuple(Field(area[:1].upper() + area[1:], _fit(lines)) for area, lines in areas.items()),
             ephemeral=True,
         )
 
