@@ -6,6 +6,8 @@ from bot.config import Settings
 from bot.services.context import Clock, SystemClock
 from bot.services.guilds import GuildService
 from bot.services.pictures import PictureService
+from bot.services.practice import PracticeService
+from bot.services.resources import ResourceService
 from bot.services.scheduler import Scheduler
 from bot.storage.database import Database
 from bot.workers import WorkerPool
@@ -37,6 +39,8 @@ class Services:
         self.guilds = GuildService(db, settings.default_timezone)
         self.scheduler = Scheduler(db, clock)
         self.pictures = PictureService(workers)
+        self.resources = ResourceService(db)
+        self.practice = PracticeService(db, clock, workers, self.guilds)
 
     @classmethod
     async def open(
