@@ -53,7 +53,7 @@ async def deliver_answer(interaction: discord.Interaction, work: Awaitable[Answe
 
 class AnswerModal(discord.ui.Modal, title="Your answer"):
     text: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
-        label="Answer", placeholder="e.g. 2x(1-x), 1/2, \\frac{1}{2}, {1, 2}", max_length=1000
+        label="Answer", custom_id="answer", placeholder="e.g. 2x(1-x), 1/2, \\frac{1}{2}", max_length=1000
     )
 
     def __init__(self, prompt_id: str) -> None:
