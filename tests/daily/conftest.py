@@ -7,11 +7,14 @@ import pytest
 from bot.config import Settings
 from bot.services.app import Services
 from bot.services.context import ManualClock
-from tests.daily_helpers import SharedWorkerPool, shared_workers  # noqa: F401
+from bot.workers import WorkerPool
+from tests import daily_helpers
+
+shared_workers = daily_helpers.shared_workers
 
 
 @pytest.fixture
-async def svc(settings: Settings, clock: ManualClock, shared_workers: SharedWorkerPool) -> AsyncIterator[Services]:  # noqa: F811
+async def svc(settings: Settings, clock: ManualClock, shared_workers: WorkerPool) -> AsyncIterator[Services]:
     services = await Services.open(settings, clock=clock, workers=shared_workers)
     try:
         yield services

@@ -15,10 +15,16 @@ from bot.storage import jobs as job_rows
 GUILD = 42
 
 
-async def configure(services: Services, *, timezone: str = "UTC", time: str = "09:00", ping: bool = False) -> None:
+async def configure(
+    services: Services, *, timezone: str = "UTC", time: str = "09:00", ping: bool = False
+) -> None:
     mod = Actor(GUILD, 1, "mod", manage_guild=True)
     await services.guilds.setup(
-        mod, channel=(555, "study"), time=time, timezone=timezone, ping_role=(777, "learners") if ping else None
+        mod,
+        channel=(555, "study"),
+        time=time,
+        timezone=timezone,
+        ping_role=(777, "learners") if ping else None,
     )
 
 
@@ -41,8 +47,12 @@ async def test_prompt_choice_is_stored_and_stable(svc: Services) -> None:
     assert row is not None and row.prompt_id == first.id and row.source == "rotation"
 
 
-async def test_same_choice_in_a_fresh_database(svc: Services, tmp_path, clock: ManualClock, shared_workers) -> None:
-    other = await Services.open(Settings(db_path=tmp_path / "other.sqlite3"), clock=clock, workers=shared_workers)
+async def test_same_choice_in_a_fresh_database(
+    svc: Services, tmp_path, clock: ManualClock, shared_workers
+) -> None:
+    other = await Services.open(
+        Settings(db_path=tmp_path / "other.sqlite3"), clock=clock, workers=shared_workers
+    )
     try:
         for offset in range(3):
             day = date(2026, 11, 21) + timedelta(days=offset)
@@ -112,7 +122,9 @@ async def test_post_is_due_at_local_time_and_made_once(svc: Services, clock: Man
     assert await job_rows.run_status(svc.db, GUILD, "daily", "2026-11-21") == "done"
 
 
-async def test_two_processes_post_once(svc: Services, settings: Settings, clock: ManualClock, shared_workers) -> None:
+async def test_two_processes_post_once(
+    svc: Services, settings: Settings, clock: ManualClock, shared_workers
+) -> None:
     await configure(svc)
     second = await Services.open(settings, clock=clock, workers=shared_workers)  # same database file
     try:
