@@ -145,9 +145,32 @@ class DailyPlanner:
             )
         return prompt
 
-    async def plan(self, guild_id: int, day: date) -> daily_rows.DailyPromptRow:
-        """Choose (without storing) the prompt for a date; used by prompt_for and by previews."""
+    async def preview(self, guild_id: int, start: date, count: int) -> list[daily_rows.DailyPromptRow]:
+        """The prompts of `count` days from `start` as they will be chosen, saving nothing (for
+        /curriculum upcoming): stored days as stored, the others planned in order, each planned day
+        counting as used for the days after it."""
+        rows: list[daily_rows.DailyPromptRow] = []
+        planned: dict[str, str] = {}
+        for offset in range(count):
+            day = start + timedelta(days=offset)
+            row = await daily_rows.get_daily_prompt(self.db, guild_id, day)
+            if row is None:
+                row = await self.plan(guild_id, day, also_used=planned)
+            for key in (row.prompt_id, row.family):
+                if key:
+                    planned[key] = row.local_date
+            rows.append(row)
+        return rows
+
+    async def plan(
+        self, guild_id: int, day: date, *, also_used: dict[str, str] | None = None
+    ) -> daily_rows.DailyPromptRow:
+        """Choose (without storing) the prompt for a date; used by prompt_for and by previews.
+        `also_used` adds not-yet-stored choices (key -> ISO date) to the history."""
         last_used = await daily_rows.last_used(self.db, guild_id, day)
+        for key, used in (also_used or {}).items():
+            if used < day.isoformat() and used > last_used.get(key, ""):
+                last_used[key] = used
         excluded: set[str] = set()
         for source in self.exclusions:
             excluded |= set(await source(guild_id, day))
@@ -397,8 +420,14 @@ class DailyPostJob:
         if settings is None or settings.channel_id is None:
             return None
         day = date.fromisoformat(run.run_key)
-        prompt = await self.daily.planner.prompt_for(run.guild_id, day)
-        reply = await self.daily.prompt_reply(prompt, day, ephemeral=False)
+        planner = self.daily.planner
+        prompt = await planner.prompt_for(run.guild_id, day)
+        row = await planner.stored(run.guild_id, day)
+        label = ""
+        if row is not None and row.source == "curriculum" and planner.curriculum_source is not None:
+            pick = await planner.curriculum_source(run.guild_id, day)
+            label = pick.label if pick else ""
+        reply = await self.daily.prompt_reply(prompt, day, ephemeral=False, label=label)
         extra = {"idempotency_key": f"{run.guild_id}:{self.kind}:{run.run_key}", "prompt_id": prompt.id}
         if settings.ping_role_name:
             extra["mention_name"] = settings.ping_role_name

@@ -164,3 +164,17 @@ async def test_post_time_follows_dst(svc: Services, clock: ManualClock) -> None:
 async def test_unconfigured_guild_gets_no_post(svc: Services) -> None:
     await guild_rows.ensure_guild(svc.db, GUILD)
     assert await collect(svc) == []
+
+
+async def test_preview_plans_days_in_order_and_matches_what_is_stored(svc: Services) -> None:
+    async def curriculum(guild_id: int, day: date) -> CurriculumPick | None:
+        return CurriculumPick(topics=("eigen",), label="Week 1: eigenvalues")
+
+    svc.daily.planner.curriculum_source = curriculum
+    start = date(2026, 11, 23)
+    preview = await svc.daily.planner.preview(GUILD, start, 7)
+    assert len({row.family or row.prompt_id for row in preview}) == 7  # no repeats inside the week
+    assert {row.topic for row in preview} == {"eigen"}
+    assert await svc.daily.planner.stored(GUILD, start) is None  # nothing saved
+    for offset, row in enumerate(preview):
+        assert (await svc.daily.planner.prompt_for(GUILD, start + timedelta(days=offset))).id == row.prompt_id
