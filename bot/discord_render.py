@@ -118,5 +118,7 @@ async def send_post(channel: discord.abc.Messageable, post: Post) -> discord.Mes
     if post.mention_role_id is not None:
         ping = f"<@&{post.mention_role_id}>"
         parts["content"] = f"{ping} {parts.get('content', '')}".strip()
-        mentions = discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(post.mention_role_id)])
+        mentions = discord.AllowedMentions(
+            everyone=False, users=False, roles=[discord.Object(post.mention_role_id)]
+        )
     return await channel.send(allowed_mentions=mentions, **parts)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.content import ContentBank, Prompt
+from bot.services.errors import UserError
 from bot.workers import WorkerCrashed, WorkerPool, WorkerTimeout
 
 log = logging.getLogger(__name__)
@@ -113,6 +114,12 @@ class Problems:
             return CheckResult("timeout", "Checking that answer failed; please try again or simplify it.")
         except MemoryError:
             return CheckResult("invalid", "That answer is too big to work with.")
+        except Exception as exc:  # a checker bug: nothing is recorded, the member can rephrase
+            log.error("checking %r against %s failed", answer[:200], prompt.id, exc_info=exc)
+            raise UserError(
+                "The checker failed on that answer (our bug; it has been logged). Nothing was recorded:"
+                " try writing it another way."
+            ) from exc
         return CheckResult(raw["status"], raw["message"], raw.get("interpreted_as", ""), raw.get("mistake"))
 
     async def statement_image(self, prompt: Prompt) -> bytes | None:
