@@ -178,3 +178,19 @@ async def test_preview_plans_days_in_order_and_matches_what_is_stored(svc: Servi
     assert await svc.daily.planner.stored(GUILD, start) is None  # nothing saved
     for offset, row in enumerate(preview):
         assert (await svc.daily.planner.prompt_for(GUILD, start + timedelta(days=offset))).id == row.prompt_id
+
+
+async def test_repeated_and_skipped_local_hours_post_exactly_once(svc: Services, clock: ManualClock) -> None:
+    await configure(svc, timezone="America/New_York", time="01:30")
+    # 2026-11-01: 01:30 happens twice (EDT at 05:30 UTC, EST at 06:30 UTC).
+    clock.set(datetime(2026, 11, 1, 5, 30, tzinfo=UTC))
+    assert len(await collect(svc)) == 1
+    clock.set(datetime(2026, 11, 1, 6, 30, tzinfo=UTC))
+    assert await collect(svc) == []
+
+    await configure(svc, timezone="America/New_York", time="02:30")
+    # 2027-03-14: 02:30 does not exist (01:59 EST -> 03:00 EDT); the post comes at 03:00.
+    clock.set(datetime(2027, 3, 14, 6, 59, tzinfo=UTC))
+    assert await collect(svc) == []
+    clock.set(datetime(2027, 3, 14, 7, 0, tzinfo=UTC))
+    assert [p.extra["idempotency_key"] for p in await collect(svc)] == [f"{GUILD}:daily:2027-03-14"]
