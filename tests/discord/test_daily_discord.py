@@ -190,3 +190,10 @@ async def test_members_see_every_daily_command_and_streak_of_another_is_public(w
     assert mine.ephemeral and not theirs.ephemeral
     shown = reply_of(theirs)
     assert "bob's streak" in shown.embeds[0].title and "current streak 0" in shown.embeds[0].description
+
+
+async def test_daily_commands_are_server_only(world: World) -> None:
+    in_dms = world.env.create_user("carl").available_commands()
+    assert "help" in in_dms  # DMs do list the commands that work there
+    for name in ("daily", "answer", "hint", "solution", "streak", "stats", "leaderboard"):
+        assert name not in in_dms
