@@ -21,6 +21,7 @@ from bot.services.errors import UserError
 log = logging.getLogger(__name__)
 
 COGS_PACKAGE = "cogs"
+POST_ATTEMPTS = 3
 GENERIC_ERROR = "Something went wrong on our side; the error has been logged. Please try again."
 
 
@@ -111,7 +112,19 @@ class StudyBot(commands.Bot):
         channel = self.get_channel(post.channel_id) or await self.fetch_channel(post.channel_id)
         if not isinstance(channel, discord.abc.Messageable):
             raise RuntimeError(f"channel {post.channel_id} cannot receive messages")
-        await send_post(channel, post)
+        # Transient failures (5xx, rate limits, a dropped connection) are retried with the same
+        # nonce, so a send that did reach Discord before failing is not posted twice.
+        for attempt in range(POST_ATTEMPTS):
+            try:
+                await send_post(channel, post)
+                return
+            except discord.HTTPException as exc:
+                if (exc.status < 500 and exc.status != 429) or attempt == POST_ATTEMPTS - 1:
+                    raise
+            except (OSError, TimeoutError):
+                if attempt == POST_ATTEMPTS - 1:
+                    raise
+            await asyncio.sleep(2**attempt)
 
     async def close(self) -> None:
         for task in self._jobs:

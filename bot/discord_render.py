@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Awaitable
 from typing import Any
@@ -102,11 +103,22 @@ async def answer(interaction: discord.Interaction, work: Awaitable[Reply | list[
     await respond(interaction, reply)
 
 
+def post_nonce(idempotency_key: str) -> str:
+    """Discord's message nonce (<= 25 chars) for a scheduled run: with `enforce_nonce` Discord returns
+    the message already sent with this nonce instead of posting twice, so a retry is safe."""
+    return hashlib.sha256(idempotency_key.encode()).hexdigest()[:25]
+
+
 async def send_post(channel: discord.abc.Messageable, post: Post) -> discord.Message:
     parts = message_parts(post.reply)
+    key = post.extra.get("idempotency_key")
+    if key:
+        parts["nonce"] = post_nonce(key)  # discord.py sends enforce_nonce=True with every nonce
     mentions = discord.AllowedMentions.none()
     if post.mention_role_id is not None:
         ping = f"<@&{post.mention_role_id}>"
         parts["content"] = f"{ping} {parts.get('content', '')}".strip()
-        mentions = discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(post.mention_role_id)])
+        mentions = discord.AllowedMentions(
+            everyone=False, users=False, roles=[discord.Object(post.mention_role_id)]
+        )
     return await channel.send(allowed_mentions=mentions, **parts)

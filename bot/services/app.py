@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from bot.config import Settings
+from bot.content import load_content
+from bot.services.answers import AnswerService
 from bot.services.context import Clock, SystemClock
+from bot.services.daily import DailyPlanner, DailyPostJob, DailyService
 from bot.services.guilds import GuildService
 from bot.services.pictures import PictureService
 from bot.services.practice import PracticeService
 from bot.services.resources import ResourceService
+from bot.services.problems import Problems
+from bot.services.progress import ProgressService
 from bot.services.scheduler import Scheduler
 from bot.storage.database import Database
 from bot.workers import WorkerPool
@@ -25,6 +30,8 @@ WORKER_PRELOAD = (
     "bot.plots.losscurve",
     "bot.plots.tex",
     "bot.services.picture_jobs",
+    "bot.services.problems",
+    "bot.plots.heatmap",
 )
 
 
@@ -41,6 +48,15 @@ class Services:
         self.pictures = PictureService(workers)
         self.resources = ResourceService(db)
         self.practice = PracticeService(db, clock, workers, self.guilds)
+        # The daily loop (issue 6). Issue 7 plugs in through `self.daily.planner.curriculum_source`,
+        # `self.daily.planner.exclusions` and `self.answers.add_resolver(...)`.
+        self.content = load_content
+        self.problems = Problems(workers, self.content)
+        planner = DailyPlanner(db, self.problems, self.content, clock)
+        self.daily = DailyService(db, self.guilds, planner, self.problems, clock, self.content)
+        self.answers = AnswerService(db, self.daily, self.problems, clock)
+        self.progress = ProgressService(db, self.guilds, workers, clock, self.content)
+        self.scheduler.add(DailyPostJob(db, self.daily))
 
     @classmethod
     async def open(

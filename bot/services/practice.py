@@ -19,7 +19,7 @@ from bot.replies import Field, Reply
 from bot.services.context import Actor, Clock
 from bot.services.errors import UserError
 from bot.services.guilds import GuildService
-from bot.services.progress import family_of, scores_from, weakest
+from bot.services.topic_scores import family_of, scores_from, weakest
 from bot.services.resources import ContentLoader, load_bank, not_found
 from bot.storage import practice as practice_rows
 from bot.storage.database import Database

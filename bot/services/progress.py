@@ -1,78 +1,219 @@
-"""Per-topic accuracy from a member's answer history: what /resources and /practice aim at.
-
-A submission's problem id is mapped to its topic through the content bank: bank ids directly,
-generated ids (``<family>:<hash>``) through their family, without rebuilding the problem.
-"""
+"""/streak, /stats and /leaderboard: what a member's days add up to."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from collections.abc import Callable
+from datetime import date, timedelta
 
 from bot.content import ContentBank
-from bot.storage import practice as practice_rows
+from bot.plots.heatmap import FROZEN, NONE, SOLVED, SOLVED_LATE, TRIED, HeatmapRequest, render_heatmap
+from bot.replies import Attachment, Button, Field, Reply
+from bot.services.context import Actor, Clock
+from bot.services.errors import UserError
+from bot.services.guilds import GuildService
+from bot.services.streaks import MAX_FREEZES, StreakState, compute_streak, last_days, local_date, period_key
+from bot.storage import daily as daily_rows
+from bot.storage import leaderboard as board_rows
+from bot.storage import submissions as submission_rows
 from bot.storage.database import Database
+from bot.workers import WorkerPool
 
-MIN_ATTEMPTS = 3  # fewer graded answers than this say too little about a topic
-WEAK_BELOW = 0.8  # a topic at or above this accuracy is not a weak spot
+log = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True)
-class TopicScore:
-    topic: str
-    attempts: int
-    correct: int
-
-    @property
-    def accuracy(self) -> float:
-        return self.correct / self.attempts if self.attempts else 0.0
-
-    def describe(self) -> str:
-        return f"{self.correct}/{self.attempts} correct ({self.accuracy:.0%})"
+PERIODS = ("week", "month", "all")
+PAGE_SIZE = 10
+HEATMAP_DAYS = 183  # six months
+WEAKEST = 3
+_PERIOD_TITLES = {"week": "this week", "month": "this month", "all": "all time"}
 
 
-def topic_of(bank: ContentBank, problem_id: str) -> str | None:
-    """The topic of a bank or generated problem id; None for ids the bank no longer knows."""
-    prompt = bank.prompts.get(problem_id)
-    if prompt is not None:
-        return prompt.topic
-    family_id, sep, _digest = problem_id.rpartition(":")
-    if not sep:
-        return None
-    from bot.maths.generators import FAMILIES  # registry only: no SymPy at import
+class ProgressService:
+    def __init__(
+        self,
+        db: Database,
+        guilds: GuildService,
+        workers: WorkerPool,
+        clock: Clock,
+        content: Callable[[], ContentBank],
+    ) -> None:
+        self.db = db
+        self.guilds = guilds
+        self.workers = workers
+        self.clock = clock
+        self.content = content
 
-    family = FAMILIES.get(family_id)
-    return family.topic if family is not None else None
+    async def _today(self, actor: Actor) -> date:
+        settings = await self.guilds.register(actor)
+        return local_date(self.clock.now(), settings.timezone)
 
+    async def streak_state(self, guild_id: int, user_id: int, today: date) -> StreakState:
+        return compute_streak(await daily_rows.solved_days(self.db, guild_id, user_id), today)
 
-def family_of(problem_id: str) -> str | None:
-    """The generator family of a generated problem id (``<family>:<hash>``), else None."""
-    family_id, sep, _digest = problem_id.rpartition(":")
-    return family_id if sep else None
+    async def streak(self, actor: Actor, member: Actor | None = None) -> Reply:
+        today = await self._today(actor)
+        who = member or actor
+        state = await self.streak_state(actor.guild_id, who.user_id, today)
+        progress = {
+            p.local_date: p
+            for p in await daily_rows.progress_between(
+                self.db, actor.guild_id, who.user_id, today - timedelta(days=6), today + timedelta(days=1)
+            )
+        }
+        lines = [
+            f"current streak {state.current}",
+            f"longest streak {state.longest}",
+            f"freezes held {state.freezes} of {MAX_FREEZES} (next one after {state.days_to_next_freeze} more"
+            " solved days)"
+            if state.current
+            else f"freezes held {state.freezes} of {MAX_FREEZES}",
+            "",
+            "Last 7 days:",
+        ]
+        for day in last_days(today):
+            row = progress.get(day.isoformat())
+            if row is not None and row.counted:
+                mark = "✅ solved"
+            elif day in state.frozen:
+                mark = "🧊 freeze used"
+            elif row is not None and row.solved:
+                mark = "☑️ solved after the solution (not counted)"
+            elif day == today:
+                mark = "⏳ not solved yet today"
+            elif row is not None:
+                mark = "❌ tried, not solved"
+            else:
+                mark = "· missed"
+            lines.append(f"{day:%a %d %b}: {mark}")
+        if state.current and not state.solved_today:
+            lines.append("\nSolve today's prompt to keep the streak going: /daily")
+        return Reply(title=f"{who.name}'s streak", text="\n".join(lines), ephemeral=member is None)
 
+    async def stats(self, actor: Actor, member: Actor | None = None) -> Reply:
+        today = await self._today(actor)
+        who = member or actor
+        start = today - timedelta(days=HEATMAP_DAYS - 1)
+        state = await self.streak_state(actor.guild_id, who.user_id, today)
+        days = {
+            p.local_date: p
+            for p in await daily_rows.progress_between(
+                self.db, actor.guild_id, who.user_id, start, today + timedelta(days=1)
+            )
+        }
+        levels: list[int] = []
+        for offset in range(HEATMAP_DAYS):
+            day = start + timedelta(days=offset)
+            row = days.get(day.isoformat())
+            if row is not None and row.counted:
+                levels.append(SOLVED)
+            elif day in state.frozen:
+                levels.append(FROZEN)
+            elif row is not None and row.solved:
+                levels.append(SOLVED_LATE)
+            elif row is not None and (row.attempts or row.hints_used or row.solution_seen):
+                levels.append(TRIED)
+            else:
+                levels.append(NONE)
+        accuracy = await submission_rows.topic_accuracy(self.db, actor.guild_id, who.user_id)
+        solved = sum(1 for level in levels if level == SOLVED)
+        hints = sum(row.hints_used for row in days.values())
+        fields = [
+            Field("Days solved (6 months)", str(solved), inline=True),
+            Field("Streak", f"current streak {state.current} · longest streak {state.longest}", inline=True),
+            Field("Hints used (6 months)", str(hints), inline=True),
+        ]
+        bank = self.content()
+        if accuracy:
+            lines = []
+            for row in sorted(accuracy, key=lambda r: -r.answers)[:15]:
+                title = bank.topics[row.topic].title if row.topic in bank.topics else row.topic
+                percent = f"{100 * row.correct / row.answers:.0f}%" if row.answers else "–"
+                lines.append(
+                    f"{title}: {percent} of {row.answers} answers correct, {row.solved}/{row.problems}"
+                    " problems solved"
+                )
+            fields.append(Field("Accuracy per topic", "\n".join(lines)))
+            weak = sorted(
+                (r for r in accuracy if r.answers and r.correct < r.answers),
+                key=lambda r: (r.correct / r.answers, -r.answers),
+            )[:WEAKEST]
+            if weak:
+                tips = []
+                for row in weak:
+                    title = bank.topics[row.topic].title if row.topic in bank.topics else row.topic
+                    resources = bank.resources_for_topic(row.topic)
+                    study = (
+                        f"study [{resources[0].title}]({resources[0].url})" if resources else "see /resources"
+                    )
+                    tips.append(f"{title} ({100 * row.correct / row.answers:.0f}% correct): {study}")
+                fields.append(Field("Weakest topics", "\n".join(tips)))
+            else:
+                fields.append(Field("Weakest topics", "None yet: every answer so far was correct."))
+        else:
+            fields.append(Field("Accuracy per topic", "No answers yet: start with /daily."))
+        attachments: tuple[Attachment, ...] = ()
+        try:
+            png = await self.workers.run(
+                render_heatmap,
+                HeatmapRequest(f"{who.name} — the last 6 months", start.isoformat(), tuple(levels)),
+                timeout=15.0,
+            )
+            attachments = (Attachment("heatmap.png", png, "Calendar of solved days, last 6 months"),)
+        except Exception:
+            log.warning("could not draw the heatmap", exc_info=True)
+        return Reply(
+            title=f"{who.name}'s stats",
+            fields=tuple(fields),
+            attachments=attachments,
+            image="heatmap.png" if attachments else None,
+            ephemeral=member is None,
+        )
 
-def scores_from(bank: ContentBank, answers: list[tuple[str, str]]) -> dict[str, TopicScore]:
-    attempts: dict[str, int] = {}
-    correct: dict[str, int] = {}
-    for problem_id, status in answers:
-        topic = topic_of(bank, problem_id)
-        if topic is None or topic not in bank.topics:
-            continue
-        attempts[topic] = attempts.get(topic, 0) + 1
-        correct[topic] = correct.get(topic, 0) + (status == "correct")
-    return {topic: TopicScore(topic, count, correct[topic]) for topic, count in attempts.items()}
-
-
-async def topic_scores(db: Database, bank: ContentBank, guild_id: int, user_id: int) -> dict[str, TopicScore]:
-    """Graded answers per topic (daily, practice and challenge answers all count)."""
-    answers = await practice_rows.graded_answers(db, guild_id, user_id)
-    return scores_from(bank, answers)
-
-
-def weakest(
-    scores: dict[str, TopicScore], *, limit: int = 3, min_attempts: int = MIN_ATTEMPTS
-) -> list[TopicScore]:
-    """Topics with enough answers and accuracy below WEAK_BELOW, lowest accuracy first
-    (more attempts first on a tie: the evidence is stronger)."""
-    candidates = [s for s in scores.values() if s.attempts >= min_attempts and s.accuracy < WEAK_BELOW]
-    candidates.sort(key=lambda s: (s.accuracy, -s.attempts, s.topic))
-    return candidates[:limit]
+    async def leaderboard(self, actor: Actor, period: str = "week", page: int = 1) -> Reply:
+        if period not in PERIODS:
+            raise UserError(f"period must be one of {', '.join(PERIODS)} — got {period!r}.")
+        if page < 1:
+            raise UserError("page must be 1 or more.")
+        today = await self._today(actor)
+        key = period_key(period, today)
+        total = await board_rows.count(self.db, actor.guild_id, key)
+        pages = max(1, -(-total // PAGE_SIZE))
+        page = min(page, pages)
+        standings = await board_rows.page(
+            self.db, actor.guild_id, key, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+        )
+        first = (page - 1) * PAGE_SIZE + 1
+        lines = [
+            f"{first + i}. {s.name} — {s.days} day{'s' if s.days != 1 else ''} solved · {s.hints} hints ·"
+            f" {s.attempts} attempts"
+            for i, s in enumerate(standings)
+        ] or ["Nobody has solved a daily prompt in this period yet. Be the first: /daily"]
+        mine = await board_rows.rank(self.db, actor.guild_id, key, actor.user_id)
+        footer = f"Page {page} of {pages} · ranked by days solved, then fewer hints, then fewer attempts"
+        if mine is not None:
+            footer += f" · you are #{mine}"
+        buttons = []
+        if page > 1:
+            buttons.append(
+                Button(
+                    "Previous",
+                    f"studybot:lb:{period}:{page - 1}",
+                    hint=f"/leaderboard period:{period} page:{page - 1}",
+                    style="secondary",
+                )
+            )
+        if page < pages:
+            buttons.append(
+                Button(
+                    "Next",
+                    f"studybot:lb:{period}:{page + 1}",
+                    hint=f"/leaderboard period:{period} page:{page + 1}",
+                    style="secondary",
+                )
+            )
+        return Reply(
+            title=f"Leaderboard — {_PERIOD_TITLES[period]}",
+            text="\n".join(lines),
+            footer=footer,
+            buttons=tuple(buttons),
+        )

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from bot.content import ContentBank, Resource, Topic, load_content
 from bot.replies import Field, Reply
 from bot.services.context import Actor
-from bot.services.progress import MIN_ATTEMPTS, TopicScore, topic_scores, weakest
+from bot.services.topic_scores import MIN_ATTEMPTS, TopicScore, topic_scores, weakest
 from bot.storage.database import Database
 
 ContentLoader = Callable[[], ContentBank]

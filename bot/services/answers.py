@@ -1,0 +1,225 @@
+"""/answer: the daily prompt (streaks), practice problems, and whatever else registers a resolver.
+
+A submission and everything it changes (the member's day, the counted day behind the streak, the
+leaderboard totals, a resolver's own rows) are written in one transaction after the check, so
+concurrent answers never lose or double-count a day and a crash leaves nothing half-written. The
+verdict is only returned (acknowledged) after that commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.content import Prompt
+from bot.replies import Field, Reply
+from bot.services.context import Actor, Clock
+from bot.services.daily import DailyService
+from bot.services.errors import UserError
+from bot.services.problems import MAX_ANSWER_CHARS, CheckResult, Problems
+from bot.services.streaks import compute_streak, period_keys
+from bot.storage import daily as daily_rows
+from bot.storage import leaderboard as board_rows
+from bot.storage import submissions as submission_rows
+from bot.storage.database import Database
+
+JUDGED = ("correct", "incorrect")  # invalid input and timeouts are not held against anyone
+_TITLES = {
+    "correct": "Correct!",
+    "incorrect": "Not quite",
+    "invalid": "Couldn't read that",
+    "timeout": "Took too long",
+}
+_TONES = {"correct": "success", "incorrect": "warning", "invalid": "error", "timeout": "error"}
+
+#: Extra writes a resolver needs inside the submission's transaction (e.g. challenge scoring);
+#: returns lines to add to the verdict.
+RecordHook = Callable[[Database, Actor, CheckResult, datetime], Awaitable[Sequence[str]]]
+
+
+@dataclass(frozen=True)
+class ResolvedProblem:
+    """What `/answer problem:<ref>` refers to, as a resolver found it."""
+
+    prompt: Prompt
+    kind: str  # "practice" | "challenge" (the submissions.kind value)
+    problem_id: str  # stored as submissions.problem_id
+    label: str  # how the verdict names it: "practice problem bayes-1", "challenge problem 2"
+    record: RecordHook | None = None
+
+
+#: (actor, ref) -> the problem `ref` names for this member, None if not theirs to resolve; raise
+#: UserError to refuse with a message (e.g. "the challenge is closed").
+Resolver = Callable[[Actor, str], Awaitable[ResolvedProblem | None]]
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    reply: Reply  # ephemeral verdict
+    announcement: str | None = None  # public line when a day was newly counted (no answer in it)
+
+
+def _clean(text: str) -> str:
+    answer = text.strip()
+    if not answer:
+        raise UserError("Type an answer, e.g. /answer text:2x")
+    if len(answer) > MAX_ANSWER_CHARS:
+        raise UserError(f"That answer is {len(answer)} characters; the limit is {MAX_ANSWER_CHARS}.")
+    return answer
+
+
+def verdict_reply(result: CheckResult, *, label: str, attempts: int, notes: Sequence[str] = ()) -> Reply:
+    fields = []
+    if result.interpreted_as:
+        fields.append(Field("Interpreted as", f"`{result.interpreted_as}`"))
+    fields.append(Field("Attempts so far", str(attempts), inline=True))
+    return Reply(
+        title=f"{_TITLES.get(result.status, result.status)} — {label}",
+        text=result.message,
+        fields=tuple(fields),
+        footer="\n".join(notes) or None,
+        tone=_TONES.get(result.status, "info"),
+        ephemeral=True,
+    )
+
+
+class AnswerService:
+    def __init__(self, db: Database, daily: DailyService, problems: Problems, clock: Clock) -> None:
+        self.db = db
+        self.daily = daily
+        self.problems = problems
+        self.clock = clock
+        self.resolvers: list[Resolver] = [self._practice]
+
+    def add_resolver(self, resolver: Resolver, *, first: bool = True) -> None:
+        """Plug in another kind of problem (issue 7: challenge problems by number). Resolvers are
+        asked in order; the built-in practice resolver (bank and generator ids) is last by default."""
+        if first:
+            self.resolvers.insert(0, resolver)
+        else:
+            self.resolvers.append(resolver)
+
+    async def _practice(self, actor: Actor, ref: str) -> ResolvedProblem | None:
+        prompt = await self.problems.get(ref)
+        if prompt is None:
+            return None
+        return ResolvedProblem(prompt, "practice", prompt.id, f"practice problem {prompt.id}")
+
+    async def answer(self, actor: Actor, text: str, problem: str | None = None) -> AnswerResult:
+        """`/answer text:<..> [problem:<id>]`: today's prompt by default."""
+        answer = _clean(text)
+        today = await self.daily.today(actor)
+        ref = problem.strip() if problem else ""
+        if not ref or ref == today.prompt.id:
+            return await self._answer_daily(actor, answer, today.day, today.prompt)
+        for resolver in self.resolvers:
+            resolved = await resolver(actor, ref)
+            if resolved is not None:
+                return await self._answer_other(actor, answer, today.day, resolved)
+        raise UserError(
+            f"No problem {ref!r}. Use the id shown under a problem (or leave problem out for today's prompt)."
+        )
+
+    async def answer_prompt(self, actor: Actor, text: str, prompt_id: str) -> AnswerResult:
+        """The Answer button under a post: today's prompt counts; an older day's is practice."""
+        answer = _clean(text)
+        today = await self.daily.today(actor)
+        if prompt_id == today.prompt.id:
+            return await self._answer_daily(actor, answer, today.day, today.prompt)
+        prompt = await self.problems.get(prompt_id)
+        if prompt is None:
+            raise UserError("That prompt is no longer in the bank.")
+        resolved = ResolvedProblem(
+            prompt,
+            "practice",
+            prompt.id,
+            "an earlier day's prompt (practice: streaks count today's, see /daily)",
+        )
+        return await self._answer_other(actor, answer, today.day, resolved)
+
+    async def _answer_daily(self, actor: Actor, answer: str, day: date, prompt: Prompt) -> AnswerResult:
+        result = await self.problems.check(prompt, answer, key=actor.user_id)
+        now = self.clock.now()
+        judged = result.status in JUDGED
+        async with self.db.transaction():
+            before = await daily_rows.ensure_progress(self.db, actor.guild_id, actor.user_id, day, prompt.id)
+            await submission_rows.add_submission(
+                self.db,
+                guild_id=actor.guild_id,
+                user_id=actor.user_id,
+                problem_id=prompt.id,
+                kind="daily",
+                topic=prompt.topic,
+                local_date=day,
+                answer=answer,
+                status=result.status,
+                now=now,
+            )
+            newly_solved = result.status == "correct" and not before.solved
+            counted = newly_solved and not before.solution_seen
+            if counted:
+                counted = await daily_rows.add_solved_day(self.db, actor.guild_id, actor.user_id, day)
+            attempts = int(judged and not before.solved)  # attempts up to the first correct answer
+            await daily_rows.update_progress(
+                self.db,
+                actor.guild_id,
+                actor.user_id,
+                day,
+                attempts=attempts,
+                solved_at=now if newly_solved else None,
+                counted=counted,
+            )
+            if attempts or counted:
+                await board_rows.bump(
+                    self.db,
+                    actor.guild_id,
+                    actor.user_id,
+                    period_keys(day),
+                    days=int(counted),
+                    attempts=attempts,
+                )
+            streak = compute_streak(await daily_rows.solved_days(self.db, actor.guild_id, actor.user_id), day)
+        notes: list[str] = []
+        announcement = None
+        if counted:
+            notes.append(
+                f"Counted for {day.isoformat()}: current streak {streak.current}, longest streak "
+                f"{streak.longest}."
+            )
+            announcement = f"{actor.name} solved today's prompt (streak {streak.current})"
+        elif newly_solved:
+            notes.append("Solved after seeing the solution: not counted toward your streak today.")
+        elif before.solved:
+            notes.append("You already solved today's prompt; this attempt changes nothing.")
+        elif result.status == "incorrect":
+            notes.append("Unlimited attempts: the first correct answer counts. Stuck? /hint")
+        total = before.attempts + attempts
+        reply = verdict_reply(result, label="today's prompt", attempts=total, notes=notes)
+        return AnswerResult(reply, announcement)
+
+    async def _answer_other(
+        self, actor: Actor, answer: str, day: date, problem: ResolvedProblem
+    ) -> AnswerResult:
+        result = await self.problems.check(problem.prompt, answer, key=actor.user_id)
+        now = self.clock.now()
+        async with self.db.transaction():
+            await submission_rows.add_submission(
+                self.db,
+                guild_id=actor.guild_id,
+                user_id=actor.user_id,
+                problem_id=problem.problem_id,
+                kind=problem.kind,
+                topic=problem.prompt.topic,
+                local_date=day,
+                answer=answer,
+                status=result.status,
+                now=now,
+            )
+            attempts = await submission_rows.count_attempts(
+                self.db, actor.guild_id, actor.user_id, problem.problem_id, problem.kind
+            )
+            notes = list(await problem.record(self.db, actor, result, now)) if problem.record else []
+        if problem.kind == "practice":
+            notes.append("Practice: tracked in your accuracy per topic, not in streaks.")
+        return AnswerResult(verdict_reply(result, label=problem.label, attempts=attempts, notes=notes))

@@ -1,0 +1,139 @@
+"""Prompts, answer checks and statement images, with every SymPy/matplotlib step in a worker.
+
+The bot process never imports SymPy or matplotlib: generated prompts are rebuilt in a worker (and
+cached here), answers are checked in a worker with the member as the fairness key, and statement
+images are drawn in a worker. Functions sent to workers are module-level and return plain data.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.content import ContentBank, Prompt
+from bot.services.errors import UserError
+from bot.workers import WorkerCrashed, WorkerPool, WorkerTimeout
+
+log = logging.getLogger(__name__)
+
+CHECK_TIMEOUT_MESSAGE = "That answer took too long to check; please simplify it and try again."
+MAX_ANSWER_CHARS = 1000
+_RENDER_TIMEOUT = 15.0
+_BUILD_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    status: str  # correct | incorrect | invalid | timeout
+    message: str
+    interpreted_as: str = ""
+    mistake: str | None = None
+
+
+# -- run inside workers -----------------------------------------------------------------------
+
+
+def _check(expected: str, answer: str, options: dict[str, Any]) -> dict[str, Any]:
+    from bot.maths.checker import CheckOptions, check
+
+    return check(expected, answer, CheckOptions(**options)).to_json()
+
+
+def _generate(family_id: str, seed: str) -> Prompt:
+    from bot.maths.generators import generate_prompt
+
+    return generate_prompt(family_id, seed)
+
+
+def _rebuild(prompt_id: str) -> Prompt | None:
+    from bot.maths.generators import prompt_from_id
+
+    try:
+        return prompt_from_id(prompt_id)
+    except (KeyError, ValueError):
+        return None
+
+
+def _render_statement(markdown: str) -> bytes:
+    from bot.plots.tex import render_statement
+
+    return render_statement(markdown).png
+
+
+# -- the bot side -----------------------------------------------------------------------------
+
+
+class Problems:
+    def __init__(self, workers: WorkerPool, content: Callable[[], ContentBank]) -> None:
+        self.workers = workers
+        self.content = content
+        self._generated: OrderedDict[str, Prompt] = OrderedDict()
+        self._images: OrderedDict[str, bytes | None] = OrderedDict()
+
+    def _remember(self, prompt: Prompt) -> Prompt:
+        self._generated[prompt.id] = prompt
+        self._generated.move_to_end(prompt.id)
+        while len(self._generated) > 512:
+            self._generated.popitem(last=False)
+        return prompt
+
+    async def get(self, prompt_id: str) -> Prompt | None:
+        """A bank prompt, or a generated one rebuilt from its id (in a worker); None if unknown."""
+        prompt = self.content().prompts.get(prompt_id)
+        if prompt is not None:
+            return prompt
+        if prompt_id in self._generated:
+            return self._generated[prompt_id]
+        family, sep, _ = prompt_id.rpartition(":")
+        if not sep or family not in self.families():
+            return None
+        rebuilt = await self.workers.run(_rebuild, prompt_id, timeout=_BUILD_TIMEOUT)
+        return None if rebuilt is None else self._remember(rebuilt)
+
+    async def generate(self, family_id: str, seed: str) -> Prompt:
+        prompt = await self.workers.run(_generate, family_id, seed, timeout=_BUILD_TIMEOUT)
+        return self._remember(prompt)
+
+    @staticmethod
+    def families() -> dict[str, tuple[str, int]]:
+        """Generator family id -> (topic, difficulty); listing them needs no SymPy."""
+        from bot.maths.generators import FAMILIES
+
+        return {family.id: (family.topic, family.difficulty) for family in FAMILIES.values()}
+
+    async def check(self, prompt: Prompt, answer: str, *, key: object) -> CheckResult:
+        """Judge an answer in a worker; a timeout or a crashed worker is a verdict, not an error."""
+        try:
+            raw = await self.workers.run(_check, prompt.answer, answer, prompt.check_kwargs(), key=key)
+        except WorkerTimeout:
+            return CheckResult("timeout", CHECK_TIMEOUT_MESSAGE)
+        except WorkerCrashed:
+            return CheckResult("timeout", "Checking that answer failed; please try again or simplify it.")
+        except MemoryError:
+            return CheckResult("invalid", "That answer is too big to work with.")
+        except Exception as exc:  # a checker bug: nothing is recorded, the member can rephrase
+            log.error("checking %r against %s failed", answer[:200], prompt.id, exc_info=exc)
+            raise UserError(
+                "The checker failed on that answer (our bug; it has been logged). Nothing was recorded:"
+                " try writing it another way."
+            ) from exc
+        return CheckResult(raw["status"], raw["message"], raw.get("interpreted_as", ""), raw.get("mistake"))
+
+    async def statement_image(self, prompt: Prompt) -> bytes | None:
+        """The statement drawn as one image (cached per prompt); None if it cannot be drawn."""
+        if prompt.id in self._images:
+            return self._images[prompt.id]
+        try:
+            png: bytes | None = await self.workers.run(
+                _render_statement, prompt.statement, timeout=_RENDER_TIMEOUT
+            )
+        except Exception:
+            log.warning("could not draw the statement of %s", prompt.id, exc_info=True)
+            png = None
+        self._images[prompt.id] = png
+        while len(self._images) > 64:
+            self._images.popitem(last=False)
+        return png
