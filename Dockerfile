@@ -1,0 +1,23 @@
+FROM python:3.11-slim
+
+ENV PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    MPLBACKEND=Agg \
+    STUDYBOT_DATA_DIR=/app/data \
+    STUDYBOT_DB=/app/data/db/studybot.sqlite3
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY cogs ./cogs
+COPY data ./data
+RUN pip install . \
+    && useradd --create-home --uid 1000 studybot \
+    && mkdir -p /app/data/db \
+    && chown studybot /app/data/db
+
+USER studybot
+# The database (and its backups) live in a volume; prompts, resources and curricula ship in the image.
+VOLUME ["/app/data/db"]
+CMD ["studybot", "run"]
