@@ -56,6 +56,11 @@ async def run_console(args: argparse.Namespace, settings: Settings) -> int:
     guild = await guild_rows.ensure_guild(
         db, CONSOLE_GUILD_ID, name=CONSOLE_GUILD_NAME, timezone=settings.default_timezone
     )
+    if guild.channel_id is None:
+        # The console is its own channel: scheduled posts show here until /setup picks another.
+        await guild_rows.update_guild(
+            db, CONSOLE_GUILD_ID, channel_id=stable_id("channel", "console"), channel_name="console"
+        )
     clock: Clock = (
         SystemClock() if local is None else OffsetClock(local.replace(tzinfo=ZoneInfo(guild.timezone)))
     )

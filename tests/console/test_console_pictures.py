@@ -21,7 +21,8 @@ def test_plot_and_losscurve_save_pngs_and_mistakes_are_messages(tmp_path: Path) 
         "/plot x^^2\n"
     )
 
-    result = console(tmp_path, script, "--user", "ada")
+    # before the 09:00 daily post, so only the pictures are attached
+    result = console(tmp_path, script, "--user", "ada", "--now", "2026-11-23 08:00")
 
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
