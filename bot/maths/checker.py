@@ -95,8 +95,28 @@ def _parse_expected(expected: str, options: CheckOptions) -> Value:
     return value
 
 
+_DECIMAL_LITERAL = re.compile(r"(?<![\w.])(\d*)\.(\d+)(?:[eE]([+-]?\d+))?")
+
+
+def _claimed_precision(raw: str) -> float | None:
+    """The finest relative precision any decimal in the answer claims: one unit in its last place."""
+    claims = []
+    for m in _DECIMAL_LITERAL.finditer(raw[:500]):
+        whole, frac = m.group(1), m.group(2)
+        mantissa = float(f"{whole or 0}.{frac}")  # relative precision does not depend on the exponent
+        if mantissa:
+            claims.append(10.0 ** -len(frac) / mantissa)
+    return min(claims) if claims else None
+
+
 def _tolerance(options: CheckOptions, raw_answer: str) -> Tolerance:
-    return Tolerance(options.rel_tol, options.abs_tol, options.sig_figs, _decimals_written(raw_answer))
+    return Tolerance(
+        options.rel_tol,
+        options.abs_tol,
+        options.sig_figs,
+        _decimals_written(raw_answer),
+        _claimed_precision(raw_answer),
+    )
 
 
 def _compare(expected: Value, answer: Value, options: CheckOptions, raw_answer: str) -> Outcome:
@@ -121,6 +141,9 @@ def check(expected: str, answer: str, options: CheckOptions = CheckOptions()) ->
         )
     except ParseError as exc:
         return Verdict("invalid", str(exc))
+    except (TypeError, ValueError, ArithmeticError, RecursionError, sympy.SympifyError):
+        # A gap in the grammar, not the member's fault; still never "correct".
+        return Verdict("invalid", "I couldn't read that answer; please check its syntax.")
     shown, shown_latex = as_text(answer_value), as_latex(answer_value)
 
     def verdict(status: str, message: str, mistake: str | None = None) -> Verdict:

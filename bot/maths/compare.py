@@ -36,6 +36,7 @@ class Tolerance:
     abs: float | None = None
     sig_figs: int | None = None
     answer_decimals: int | None = None  # decimals written in a plain decimal answer, e.g. 3.14 -> 2
+    claimed_rel: float | None = None  # finest relative precision of the decimals written in the answer
 
     @property
     def explicit(self) -> bool:
@@ -272,6 +273,9 @@ def compare_expressions(e: sympy.Expr, a: sympy.Expr, tol: Tolerance) -> Outcome
     if not e.free_symbols and not a.free_symbols:
         return compare_constants(e, a, tol)
     inexact = tol.explicit or has_float(e) or has_float(a)
+    if inexact and not tol.explicit and not has_float(e) and tol.claimed_rel is not None:
+        # Decimals are trusted to the digits they show: 25.00001 claims more than 25 does.
+        tol = Tolerance(rel=min(DEFAULT_REL, tol.claimed_rel))
     points, _ = sample([e, a])
     if not points:
         return _differ("I couldn't find values of the variables where both answers are defined.")
@@ -362,6 +366,8 @@ _REL_CLASS = {"<": sympy.Lt, "<=": sympy.Le, ">": sympy.Gt, ">=": sympy.Ge, "!="
 def real_set(value: Value) -> sympy.Set | None:
     """The set of reals an inequality / membership / interval describes (one variable), or None."""
     if isinstance(value, Interval):
+        if any(x.free_symbols for part in value.parts for x in part[:2]):
+            return None
         parts = [
             sympy.Interval(_evaluated(lo), _evaluated(hi), left_open=lo_open, right_open=hi_open)
             for lo, hi, lo_open, hi_open in value.parts
@@ -390,6 +396,8 @@ def real_set(value: Value) -> sympy.Set | None:
         if len(symbols) != 1 or not all(isinstance(x, sympy.Expr) for x in value.exprs):
             return None
         var = next(iter(symbols))
+        if not all(_solvable(x) for x in value.exprs):
+            return None
         result: sympy.Set = sympy.S.Reals
         for k, op in enumerate(value.ops):
             rel = _REL_CLASS[op](_evaluated(value.exprs[k]), _evaluated(value.exprs[k + 1]))
@@ -406,6 +414,32 @@ def real_set(value: Value) -> sympy.Set | None:
             result = sympy.Intersection(result, part)
         return result
     return None
+
+
+def _solvable(expr: sympy.Expr) -> bool:
+    """Small rational expressions (with |..|) only: SymPy's inequality solver is fast on those and
+    unbounded on transcendental ones, which are compared numerically instead."""
+    constants = (sympy.oo, sympy.S.NegativeInfinity, sympy.pi, sympy.E)
+    for count, node in enumerate(sympy.preorder_traversal(expr)):
+        if count > 60:
+            return False
+        if isinstance(node, sympy.Pow):
+            exp = node.args[1]
+            if not (isinstance(exp, sympy.Integer) and abs(exp) <= 6) and exp != sympy.S.Half:
+                return False
+        elif (
+            not isinstance(node, (sympy.Add, sympy.Mul, sympy.Symbol, sympy.Rational, sympy.Abs))
+            and node not in constants
+        ):
+            return False
+    return True
+
+
+def _safe_real_set(value: Value) -> sympy.Set | None:
+    try:
+        return real_set(value)
+    except (TypeError, ValueError, NotImplementedError, RecursionError):
+        return None
 
 
 def _parts(s: sympy.Set) -> list[tuple[Any, Any, bool, bool]] | None:
@@ -455,7 +489,7 @@ def compare_real_sets(se: sympy.Set, sa: sympy.Set, tol: Tolerance) -> Outcome:
 
 
 def compare_inequalities(e: Relation, a: Relation, tol: Tolerance) -> Outcome:
-    se, sa = real_set(e), real_set(a)
+    se, sa = _safe_real_set(e), _safe_real_set(a)
     if se is not None and sa is not None:
         return compare_real_sets(se, sa, tol)
     if len(e.ops) != len(a.ops):
@@ -520,6 +554,8 @@ def _describe(value: Value) -> str:
 
 
 def equivalent(expected: Value, answer: Value, tol: Tolerance, raw_answer: str = "") -> Outcome:
+    if expected == answer:  # structurally identical (evaluate=False keeps what was typed)
+        return SAME
     expected = _as_interval_if_infinite(expected)
     if isinstance(expected, Text):
         word = re.sub(r"\\text\w*\{([^}]*)\}", r"\1", raw_answer).strip().strip("$").strip().lower()
@@ -548,7 +584,7 @@ def equivalent(expected: Value, answer: Value, tol: Tolerance, raw_answer: str =
         return compare_equations(expected, answer, tol)
 
     if isinstance(expected, (Relation, Membership, Interval)):
-        se = real_set(expected)
+        se = _safe_real_set(expected)
         if isinstance(expected, Relation) and se is None:
             if isinstance(answer, Relation) and not answer.is_equation:
                 return compare_inequalities(expected, answer, tol)
@@ -559,10 +595,12 @@ def equivalent(expected: Value, answer: Value, tol: Tolerance, raw_answer: str =
             isinstance(answer, Relation) and answer.is_equation
         ):
             return _differ(f"Expected {_describe(expected)}, but your answer is {_describe(answer)}.")
-        sa = real_set(answer)
+        sa = _safe_real_set(answer)
         if se is None or sa is None:
             if isinstance(expected, Relation) and isinstance(answer, Relation):
                 return compare_inequalities(expected, answer, tol)
+            if isinstance(expected, Interval) and isinstance(answer, Interval):
+                return _compare_interval_parts(expected, answer, tol)
             return _differ("I couldn't work out which numbers your answer describes.")
         return compare_real_sets(se, sa, tol)
 
@@ -581,8 +619,8 @@ def equivalent(expected: Value, answer: Value, tol: Tolerance, raw_answer: str =
             isinstance(answer, Relation) and not answer.is_equation
         ):
             # [-2, 7] against "-2 <= x <= 7": the answer shows the pair was meant as an interval.
-            as_set = real_set(expected)
-            answer_set = real_set(answer)
+            as_set = _safe_real_set(expected)
+            answer_set = _safe_real_set(answer)
             if as_set is not None and answer_set is not None:
                 return compare_real_sets(as_set, answer_set, tol)
         if isinstance(answer, Matrix) and 1 in answer.shape:
@@ -603,6 +641,20 @@ def equivalent(expected: Value, answer: Value, tol: Tolerance, raw_answer: str =
         return SAME
 
     raise TypeError(f"can't compare {type(expected).__name__}")
+
+
+def _compare_interval_parts(expected: Interval, answer: Interval, tol: Tolerance) -> Outcome:
+    """Intervals with variables in their ends, like (0, a]: the same brackets and equivalent ends."""
+    if len(expected.parts) != len(answer.parts):
+        return _differ()
+    for (lo_e, hi_e, lo_oe, hi_oe), (lo_a, hi_a, lo_oa, hi_oa) in zip(
+        expected.parts, answer.parts, strict=True
+    ):
+        if (lo_oe, hi_oe) != (lo_oa, hi_oa):
+            return _differ("An endpoint is open on one side and closed on the other.")
+        if not (compare_expressions(lo_e, lo_a, tol).equal and compare_expressions(hi_e, hi_a, tol).equal):
+            return _differ()
+    return SAME
 
 
 def _compare_collections(expected: Sequence[Value], answer: Sequence[Value], tol: Tolerance) -> Outcome:

@@ -432,8 +432,9 @@ class _Parser:
         for prefix in _FUNC_PREFIXES:  # sinx, lnx: a function applied to one letter
             rest = word[len(prefix) :]
             if word.startswith(prefix) and (len(rest) == 1 or rest in GREEK) and "_" not in word:
-                builder, _ = FUNCTIONS[ALIASES.get(prefix, prefix)]
-                return builder(_sym(rest))
+                builder, counts = FUNCTIONS[ALIASES.get(prefix, prefix)]
+                if 1 in counts:
+                    return builder(self.parse_name(rest))
         if word in ("and", "or"):
             raise ParseError(f"`{word}` is in the wrong place.")
         shown = word.split("_", 1)[0] if "_" in word else word
@@ -476,7 +477,10 @@ class _Parser:
             if len(args) not in counts:
                 want = " or ".join(str(c) for c in counts)
                 raise ParseError(f"`{name}` takes {want} argument{'s' if counts[-1] > 1 else ''}.")
-            result = builder(*args)
+            try:
+                result = builder(*args)
+            except (TypeError, ValueError) as exc:
+                raise ParseError(f"I can't apply `{name}` to that.") from exc
         return _pow(result, power) if power is not None else result
 
     def parse_implicit_argument(self, name: str) -> Value:
@@ -541,7 +545,7 @@ class _Parser:
     def _split_number(self) -> sympy.Expr:
         """Take the first digit of a number token (\\frac12, x^23 in LaTeX); leave the rest."""
         t = self.peek()
-        if len(t.value) > 1 and t.value[0].isdigit():
+        if len(t.value) > 1 and t.value.isdigit():
             self.toks[self.i] = Token("num", t.value[1:], t.pos + 1)
             return sympy.Integer(int(t.value[0]))
         self.take()
