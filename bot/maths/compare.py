@@ -24,8 +24,9 @@ from bot.maths.values import Interval, Matrix, Membership, Relation, Seq, SetVal
 
 DEFAULT_REL = 1e-3
 ZERO_FLOOR = 1e-9  # absolute floor used only when the expected value is (near) zero
-EXACT_DPS = 50
+EXACT_DPS = 30
 POINT_DPS = 30
+MAX_EXTRA_DIGITS = 3000
 WANT_POINTS = 6
 MIN_POINTS = 3
 
@@ -158,7 +159,7 @@ def compare_constants(e: sympy.Expr, a: sympy.Expr, tol: Tolerance) -> Outcome:
         re_, ra = exact_rational(e), exact_rational(a)
         if re_ is not None and ra is not None:
             return Outcome(re_ == ra)
-    ve, va = _const_value(e, EXACT_DPS), _const_value(a, EXACT_DPS)
+    ve, va = _const_value(e, POINT_DPS), _const_value(a, POINT_DPS)
     if ve is None:
         raise ValueError(f"the expected answer {e} has no value")
     if va is None:
@@ -171,9 +172,34 @@ def compare_constants(e: sympy.Expr, a: sympy.Expr, tol: Tolerance) -> Outcome:
         decimals = tol.answer_decimals if not has_float(e) else None
         t = Tolerance(tol.rel, tol.abs, tol.sig_figs, decimals)
         return Outcome(_within(xa, xe, t))
-    with mpmath.workdps(EXACT_DPS):
-        bound = max(scale_e, scale_a, mpmath.mpf(1)) * mpmath.mpf(10) ** (-(EXACT_DPS - 12))
-        return Outcome(bool(abs(xa - xe) <= bound))
+    return Outcome(exactly_equal(e, a, {}, max(scale_e, scale_a), complex_mode=None))
+
+
+def exactly_equal(e: sympy.Expr, a: sympy.Expr, env: dict, scale: Any, *, complex_mode: bool | None) -> bool:
+    """Exact comparison at one point, done numerically without false alarms or false matches.
+
+    Both sides are evaluated at two precisions, each with as many extra digits as the largest
+    intermediate value has (so e^192 + 1/7 is told from e^192); the change between the two
+    precisions measures the rounding noise, and only a difference well above it counts.
+    """
+    extra = int(mpmath.log10(scale)) + 1 if scale > 1 else 0
+    extra = min(extra, MAX_EXTRA_DIGITS)
+    lo, hi = EXACT_DPS + extra, EXACT_DPS + 20 + extra
+    modes = (False, True) if complex_mode is None else (complex_mode,)
+    for mode in modes:
+        try:
+            with mpmath.workdps(lo):
+                e_lo, _ = evaluate(e, env, complex_mode=mode)
+                a_lo, _ = evaluate(a, env, complex_mode=mode)
+            with mpmath.workdps(hi):
+                e_hi, _ = evaluate(e, env, complex_mode=mode)
+                a_hi, _ = evaluate(a, env, complex_mode=mode)
+                noise = abs(e_lo - e_hi) + abs(a_lo - a_hi)
+                size = max(abs(e_hi), abs(a_hi))
+                return bool(abs(a_hi - e_hi) <= 100 * noise + size * mpmath.mpf(10) ** (-(lo - 5)))
+        except Undefined:
+            continue
+    return False
 
 
 # -- random points ----------------------------------------------------------------------------
@@ -220,10 +246,10 @@ def sample(
     *,
     want: int = WANT_POINTS,
     accept: Callable[[list[Any]], bool] | None = None,
-) -> tuple[list[tuple[list[Any], list[Any]]], bool]:
+) -> tuple[list[tuple[list[Any], list[Any], dict[sympy.Symbol, Any]]], bool]:
     """Values of every expr at random real points where all are defined.
 
-    Returns ([(values, scales), ...], complex_mode). Real arithmetic first; integer points when the
+    Returns ([(values, scales, point), ...], complex_mode). Real arithmetic first; integer points when the
     reals give too few (powers like (-1)^n); complex arithmetic last (or at once when `i` appears).
     """
     symbols = sorted(set().union(*(e.free_symbols for e in exprs)), key=lambda s: s.name)
@@ -236,7 +262,7 @@ def sample(
         plans.append((False, [3], 16))
     plans.append((True, [0, 1, 2], 24))
     for complex_mode, which, attempts in plans:
-        found: list[tuple[list[Any], list[Any]]] = []
+        found: list[tuple[list[Any], list[Any], dict[sympy.Symbol, Any]]] = []
         with mpmath.workdps(POINT_DPS):
             for k in range(attempts):
                 gen = regimes[which[k % len(which)]]
@@ -250,7 +276,7 @@ def sample(
                     continue
                 if accept is not None and not accept(values):
                     continue
-                found.append((values, [r[1] for r in results]))
+                found.append((values, [r[1] for r in results], env))
                 if len(found) >= want:
                     break
         if len(found) >= MIN_POINTS:
@@ -276,11 +302,14 @@ def compare_expressions(e: sympy.Expr, a: sympy.Expr, tol: Tolerance) -> Outcome
     if inexact and not tol.explicit and not has_float(e) and tol.claimed_rel is not None:
         # Decimals are trusted to the digits they show: 25.00001 claims more than 25 does.
         tol = Tolerance(rel=min(DEFAULT_REL, tol.claimed_rel))
-    points, _ = sample([e, a])
+    points, complex_mode = sample([e, a])
     if not points:
         return _differ("I couldn't find values of the variables where both answers are defined.")
-    for (ve, va), (se, sa) in points:
-        if not _close(va, ve, max(se, sa), tol, inexact):
+    for (ve, va), (se, sa), point in points:
+        if inexact:
+            if not _close(va, ve, max(se, sa), tol, inexact):
+                return _differ()
+        elif not exactly_equal(e, a, point, max(se, sa), complex_mode=complex_mode):
             return _differ()
     return SAME
 
@@ -319,7 +348,7 @@ def _proportional(fe: sympy.Expr, fa: sympy.Expr, tol: Tolerance, *, positive: b
         return _differ("I couldn't find values of the variables where both answers are defined.")
     ratio = None
     e_zero_everywhere = True
-    for (ve, va), (se, sa) in points:
+    for (ve, va), (se, sa), _ in points:
         small_e = abs(ve) <= max(se, 1) * mpmath.mpf(10) ** (-(POINT_DPS - 12))
         small_a = abs(va) <= max(sa, 1) * mpmath.mpf(10) ** (-(POINT_DPS - 12))
         if small_e:

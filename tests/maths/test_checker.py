@@ -80,6 +80,15 @@ def test_exact_numbers_compare_exactly() -> None:
     assert status("17556/55176", "175! 56!/(55! 176!)") == "correct"
 
 
+def test_exactness_survives_huge_and_tiny_magnitudes() -> None:
+    assert status("e^192", "e^192 + 1/7") == "incorrect"
+    assert status("e^(-100)", "e^(-101)") == "incorrect"
+    assert status("y + exp(exp(4))", "8y/7 + exp(exp(4))") == "incorrect"
+    assert status("(x-a)^6000", "(a-x)^6000") == "correct"
+    assert status("(x-a)^5999", "(a-x)^5999") == "incorrect"
+    assert status("sin(x)^2 + cos(x)^2", "1") == "correct"
+
+
 def test_default_tolerance_for_decimals() -> None:
     assert status("pi", "3.1416") == "correct"
     assert status("pi", "3.14") == "correct"
