@@ -63,17 +63,31 @@ def _sym(name: str) -> sympy.Symbol:
 
 
 def _mul(*args: sympy.Expr) -> sympy.Expr:
-    return sympy.Mul(*args, evaluate=False)
+    # Flatten 2*x*(1-x) so "interpreted as" reads the way it was typed, not ((2*x)*(1-x)).
+    flat: list[sympy.Expr] = []
+    for a in args:
+        is_product = isinstance(a, sympy.Mul) and a.args[0] is not NEG and not _is_quotient(a)
+        flat.extend(a.args if is_product else (a,))
+    return sympy.Mul(*flat, evaluate=False)
+
+
+def _is_quotient(expr: sympy.Expr) -> bool:
+    return any(isinstance(f, sympy.Pow) and f.args[1] is NEG for f in expr.args)
 
 
 def _add(*args: sympy.Expr) -> sympy.Expr:
-    return sympy.Add(*args, evaluate=False)
+    flat: list[sympy.Expr] = []
+    for a in args:
+        flat.extend(a.args if isinstance(a, sympy.Add) else (a,))
+    return sympy.Add(*flat, evaluate=False)
 
 
 def _neg(x: sympy.Expr) -> sympy.Expr:
     if isinstance(x, sympy.Number):
         return -x
-    return _mul(NEG, x)
+    if isinstance(x, sympy.Mul) and isinstance(x.args[0], sympy.Number) and x.args[0] is not NEG:
+        return sympy.Mul(-x.args[0], *x.args[1:], evaluate=False)  # -2x^2, not -1*2*x^2
+    return sympy.Mul(NEG, x, evaluate=False)
 
 
 def _div(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:

@@ -212,7 +212,7 @@ def test_declared_functions() -> None:
 def test_verdict_reports_how_the_answer_was_read() -> None:
     verdict = check("2x", "2x(1-x)")
     assert verdict.status == "incorrect"
-    assert verdict.interpreted_as == "(2*x)*(1 - x)"
+    assert verdict.interpreted_as == "2*x*(1 - x)"
     assert verdict.interpreted_latex
     data = verdict.to_json()
     assert data["status"] == "incorrect" and set(data) >= {"message", "interpreted_as", "interpreted_latex"}
