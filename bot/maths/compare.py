@@ -26,7 +26,7 @@ DEFAULT_REL = 1e-3
 ZERO_FLOOR = 1e-9  # absolute floor used only when the expected value is (near) zero
 EXACT_DPS = 30
 POINT_DPS = 30
-MAX_EXTRA_DIGITS = 3000
+MAX_EXTRA_DIGITS = 400
 WANT_POINTS = 6
 MIN_POINTS = 3
 

@@ -15,7 +15,7 @@ import sympy
 
 from bot.maths.functions import relu, sigma, softplus
 
-MAX_MAG_BITS = 4_000_000  # |value| beyond 2^this is treated as overflow
+MAX_MAG_BITS = 1_000_000  # |value| beyond 2^this (about 10^300000) is treated as overflow
 MAX_TRIG_ARG = mpmath.mpf(10) ** 12
 MAX_GAMMA_ARG = 100_000
 
