@@ -561,6 +561,16 @@ def _is_assignment(value: Value) -> bool:
     return True
 
 
+def _names_expected(answer: Value, expected: sympy.Expr) -> bool:
+    """`x = 3` for 3, `y = 2x + 1` for 2x + 1: a new name set equal to a scalar answer."""
+    if not isinstance(answer, Relation) or answer.ops != ("=",):
+        return False
+    lhs, rhs = answer.exprs
+    if not (isinstance(lhs, sympy.Symbol) and isinstance(rhs, sympy.Expr)):
+        return False
+    return lhs not in expected.free_symbols and lhs not in rhs.free_symbols
+
+
 def _as_interval_if_infinite(value: Value) -> Value:
     """A pair with an infinite end, like (1, oo), can only be an interval."""
     if isinstance(value, Seq) and len(value.items) == 2 and value.open:
@@ -595,7 +605,7 @@ def equivalent(expected: Value, answer: Value, tol: Tolerance, raw_answer: str =
     if isinstance(expected, sympy.Expr):
         if isinstance(answer, sympy.Expr):
             return compare_expressions(expected, answer, tol)
-        if _is_assignment(answer) and isinstance(answer.exprs[1], sympy.Expr):
+        if _names_expected(answer, expected):
             return compare_expressions(expected, answer.exprs[1], tol)
         return _differ(f"Expected {_describe(expected)}, but your answer is {_describe(answer)}.")
 

@@ -125,6 +125,9 @@ def test_number_formats_a_learner_types() -> None:
     assert status("1000", "1 000") == "correct"
     assert status("0.4", ".4") == "correct"
     assert status("3", "x = 3") == "correct"  # documented: a named value is accepted for a number
+    assert status("2x + 1", "y = 2x + 1") == "correct"
+    assert status("2x + 1", "x = 2x + 1") == "incorrect"  # that is an equation in x, not a name
+    assert status("x = 3", "3") == "correct"
 
 
 # -- typed answers ----------------------------------------------------------------------------
