@@ -52,7 +52,7 @@ EXPECT_KINDS = ("expression", "number", "set", "tuple", "matrix", "interval", "e
 
 _RELOPS = {"=", "<", "<=", ">", ">=", "!=", "approx"}
 _SEPARATORS = {",", ";", "and", "or"}
-_NOT_FACTOR_NAMES = {"and", "or", "percent", "pct", "U"}
+_NOT_FACTOR_NAMES = {"and", "or", "percent", "pct", "U", "in"}
 _FUNC_PREFIXES = sorted((*FUNCTIONS, *ALIASES), key=len, reverse=True)
 
 NEG = sympy.S.NegativeOne
@@ -197,7 +197,7 @@ class _Parser:
             exprs.append(self.parse_union())
         while self.peek().kind == "text":  # a trailing unit: "1/3 \text{ meters}"
             self.take()
-        if self.at_op("in"):
+        if self.at_op("in") or self.at("in"):  # x \in [a, b], or typed: x in [a, b]
             self.take()
             region = _as_region(self.parse_union())
             if ops or not isinstance(first, sympy.Symbol):

@@ -155,6 +155,7 @@ def test_tuples_and_intervals_follow_the_expected_type() -> None:
     assert status(r"[-2, 7]", r"-2 \le x \le 7") == "correct"
     assert status(r"x \in [-2,7]", r"-2 \le x \le 7") == "correct"
     assert status(r"1 \le |z| \le 3/2", r"z \in [-3/2, -1] \cup [1, 3/2]") == "correct"
+    assert status("1 <= abs(z) <= 3/2", "z in [-3/2, -1] U [1, 3/2]") == "correct"
     verdict = check("(1, 2, 3)", "(1, 2)")
     assert verdict.status == "incorrect" and "3 entries" in verdict.message
 
@@ -187,6 +188,10 @@ def test_inequalities_describe_the_same_set() -> None:
     assert status("abs(x) < 3", "x^2 <= 9") == "incorrect"
     assert status("x^2 - 3a < 0", "3x^2 < 9a") == "correct"
     assert status("x != 2", "x - 2 != 0") == "correct"
+    assert (
+        status("abs(x^6 - 3x^5 + x - 1) < abs(x^3 - 2)", "abs(x^6 - 3x^5 + x - 1) - abs(x^3 - 2) < 0")
+        == "correct"
+    )
 
 
 def test_text_answers() -> None:
