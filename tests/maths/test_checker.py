@@ -188,6 +188,12 @@ def test_inequalities_describe_the_same_set() -> None:
     assert status("abs(x) < 3", "x^2 <= 9") == "incorrect"
     assert status("x^2 - 3a < 0", "3x^2 < 9a") == "correct"
     assert status("x != 2", "x - 2 != 0") == "correct"
+    # Beyond the solver (transcendental): the same set of reals, checked numerically.
+    assert status("e^x > 2", "x > ln(2)") == "correct"
+    assert status("e^x > 2", "(ln 2, oo)") == "correct"
+    assert status("e^x > 2", "x > ln(3)") == "incorrect"
+    assert status("ln(x) <= 1", "0 < x <= e") == "correct"
+    assert status("ln(x) <= 1", "x <= e") == "incorrect"
     assert (
         status("abs(x^6 - 3x^5 + x - 1) < abs(x^3 - 2)", "abs(x^6 - 3x^5 + x - 1) - abs(x^3 - 2) < 0")
         == "correct"
