@@ -14,9 +14,9 @@ when that extracts nothing); exceptions count as "not equivalent".
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -152,11 +152,14 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def agreement_table(corpora: dict[str, list[dict[str, Any]]], ours: dict[str, list[str]], theirs: dict) -> None:
+def agreement_table(
+    corpora: dict[str, list[dict[str, Any]]], ours: dict[str, list[str]], theirs: dict[str, Any]
+) -> None:
     print("\n== Agreement with the corpus labels ==")
     print(f"{'corpus':<18}{'subset':<9}{'studybot':>22}{'math-verify':>24}")
     for name, cases in corpora.items():
-        for subset, keep in (("all", lambda c: True), ("plain", lambda c: not is_policy(c)), ("policy", is_policy)):
+        subsets = (("all", lambda c: True), ("plain", lambda c: not is_policy(c)), ("policy", is_policy))
+        for subset, keep in subsets:
             idx = [k for k, c in enumerate(cases) if keep(c)]
             sb = sum((ours[name][k] == "correct") == cases[k]["equivalent"] for k in idx)
             mv_text = "not run"
@@ -187,17 +190,13 @@ def pool_figures(cases: list[dict[str, Any]]) -> tuple[list[float], float]:
         latencies = []
         for case in cases:
             started = time.perf_counter()
-            try:
+            with contextlib.suppress(ValueError):
                 check_in_pool(pool, case["expected"], case["answer"], studybot_options(case))
-            except ValueError:
-                pass
             latencies.append(time.perf_counter() - started)
 
         def one(case: dict[str, Any]) -> None:
-            try:
+            with contextlib.suppress(ValueError):
                 check_in_pool(pool, case["expected"], case["answer"], studybot_options(case))
-            except ValueError:
-                pass
 
         started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=2) as executor:

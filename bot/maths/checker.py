@@ -2,6 +2,25 @@
 
 It runs inside a worker process (bot.workers) that enforces the wall-clock limit; inputs and the
 Verdict are plain picklable data. An invalid *expected* answer raises ValueError (a content bug).
+
+Policies (what a member can rely on; reading rules are in bot.maths.parser):
+
+* The expected answer's type decides how the submission is read: `(0, 1)` is a tuple unless the
+  expected answer is an interval (or `answer_type="interval"`); a pair with an infinite end is an
+  interval; `[-2, 7]` against an inequality in one variable is read as the interval.
+* Exact vs exact is exact (2^100 vs its digits +- 1 differ). A decimal on either side, or an explicit
+  tolerance, compares with a tolerance: default relative 1e-3 (absolute floor 1e-9 only near zero),
+  and a decimal must also be right to the digits it shows (0.99999999 is not 1; 3.14 is pi).
+  Explicit tolerances follow STACK: |a-e| <= rel_tol*|e|, |a-e| < abs_tol; sig_figs rounds both.
+* Expressions: equal at random real points where both are defined (a common-domain policy:
+  log(a^2 b) = 2 log a + log b is accepted); complex arithmetic only when `i` appears.
+* Equations: equal up to a non-zero constant factor after clearing denominators. Inequalities in
+  one variable: the same set of reals (so x > 1 and t > 1 match); otherwise a positive factor.
+* Sets and bare lists (`1, 2, 3`): order-free, duplicates ignored. Tuples, lists and matrices:
+  element-wise with the same shape (a wrong shape says which).
+* Generosity: `x = 3` is accepted for `3`, and `3` for `x = 3` (a name given a constant value);
+  thousands separators (7,425,000) and a decimal comma (1000,99) when a number is expected;
+  `\text{odd}` answers compare as words. Equation chains (x = 5 + 5 = 7) are not accepted.
 """
 
 from __future__ import annotations
@@ -95,8 +114,28 @@ def _parse_expected(expected: str, options: CheckOptions) -> Value:
     return value
 
 
+_DECIMAL_LITERAL = re.compile(r"(?<![\w.])(\d*)\.(\d+)(?:[eE]([+-]?\d+))?")
+
+
+def _claimed_precision(raw: str) -> float | None:
+    """The finest relative precision any decimal in the answer claims: one unit in its last place."""
+    claims = []
+    for m in _DECIMAL_LITERAL.finditer(raw[:500]):
+        whole, frac = m.group(1), m.group(2)
+        mantissa = float(f"{whole or 0}.{frac}")  # relative precision does not depend on the exponent
+        if mantissa:
+            claims.append(10.0 ** -len(frac) / mantissa)
+    return min(claims) if claims else None
+
+
 def _tolerance(options: CheckOptions, raw_answer: str) -> Tolerance:
-    return Tolerance(options.rel_tol, options.abs_tol, options.sig_figs, _decimals_written(raw_answer))
+    return Tolerance(
+        options.rel_tol,
+        options.abs_tol,
+        options.sig_figs,
+        _decimals_written(raw_answer),
+        _claimed_precision(raw_answer),
+    )
 
 
 def _compare(expected: Value, answer: Value, options: CheckOptions, raw_answer: str) -> Outcome:
@@ -121,6 +160,9 @@ def check(expected: str, answer: str, options: CheckOptions = CheckOptions()) ->
         )
     except ParseError as exc:
         return Verdict("invalid", str(exc))
+    except (TypeError, ValueError, ArithmeticError, RecursionError, sympy.SympifyError):
+        # A gap in the grammar, not the member's fault; still never "correct".
+        return Verdict("invalid", "I couldn't read that answer; please check its syntax.")
     shown, shown_latex = as_text(answer_value), as_latex(answer_value)
 
     def verdict(status: str, message: str, mistake: str | None = None) -> Verdict:

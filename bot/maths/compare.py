@@ -24,8 +24,9 @@ from bot.maths.values import Interval, Matrix, Membership, Relation, Seq, SetVal
 
 DEFAULT_REL = 1e-3
 ZERO_FLOOR = 1e-9  # absolute floor used only when the expected value is (near) zero
-EXACT_DPS = 50
+EXACT_DPS = 30
 POINT_DPS = 30
+MAX_EXTRA_DIGITS = 400
 WANT_POINTS = 6
 MIN_POINTS = 3
 
@@ -36,6 +37,7 @@ class Tolerance:
     abs: float | None = None
     sig_figs: int | None = None
     answer_decimals: int | None = None  # decimals written in a plain decimal answer, e.g. 3.14 -> 2
+    claimed_rel: float | None = None  # finest relative precision of the decimals written in the answer
 
     @property
     def explicit(self) -> bool:
@@ -157,7 +159,7 @@ def compare_constants(e: sympy.Expr, a: sympy.Expr, tol: Tolerance) -> Outcome:
         re_, ra = exact_rational(e), exact_rational(a)
         if re_ is not None and ra is not None:
             return Outcome(re_ == ra)
-    ve, va = _const_value(e, EXACT_DPS), _const_value(a, EXACT_DPS)
+    ve, va = _const_value(e, POINT_DPS), _const_value(a, POINT_DPS)
     if ve is None:
         raise ValueError(f"the expected answer {e} has no value")
     if va is None:
@@ -170,9 +172,34 @@ def compare_constants(e: sympy.Expr, a: sympy.Expr, tol: Tolerance) -> Outcome:
         decimals = tol.answer_decimals if not has_float(e) else None
         t = Tolerance(tol.rel, tol.abs, tol.sig_figs, decimals)
         return Outcome(_within(xa, xe, t))
-    with mpmath.workdps(EXACT_DPS):
-        bound = max(scale_e, scale_a, mpmath.mpf(1)) * mpmath.mpf(10) ** (-(EXACT_DPS - 12))
-        return Outcome(bool(abs(xa - xe) <= bound))
+    return Outcome(exactly_equal(e, a, {}, max(scale_e, scale_a), complex_mode=None))
+
+
+def exactly_equal(e: sympy.Expr, a: sympy.Expr, env: dict, scale: Any, *, complex_mode: bool | None) -> bool:
+    """Exact comparison at one point, done numerically without false alarms or false matches.
+
+    Both sides are evaluated at two precisions, each with as many extra digits as the largest
+    intermediate value has (so e^192 + 1/7 is told from e^192); the change between the two
+    precisions measures the rounding noise, and only a difference well above it counts.
+    """
+    extra = int(mpmath.log10(scale)) + 1 if scale > 1 else 0
+    extra = min(extra, MAX_EXTRA_DIGITS)
+    lo, hi = EXACT_DPS + extra, EXACT_DPS + 20 + extra
+    modes = (False, True) if complex_mode is None else (complex_mode,)
+    for mode in modes:
+        try:
+            with mpmath.workdps(lo):
+                e_lo, _ = evaluate(e, env, complex_mode=mode)
+                a_lo, _ = evaluate(a, env, complex_mode=mode)
+            with mpmath.workdps(hi):
+                e_hi, _ = evaluate(e, env, complex_mode=mode)
+                a_hi, _ = evaluate(a, env, complex_mode=mode)
+                noise = abs(e_lo - e_hi) + abs(a_lo - a_hi)
+                size = max(abs(e_hi), abs(a_hi))
+                return bool(abs(a_hi - e_hi) <= 100 * noise + size * mpmath.mpf(10) ** (-(lo - 5)))
+        except Undefined:
+            continue
+    return False
 
 
 # -- random points ----------------------------------------------------------------------------
@@ -219,10 +246,10 @@ def sample(
     *,
     want: int = WANT_POINTS,
     accept: Callable[[list[Any]], bool] | None = None,
-) -> tuple[list[tuple[list[Any], list[Any]]], bool]:
+) -> tuple[list[tuple[list[Any], list[Any], dict[sympy.Symbol, Any]]], bool]:
     """Values of every expr at random real points where all are defined.
 
-    Returns ([(values, scales), ...], complex_mode). Real arithmetic first; integer points when the
+    Returns ([(values, scales, point), ...], complex_mode). Real arithmetic first; integer points when the
     reals give too few (powers like (-1)^n); complex arithmetic last (or at once when `i` appears).
     """
     symbols = sorted(set().union(*(e.free_symbols for e in exprs)), key=lambda s: s.name)
@@ -235,7 +262,7 @@ def sample(
         plans.append((False, [3], 16))
     plans.append((True, [0, 1, 2], 24))
     for complex_mode, which, attempts in plans:
-        found: list[tuple[list[Any], list[Any]]] = []
+        found: list[tuple[list[Any], list[Any], dict[sympy.Symbol, Any]]] = []
         with mpmath.workdps(POINT_DPS):
             for k in range(attempts):
                 gen = regimes[which[k % len(which)]]
@@ -249,7 +276,7 @@ def sample(
                     continue
                 if accept is not None and not accept(values):
                     continue
-                found.append((values, [r[1] for r in results]))
+                found.append((values, [r[1] for r in results], env))
                 if len(found) >= want:
                     break
         if len(found) >= MIN_POINTS:
@@ -272,11 +299,17 @@ def compare_expressions(e: sympy.Expr, a: sympy.Expr, tol: Tolerance) -> Outcome
     if not e.free_symbols and not a.free_symbols:
         return compare_constants(e, a, tol)
     inexact = tol.explicit or has_float(e) or has_float(a)
-    points, _ = sample([e, a])
+    if inexact and not tol.explicit and not has_float(e) and tol.claimed_rel is not None:
+        # Decimals are trusted to the digits they show: 25.00001 claims more than 25 does.
+        tol = Tolerance(rel=min(DEFAULT_REL, tol.claimed_rel))
+    points, complex_mode = sample([e, a])
     if not points:
         return _differ("I couldn't find values of the variables where both answers are defined.")
-    for (ve, va), (se, sa) in points:
-        if not _close(va, ve, max(se, sa), tol, inexact):
+    for (ve, va), (se, sa), point in points:
+        if inexact:
+            if not _close(va, ve, max(se, sa), tol, inexact):
+                return _differ()
+        elif not exactly_equal(e, a, point, max(se, sa), complex_mode=complex_mode):
             return _differ()
     return SAME
 
@@ -315,7 +348,7 @@ def _proportional(fe: sympy.Expr, fa: sympy.Expr, tol: Tolerance, *, positive: b
         return _differ("I couldn't find values of the variables where both answers are defined.")
     ratio = None
     e_zero_everywhere = True
-    for (ve, va), (se, sa) in points:
+    for (ve, va), (se, sa), _ in points:
         small_e = abs(ve) <= max(se, 1) * mpmath.mpf(10) ** (-(POINT_DPS - 12))
         small_a = abs(va) <= max(sa, 1) * mpmath.mpf(10) ** (-(POINT_DPS - 12))
         if small_e:
@@ -362,6 +395,8 @@ _REL_CLASS = {"<": sympy.Lt, "<=": sympy.Le, ">": sympy.Gt, ">=": sympy.Ge, "!="
 def real_set(value: Value) -> sympy.Set | None:
     """The set of reals an inequality / membership / interval describes (one variable), or None."""
     if isinstance(value, Interval):
+        if any(x.free_symbols for part in value.parts for x in part[:2]):
+            return None
         parts = [
             sympy.Interval(_evaluated(lo), _evaluated(hi), left_open=lo_open, right_open=hi_open)
             for lo, hi, lo_open, hi_open in value.parts
@@ -390,6 +425,8 @@ def real_set(value: Value) -> sympy.Set | None:
         if len(symbols) != 1 or not all(isinstance(x, sympy.Expr) for x in value.exprs):
             return None
         var = next(iter(symbols))
+        if not all(_solvable(x) for x in value.exprs):
+            return None
         result: sympy.Set = sympy.S.Reals
         for k, op in enumerate(value.ops):
             rel = _REL_CLASS[op](_evaluated(value.exprs[k]), _evaluated(value.exprs[k + 1]))
@@ -406,6 +443,34 @@ def real_set(value: Value) -> sympy.Set | None:
             result = sympy.Intersection(result, part)
         return result
     return None
+
+
+def _solvable(expr: sympy.Expr) -> bool:
+    """Small rational expressions (with |..|) only: SymPy's inequality solver is fast on those and
+    unbounded on transcendental ones, which are compared numerically instead."""
+    constants = (sympy.oo, sympy.S.NegativeInfinity, sympy.pi, sympy.E)
+    abs_count = 0
+    for count, node in enumerate(sympy.preorder_traversal(expr)):
+        abs_count += isinstance(node, sympy.Abs)
+        if count > 40 or abs_count > 2:
+            return False
+        if isinstance(node, sympy.Pow):
+            exp = node.args[1]
+            if not (isinstance(exp, sympy.Integer) and abs(exp) <= 4) and exp != sympy.S.Half:
+                return False
+        elif (
+            not isinstance(node, (sympy.Add, sympy.Mul, sympy.Symbol, sympy.Rational, sympy.Abs))
+            and node not in constants
+        ):
+            return False
+    return True
+
+
+def _safe_real_set(value: Value) -> sympy.Set | None:
+    try:
+        return real_set(value)
+    except (TypeError, ValueError, NotImplementedError, RecursionError):
+        return None
 
 
 def _parts(s: sympy.Set) -> list[tuple[Any, Any, bool, bool]] | None:
@@ -444,18 +509,120 @@ def compare_real_sets(se: sympy.Set, sa: sympy.Set, tol: Tolerance) -> Outcome:
     for (lo_e, hi_e, lo_oe, hi_oe), (lo_a, hi_a, lo_oa, hi_oa) in zip(
         sorted(pe, key=key), sorted(pa, key=key), strict=True
     ):
-        if lo_e.is_finite and lo_oe != lo_oa:
-            return _differ("An endpoint is open on one side and closed on the other.")
-        if hi_e.is_finite and hi_oe != hi_oa:
-            return _differ("An endpoint is open on one side and closed on the other.")
         for x, y in ((lo_e, lo_a), (hi_e, hi_a)):
-            if not compare_constants(x, y, tol).equal:
+            if x == y:
+                continue
+            if not compare_constants(_elementary(x), _elementary(y), tol).equal:
                 return _differ()
+        if (lo_e.is_finite and lo_oe != lo_oa) or (hi_e.is_finite and hi_oe != hi_oa):
+            return _differ("An endpoint is included on one side and not on the other.")
+    return SAME
+
+
+def _elementary(x: sympy.Expr) -> sympy.Expr:
+    """Solver output such as CRootOf(...) as a 40-digit number the evaluator understands."""
+    if any(not isinstance(n, (sympy.Number, sympy.Add, sympy.Mul, sympy.Pow)) and n not in (sympy.pi, sympy.E)
+           for n in sympy.preorder_traversal(x)):  # fmt: skip
+        return sympy.N(x, 40)
+    return x
+
+
+# -- sets of reals by their membership test (for what the solver is not trusted with) ---------
+
+TRUTH_EPS = mpmath.mpf(10) ** -18  # |g| below this (times the scale) counts as g = 0
+Truth = Callable[[Any], bool]
+
+
+def _truth_fn(value: Value) -> Truth | None:
+    """x -> whether x belongs to the set of reals the answer describes (one variable only)."""
+    if isinstance(value, Interval):
+        ends = []
+        for lo, hi, lo_open, hi_open in value.parts:
+            lo_v, hi_v = _const_value(lo, POINT_DPS), _const_value(hi, POINT_DPS)
+            if (
+                lo_v is None
+                or hi_v is None
+                or isinstance(lo_v[0], mpmath.mpc)
+                or isinstance(hi_v[0], mpmath.mpc)
+            ):
+                return None
+            ends.append((lo_v[0], hi_v[0], lo_open, hi_open))
+
+        def in_interval(x: Any) -> bool:
+            return any(
+                (x > lo if lo_open else x >= lo) and (x < hi if hi_open else x <= hi)
+                for lo, hi, lo_open, hi_open in ends
+            )
+
+        return in_interval
+    if isinstance(value, Membership):
+        region = value.region
+        if isinstance(region, Interval):
+            return _truth_fn(region)
+        points = [_const_value(i, POINT_DPS) for i in region.items if isinstance(i, sympy.Expr)]
+        if len(points) != len(region.items) or any(p is None for p in points):
+            return None
+        return lambda x: any(abs(x - p[0]) <= TRUTH_EPS for p in points if p is not None)
+    if isinstance(value, Relation):
+        if not all(isinstance(e, sympy.Expr) for e in value.exprs):
+            return None
+        symbols = set().union(*(e.free_symbols for e in value.exprs))
+        if len(symbols) != 1:
+            return None
+        var = next(iter(symbols))
+        gaps = [_difference(value.exprs[k], value.exprs[k + 1]) for k in range(len(value.ops))]
+
+        def holds(x: Any) -> bool:
+            for g, op in zip(gaps, value.ops, strict=True):
+                try:
+                    v, scale = evaluate(g, {var: x}, complex_mode=False)
+                except Undefined:
+                    return False  # outside the domain: not in the set
+                eps = TRUTH_EPS * max(scale, 1)
+                ok = {"<": v < -eps, "<=": v <= eps, ">": v > eps, ">=": v >= -eps,
+                      "!=": abs(v) > eps, "=": abs(v) <= eps}[op]  # fmt: skip
+                if not ok:
+                    return False
+            return True
+
+        return holds
+    return None
+
+
+def compare_truth(te: Truth, ta: Truth) -> Outcome:
+    """Same set of reals: agree on a fine grid, and on both sides of every boundary, very close.
+
+    Used where the solver isn't (e^x > 2 against x > ln 2). Whether a boundary point itself is
+    included is not decided here: a domain edge (ln x at 0) and an equality edge look alike.
+    """
+    rng = random.Random(12345)
+    with mpmath.workdps(POINT_DPS):
+        xs = [mpmath.mpf(-30) + mpmath.mpf(k) / 10 + mpmath.mpf("0.00731") for k in range(601)]
+        xs += [mpmath.mpf(rng.uniform(-30, 30)) for _ in range(100)]
+        xs += [mpmath.mpf(v) for v in (-1000, -100, 100, 1000)]
+        xs.sort()
+        flags = [(te(x), ta(x)) for x in xs]
+        if any(e != a for e, a in flags):
+            return _differ()
+        delta = mpmath.mpf(10) ** -12
+        for k in range(len(xs) - 1):
+            if flags[k][0] == flags[k + 1][0]:
+                continue
+            lo, hi, at_lo = xs[k], xs[k + 1], flags[k][0]
+            for _ in range(60):
+                mid = (lo + hi) / 2
+                if te(mid) == at_lo:
+                    lo = mid
+                else:
+                    hi = mid
+            for x in (lo - delta, hi + delta):
+                if te(x) != ta(x):
+                    return _differ("The boundaries of the two sets are in different places.")
     return SAME
 
 
 def compare_inequalities(e: Relation, a: Relation, tol: Tolerance) -> Outcome:
-    se, sa = real_set(e), real_set(a)
+    se, sa = _safe_real_set(e), _safe_real_set(a)
     if se is not None and sa is not None:
         return compare_real_sets(se, sa, tol)
     if len(e.ops) != len(a.ops):
@@ -498,6 +665,16 @@ def _is_assignment(value: Value) -> bool:
     return True
 
 
+def _names_expected(answer: Value, expected: sympy.Expr) -> bool:
+    """`x = 3` for 3, `y = 2x + 1` for 2x + 1: a new name set equal to a scalar answer."""
+    if not isinstance(answer, Relation) or answer.ops != ("=",):
+        return False
+    lhs, rhs = answer.exprs
+    if not (isinstance(lhs, sympy.Symbol) and isinstance(rhs, sympy.Expr)):
+        return False
+    return lhs not in expected.free_symbols and lhs not in rhs.free_symbols
+
+
 def _as_interval_if_infinite(value: Value) -> Value:
     """A pair with an infinite end, like (1, oo), can only be an interval."""
     if isinstance(value, Seq) and len(value.items) == 2 and value.open:
@@ -520,6 +697,8 @@ def _describe(value: Value) -> str:
 
 
 def equivalent(expected: Value, answer: Value, tol: Tolerance, raw_answer: str = "") -> Outcome:
+    if expected == answer:  # structurally identical (evaluate=False keeps what was typed)
+        return SAME
     expected = _as_interval_if_infinite(expected)
     if isinstance(expected, Text):
         word = re.sub(r"\\text\w*\{([^}]*)\}", r"\1", raw_answer).strip().strip("$").strip().lower()
@@ -530,7 +709,7 @@ def equivalent(expected: Value, answer: Value, tol: Tolerance, raw_answer: str =
     if isinstance(expected, sympy.Expr):
         if isinstance(answer, sympy.Expr):
             return compare_expressions(expected, answer, tol)
-        if _is_assignment(answer) and isinstance(answer.exprs[1], sympy.Expr):
+        if _names_expected(answer, expected):
             return compare_expressions(expected, answer.exprs[1], tol)
         return _differ(f"Expected {_describe(expected)}, but your answer is {_describe(answer)}.")
 
@@ -548,23 +727,23 @@ def equivalent(expected: Value, answer: Value, tol: Tolerance, raw_answer: str =
         return compare_equations(expected, answer, tol)
 
     if isinstance(expected, (Relation, Membership, Interval)):
-        se = real_set(expected)
-        if isinstance(expected, Relation) and se is None:
-            if isinstance(answer, Relation) and not answer.is_equation:
-                return compare_inequalities(expected, answer, tol)
-            return _differ(f"Expected an inequality, but your answer is {_describe(answer)}.")
         if isinstance(answer, Seq) and len(answer.items) == 2 and answer.open:
             answer = Interval(((answer.items[0], answer.items[1], answer.open == "(", answer.close == ")"),))
         if not isinstance(answer, (Relation, Membership, Interval)) or (
             isinstance(answer, Relation) and answer.is_equation
         ):
             return _differ(f"Expected {_describe(expected)}, but your answer is {_describe(answer)}.")
-        sa = real_set(answer)
-        if se is None or sa is None:
-            if isinstance(expected, Relation) and isinstance(answer, Relation):
-                return compare_inequalities(expected, answer, tol)
-            return _differ("I couldn't work out which numbers your answer describes.")
-        return compare_real_sets(se, sa, tol)
+        se, sa = _safe_real_set(expected), _safe_real_set(answer)
+        if se is not None and sa is not None:
+            return compare_real_sets(se, sa, tol)
+        te, ta = _truth_fn(expected), _truth_fn(answer)
+        if te is not None and ta is not None:
+            return compare_truth(te, ta)
+        if isinstance(expected, Relation) and isinstance(answer, Relation):
+            return compare_inequalities(expected, answer, tol)
+        if isinstance(expected, Interval) and isinstance(answer, Interval):
+            return _compare_interval_parts(expected, answer, tol)
+        return _differ("I couldn't work out which numbers your answer describes.")
 
     if isinstance(expected, SetValue) or (isinstance(expected, Seq) and expected.bare):
         if isinstance(answer, SetValue) or (isinstance(answer, Seq) and answer.bare):
@@ -581,8 +760,8 @@ def equivalent(expected: Value, answer: Value, tol: Tolerance, raw_answer: str =
             isinstance(answer, Relation) and not answer.is_equation
         ):
             # [-2, 7] against "-2 <= x <= 7": the answer shows the pair was meant as an interval.
-            as_set = real_set(expected)
-            answer_set = real_set(answer)
+            as_set = _safe_real_set(expected)
+            answer_set = _safe_real_set(answer)
             if as_set is not None and answer_set is not None:
                 return compare_real_sets(as_set, answer_set, tol)
         if isinstance(answer, Matrix) and 1 in answer.shape:
@@ -603,6 +782,20 @@ def equivalent(expected: Value, answer: Value, tol: Tolerance, raw_answer: str =
         return SAME
 
     raise TypeError(f"can't compare {type(expected).__name__}")
+
+
+def _compare_interval_parts(expected: Interval, answer: Interval, tol: Tolerance) -> Outcome:
+    """Intervals with variables in their ends, like (0, a]: the same brackets and equivalent ends."""
+    if len(expected.parts) != len(answer.parts):
+        return _differ()
+    for (lo_e, hi_e, lo_oe, hi_oe), (lo_a, hi_a, lo_oa, hi_oa) in zip(
+        expected.parts, answer.parts, strict=True
+    ):
+        if (lo_oe, hi_oe) != (lo_oa, hi_oa):
+            return _differ("An endpoint is open on one side and closed on the other.")
+        if not (compare_expressions(lo_e, lo_a, tol).equal and compare_expressions(hi_e, hi_a, tol).equal):
+            return _differ()
+    return SAME
 
 
 def _compare_collections(expected: Sequence[Value], answer: Sequence[Value], tol: Tolerance) -> Outcome:

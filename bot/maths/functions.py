@@ -12,6 +12,10 @@ from typing import Any
 import sympy
 
 
+def _with_power(text: str, exp: Any) -> str:
+    return rf"\left({text}\right)^{{{exp}}}" if exp is not None else text
+
+
 def _np() -> Any:
     import numpy
 
@@ -33,8 +37,8 @@ class sigma(sympy.Function):
     def _eval_evalf(self, prec: int) -> sympy.Expr:
         return (1 / (1 + sympy.exp(-self.args[0]))).evalf(prec)
 
-    def _latex(self, printer: Any) -> str:
-        return rf"\sigma\left({printer._print(self.args[0])}\right)"
+    def _latex(self, printer: Any, exp: Any = None) -> str:
+        return _with_power(rf"\sigma\left({printer._print(self.args[0])}\right)", exp)
 
 
 class relu(sympy.Function):
@@ -49,8 +53,8 @@ class relu(sympy.Function):
     def _eval_evalf(self, prec: int) -> sympy.Expr:
         return sympy.Max(0, self.args[0]).evalf(prec)
 
-    def _latex(self, printer: Any) -> str:
-        return rf"\operatorname{{ReLU}}\left({printer._print(self.args[0])}\right)"
+    def _latex(self, printer: Any, exp: Any = None) -> str:
+        return _with_power(rf"\operatorname{{ReLU}}\left({printer._print(self.args[0])}\right)", exp)
 
 
 class softplus(sympy.Function):
@@ -65,8 +69,8 @@ class softplus(sympy.Function):
     def _eval_evalf(self, prec: int) -> sympy.Expr:
         return sympy.log(1 + sympy.exp(self.args[0])).evalf(prec)
 
-    def _latex(self, printer: Any) -> str:
-        return rf"\operatorname{{softplus}}\left({printer._print(self.args[0])}\right)"
+    def _latex(self, printer: Any, exp: Any = None) -> str:
+        return _with_power(rf"\operatorname{{softplus}}\left({printer._print(self.args[0])}\right)", exp)
 
 
 class PlusMinus(sympy.Function):
@@ -74,7 +78,7 @@ class PlusMinus(sympy.Function):
 
     nargs = 2
 
-    def _latex(self, printer: Any) -> str:
+    def _latex(self, printer: Any, exp: Any = None) -> str:
         a, b = self.args
         return rf"{printer._print(a)} \pm {printer._print(b)}" if a != 0 else rf"\pm {printer._print(b)}"
 

@@ -111,6 +111,9 @@ _TEXT_CMDS = {"text", "textbf", "textit", "textrm", "mathrm", "mathbf", "mathit"
               "textnormal", "mathsf", "mathtt", "texttt", "boldsymbol", "bm", "mathbb",
               "mathcal"}  # fmt: skip
 
+_ACCENTS = {"hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar", "tilde": "tilde",
+            "widetilde": "tilde", "vec": "vec", "dot": "dot", "ddot": "ddot"}  # fmt: skip
+
 # Commands the parser handles itself (arguments, environments, delimiters).
 _PARSER_CMDS = {"frac", "dfrac", "tfrac", "cfrac", "sqrt", "binom", "dbinom", "tbinom"}
 
@@ -265,7 +268,10 @@ def _subscript(text: str, i: int, word: str) -> tuple[str, int]:
             content, j = _read_group(text, j)
             content = content.strip()
         elif j < n and text[j].isalnum():
-            content, j = text[j], j + 1
+            # LaTeX takes one character (x_12 is x_1 times 2); plain text the whole run (y_hat, x_12).
+            m = re.match(r"[A-Za-z0-9]+", text[j:]) if "\\" not in text else None
+            run = m.group(0) if m else text[j]
+            content, j = run, j + len(run)
         else:
             raise ParseError(f"I can't read the subscript after `{word}`.")
         if not re.fullmatch(r"[A-Za-z0-9]{1,12}", content):
@@ -307,6 +313,20 @@ def _command(text: str, i: int, out: list[Token]) -> int:
         if env == "array" and name == "begin" and j < len(text) and text[j] == "{":
             _, j = _read_group(text, j)  # column spec
         out.append(Token("cmd", f"{name}:{env}", i))
+        return j
+    if name in _ACCENTS:  # \hat{y} is the atom y_hat (also typed as y_hat)
+        while j < len(text) and text[j] == " ":
+            j += 1
+        if j < len(text) and text[j] == "{":
+            content, j = _read_group(text, j)
+        elif j < len(text) and text[j].isalpha():
+            content, j = text[j], j + 1
+        else:
+            raise ParseError(f"`\\{name}` needs a letter, as in \\{name}{{x}}.")
+        content = content.strip()
+        if not re.fullmatch(r"[A-Za-z]", content):
+            raise ParseError(f"`\\{name}` works on a single letter, as in \\{name}{{x}}.")
+        out.append(Token("name", f"{content}_{_ACCENTS[name]}", i))
         return j
     if name in ("left", "right"):
         return _delimiter(name, text, j, i, out)

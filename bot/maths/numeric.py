@@ -15,8 +15,9 @@ import sympy
 
 from bot.maths.functions import relu, sigma, softplus
 
-MAX_MAG_BITS = 4_000_000  # |value| beyond 2^this is treated as overflow
+MAX_MAG_BITS = 1_000_000  # |value| beyond 2^this (about 10^300000) is treated as overflow
 MAX_TRIG_ARG = mpmath.mpf(10) ** 12
+MAX_GAMMA_ARG = 100_000
 
 
 class Undefined(Exception):
@@ -158,11 +159,11 @@ class Evaluator:
         if isinstance(expr, sympy.Pow):
             return self._pow(expr)
         if isinstance(expr, sympy.factorial):
-            return mpmath.gamma(self._value_of(expr.args[0]) + 1)
+            return mpmath.gamma(self._bounded(expr.args[0]) + 1)
         if isinstance(expr, sympy.gamma):
-            return mpmath.gamma(self._value_of(expr.args[0]))
+            return mpmath.gamma(self._bounded(expr.args[0]))
         if isinstance(expr, sympy.binomial):
-            return mpmath.binomial(self._value_of(expr.args[0]), self._value_of(expr.args[1]))
+            return mpmath.binomial(self._bounded(expr.args[0]), self._bounded(expr.args[1]))
         if isinstance(expr, (sympy.Max, sympy.Min)):
             values = [self._value_of(a) for a in expr.args]
             if any(isinstance(v, mpmath.mpc) for v in values):
@@ -181,6 +182,13 @@ class Evaluator:
                 self._guard_exp(arg)
             return func(arg)
         raise Undefined(f"can't evaluate {type(expr).__name__}")
+
+    def _bounded(self, expr: sympy.Basic) -> Any:
+        """An argument of factorial/gamma/binomial; huge ones (x!! of x = e^n) count as overflow."""
+        value = self._value_of(expr)
+        if abs(value) > MAX_GAMMA_ARG:
+            raise Undefined("factorial argument too large")
+        return value
 
     def _guard_exp(self, x: Any) -> None:
         re_x = x.real if isinstance(x, mpmath.mpc) else x

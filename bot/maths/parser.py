@@ -52,7 +52,7 @@ EXPECT_KINDS = ("expression", "number", "set", "tuple", "matrix", "interval", "e
 
 _RELOPS = {"=", "<", "<=", ">", ">=", "!=", "approx"}
 _SEPARATORS = {",", ";", "and", "or"}
-_NOT_FACTOR_NAMES = {"and", "or", "percent", "pct", "U"}
+_NOT_FACTOR_NAMES = {"and", "or", "percent", "pct", "U", "in"}
 _FUNC_PREFIXES = sorted((*FUNCTIONS, *ALIASES), key=len, reverse=True)
 
 NEG = sympy.S.NegativeOne
@@ -63,17 +63,31 @@ def _sym(name: str) -> sympy.Symbol:
 
 
 def _mul(*args: sympy.Expr) -> sympy.Expr:
-    return sympy.Mul(*args, evaluate=False)
+    # Flatten 2*x*(1-x) so "interpreted as" reads the way it was typed, not ((2*x)*(1-x)).
+    flat: list[sympy.Expr] = []
+    for a in args:
+        is_product = isinstance(a, sympy.Mul) and a.args[0] is not NEG and not _is_quotient(a)
+        flat.extend(a.args if is_product else (a,))
+    return sympy.Mul(*flat, evaluate=False)
+
+
+def _is_quotient(expr: sympy.Expr) -> bool:
+    return any(isinstance(f, sympy.Pow) and f.args[1] is NEG for f in expr.args)
 
 
 def _add(*args: sympy.Expr) -> sympy.Expr:
-    return sympy.Add(*args, evaluate=False)
+    flat: list[sympy.Expr] = []
+    for a in args:
+        flat.extend(a.args if isinstance(a, sympy.Add) else (a,))
+    return sympy.Add(*flat, evaluate=False)
 
 
 def _neg(x: sympy.Expr) -> sympy.Expr:
     if isinstance(x, sympy.Number):
         return -x
-    return _mul(NEG, x)
+    if isinstance(x, sympy.Mul) and isinstance(x.args[0], sympy.Number) and x.args[0] is not NEG:
+        return sympy.Mul(-x.args[0], *x.args[1:], evaluate=False)  # -2x^2, not -1*2*x^2
+    return sympy.Mul(NEG, x, evaluate=False)
 
 
 def _div(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
@@ -183,7 +197,7 @@ class _Parser:
             exprs.append(self.parse_union())
         while self.peek().kind == "text":  # a trailing unit: "1/3 \text{ meters}"
             self.take()
-        if self.at_op("in"):
+        if self.at_op("in") or self.at("in"):  # x \in [a, b], or typed: x in [a, b]
             self.take()
             region = _as_region(self.parse_union())
             if ops or not isinstance(first, sympy.Symbol):
@@ -432,8 +446,9 @@ class _Parser:
         for prefix in _FUNC_PREFIXES:  # sinx, lnx: a function applied to one letter
             rest = word[len(prefix) :]
             if word.startswith(prefix) and (len(rest) == 1 or rest in GREEK) and "_" not in word:
-                builder, _ = FUNCTIONS[ALIASES.get(prefix, prefix)]
-                return builder(_sym(rest))
+                builder, counts = FUNCTIONS[ALIASES.get(prefix, prefix)]
+                if 1 in counts:
+                    return builder(self.parse_name(rest))
         if word in ("and", "or"):
             raise ParseError(f"`{word}` is in the wrong place.")
         shown = word.split("_", 1)[0] if "_" in word else word
@@ -476,7 +491,10 @@ class _Parser:
             if len(args) not in counts:
                 want = " or ".join(str(c) for c in counts)
                 raise ParseError(f"`{name}` takes {want} argument{'s' if counts[-1] > 1 else ''}.")
-            result = builder(*args)
+            try:
+                result = builder(*args)
+            except (TypeError, ValueError) as exc:
+                raise ParseError(f"I can't apply `{name}` to that.") from exc
         return _pow(result, power) if power is not None else result
 
     def parse_implicit_argument(self, name: str) -> Value:
@@ -541,7 +559,7 @@ class _Parser:
     def _split_number(self) -> sympy.Expr:
         """Take the first digit of a number token (\\frac12, x^23 in LaTeX); leave the rest."""
         t = self.peek()
-        if len(t.value) > 1 and t.value[0].isdigit():
+        if len(t.value) > 1 and t.value.isdigit():
             self.toks[self.i] = Token("num", t.value[1:], t.pos + 1)
             return sympy.Integer(int(t.value[0]))
         self.take()

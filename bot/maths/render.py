@@ -46,11 +46,17 @@ def _expr_latex(expr: sympy.Basic) -> str:
 
 
 def as_text(value: Value) -> str:
-    return _render(value, _expr_text, _OPS_TEXT, latex=False)
+    try:
+        return _render(value, _expr_text, _OPS_TEXT, latex=False)
+    except Exception:  # display only: never let printing fail a check
+        return str(value)
 
 
 def as_latex(value: Value) -> str:
-    return _render(value, _expr_latex, _OPS_LATEX, latex=True)
+    try:
+        return _render(value, _expr_latex, _OPS_LATEX, latex=True)
+    except Exception:
+        return ""
 
 
 def _render(value: Value, expr: object, ops: dict[str, str], *, latex: bool) -> str:

@@ -99,6 +99,12 @@ def test_subscripts_and_digits_are_separate_atoms() -> None:
     assert parse_answer("a_{37}") == sympy.Symbol("a_37", real=True)
 
 
+def test_accents_and_word_subscripts() -> None:
+    assert parse_answer(r"\hat{y}") == parse_answer("y_hat") == sympy.Symbol("y_hat", real=True)
+    assert parse_answer(r"\bar x") == sympy.Symbol("x_bar", real=True)
+    assert parse_answer(r"x_12 \cdot 1") != parse_answer("x_12")  # LaTeX subscripts take one character
+
+
 def test_greek_names_and_variables_are_real() -> None:
     expr = parse_answer("theta + lambda + mu + sigma")
     assert all(s.is_real for s in expr.free_symbols)
