@@ -2,31 +2,50 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.storage.database import Database
 
+MAX_ATTEMPTS = 3
+RETRY_AFTER = timedelta(minutes=5)
+
 
 async def claim_run(db: Database, guild_id: int, kind: str, run_key: str, now: datetime) -> bool:
-    """Claim (guild, kind, key); True only for the one caller that inserted the row."""
-    inserted = await db.execute(
+    """Claim (guild, kind, key); True only for the one caller that may deliver it now.
+
+    A new key is claimed by inserting it. A run that failed earlier may be claimed again once
+    RETRY_AFTER has passed, at most MAX_ATTEMPTS times; one that is done, or claimed and in
+    flight, never is.
+    """
+    changed = await db.execute(
         "INSERT INTO job_runs (guild_id, kind, run_key, claimed_at) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (guild_id, kind, run_key) DO NOTHING",
-        (guild_id, kind, run_key, now.isoformat(timespec="seconds")),
+        " ON CONFLICT (guild_id, kind, run_key) DO UPDATE SET"
+        "   status = 'claimed', claimed_at = excluded.claimed_at, attempts = job_runs.attempts + 1"
+        " WHERE job_runs.status = 'failed' AND job_runs.attempts < ? AND job_runs.claimed_at <= ?",
+        (
+            guild_id,
+            kind,
+            run_key,
+            now.isoformat(timespec="seconds"),
+            MAX_ATTEMPTS,
+            (now - RETRY_AFTER).isoformat(timespec="seconds"),
+        ),
     )
-    return inserted == 1
+    return changed == 1
 
 
 async def finish_run(
     db: Database, guild_id: int, kind: str, run_key: str, now: datetime, *, ok: bool, detail: str = ""
 ) -> None:
     await db.execute(
-        "UPDATE job_runs SET status = ?, done_at = ?, detail = ? WHERE guild_id = ? AND kind = ? AND run_key = ?",
+        "UPDATE job_runs SET status = ?, done_at = ?, detail = ?"
+        " WHERE guild_id = ? AND kind = ? AND run_key = ?",
         ("done" if ok else "failed", now.isoformat(timespec="seconds"), detail, guild_id, kind, run_key),
     )
 
 
 async def run_status(db: Database, guild_id: int, kind: str, run_key: str) -> str | None:
     return await db.fetch_value(
-        "SELECT status FROM job_runs WHERE guild_id = ? AND kind = ? AND run_key = ?", (guild_id, kind, run_key)
+        "SELECT status FROM job_runs WHERE guild_id = ? AND kind = ? AND run_key = ?",
+        (guild_id, kind, run_key),
     )
