@@ -19,7 +19,7 @@ from bot.replies import Field, Reply
 from bot.services.context import Actor, Clock
 from bot.services.errors import UserError
 from bot.services.guilds import GuildService
-from bot.services.topic_scores import family_of, scores_from, weakest
+from bot.services.topic_scores import family_of, topic_scores, weakest
 from bot.services.resources import ContentLoader, load_bank, not_found
 from bot.storage import practice as practice_rows
 from bot.storage.database import Database
@@ -121,7 +121,7 @@ class PracticeService:
                 return not_found(bank, topic, "/practice")
             topics = [matches[0].slug]
         else:
-            weak = weakest(scores_from(bank, answers))
+            weak = weakest(await topic_scores(self.db, bank, actor.guild_id, actor.user_id))
             topics = [score.topic for score in weak] or list(bank.topics)
             if weak:
                 notes.append("Picked from your weakest topics: " + ", ".join(topics) + ".")
