@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Collection, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.services.daily import Candidate
@@ -25,8 +25,8 @@ def points_for(difficulty: int, wrong: int) -> int:
 
 
 def local_midnight(day: date, timezone: str) -> datetime:
-    """00:00 on a local date as an aware instant (wall clock, so DST never moves it)."""
-    return datetime.combine(day, time(0), tzinfo=ZoneInfo(timezone))
+    """00:00 on a local date as a UTC instant (wall clock, so DST never moves it)."""
+    return datetime.combine(day, time(0), tzinfo=ZoneInfo(timezone)).astimezone(UTC)
 
 
 def default_window(now: datetime, timezone: str) -> tuple[datetime, datetime]:
@@ -53,7 +53,7 @@ def parse_when(text: str, timezone: str, *, end: bool) -> datetime:
         clock = time(int(match.group(2)), int(match.group(3)))
     except ValueError:
         raise UserError(f"{what}: {text!r} is not a real date and time.") from None
-    return datetime.combine(day, clock, tzinfo=ZoneInfo(timezone))
+    return datetime.combine(day, clock, tzinfo=ZoneInfo(timezone)).astimezone(UTC)
 
 
 def check_window(opens: datetime, closes: datetime, now: datetime, *, explicit_start: bool) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bot.storage.database import Database
 
@@ -53,7 +53,8 @@ _COLS = "id, guild_id, title, topics, difficulty, opens_at, closes_at, status, a
 
 
 def _iso(instant: datetime) -> str:
-    return instant.isoformat(timespec="seconds")
+    """UTC text, so instants compare correctly as strings in SQL."""
+    return instant.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def _challenge(row: sqlite3.Row) -> ChallengeRow:
