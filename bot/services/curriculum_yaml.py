@@ -19,10 +19,15 @@ from bot.content import ContentBank, Curriculum
 from bot.content.schema import Sink, parse_curriculum
 from bot.content.yamlio import Located, locate, locate_items, value_node
 
-try:
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+_Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    """Safe loading with dates kept as text: PyYAML's own date constructor raises a bare ValueError
+    on 2026-02-30, and we want to report that as a bad date on its line."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
 
 MAX_WEEKS = 52
 
@@ -51,7 +56,7 @@ def _load(text: str, filename: str) -> tuple[Any, yaml.Node | None]:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark is not None else ""
         raise CurriculumProblems([f"{filename}{line}: malformed YAML: {exc.problem or exc}"]) from None
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError, TypeError) as exc:
         raise CurriculumProblems([f"{filename}: malformed YAML: {exc}"]) from None
     finally:
         loader.dispose()
