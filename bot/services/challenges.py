@@ -83,9 +83,10 @@ class ChallengeService:
 
     async def daily_exclusions(self, guild_id: int, day: date) -> set[str]:
         """The daily never uses a problem of a challenge open on that local day."""
-        settings = await self.guilds.settings(guild_id)
-        start = local_midnight(day, settings.timezone)
-        end = local_midnight(day + timedelta(days=1), settings.timezone)
+        settings = await guild_rows.get_guild(self.db, guild_id)  # a read: planning must not write
+        timezone = settings.timezone if settings else self.guilds.default_timezone
+        start = local_midnight(day, timezone)
+        end = local_midnight(day + timedelta(days=1), timezone)
         return await rows.problem_keys_between(self.db, guild_id, start, end)
 
     async def resolve(self, actor: Actor, ref: str) -> ResolvedProblem | None:
@@ -319,7 +320,7 @@ class ChallengeService:
         assert challenge is not None
         reply = await self._describe(challenge, tz, now, reveal=True)
         state = (
-            "It is open now: the announcement with a Join button goes to the channel at once."
+            "It is open now: the announcement with a Join button follows on the scheduler's next run."
             if opens <= now
             else f"Review it: /challenge edit challenge:{challenge_id} or"
             f" /challenge cancel challenge:{challenge_id} work until it opens."
