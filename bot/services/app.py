@@ -66,7 +66,9 @@ class Services:
         self.progress = ProgressService(db, self.guilds, workers, clock, self.content)
         # Issue 7: curricula drive the planner (curriculum_source), challenges keep their problems out
         # of the daily (planner.exclusions) and answer `/answer problem:<n>` (a resolver).
-        self.curricula = CurriculumService(db, self.guilds, planner, self.content, clock, self.problems.families)
+        self.curricula = CurriculumService(
+            db, self.guilds, planner, self.content, clock, self.problems.families
+        )
         self.challenges = ChallengeService(db, self.guilds, planner, self.problems, self.content, clock)
         self.challenges.week_topics = self.curricula.week_topics
         self.answers.add_resolver(self.challenges.resolve)
