@@ -59,7 +59,7 @@ def test_curriculum_and_challenge_week_in_the_console(tmp_path: Path) -> None:
         f"/answer problem:1 text:{answer_for(ids[0])}\n/challenge show\n",
         "--user", "bob", "--now", "2026-11-27 18:00",
     )
-    assert "[post]" not in bob.stdout  # already announced
+    assert "[post] Week 1" not in bob.stdout  # already announced
     assert "Join Week 1 first" in bob.stdout
     assert "**Correct! — Week 1, problem 1**" in bob.stdout
     assert "Joined (2): ada, bob" in bob.stdout
