@@ -431,14 +431,18 @@ class CurriculumEndJob:
         self.service = service
 
     async def due_runs(self, now: datetime) -> Sequence[DueRun]:
+        """A running curriculum past its last week; a finished one stays due for a week after its end,
+        so a post whose delivery failed is retried by the scheduler (a delivered one never repeats)."""
         due = []
-        for run in await rows.active_runs(self.service.db):
+        for run in await rows.ending_runs(self.service.db):
             settings = await guild_rows.get_guild(self.service.db, run.guild_id)
             curriculum = await self.service._curriculum_of(run)
             if settings is None or curriculum is None:
                 continue
             index = week_of(run, local_date(now, settings.timezone))
-            if index is not None and index >= len(curriculum.weeks):
+            if index is None or index < len(curriculum.weeks):
+                continue
+            if run.status == "running" or index == len(curriculum.weeks):
                 due.append(DueRun(run.guild_id, str(run.id)))
         return due
 

@@ -99,6 +99,14 @@ async def active_runs(db: Database) -> list[CurriculumRun]:
     return [_run(row) for row in rows]
 
 
+async def ending_runs(db: Database) -> list[CurriculumRun]:
+    """Running curricula and finished ones (whose end post may still need a retry)."""
+    rows = await db.fetch_all(
+        f"SELECT {_RUN_COLS} FROM curriculum_runs WHERE status IN ('running', 'finished') ORDER BY id"
+    )
+    return [_run(row) for row in rows]
+
+
 async def get_run(db: Database, run_id: int) -> CurriculumRun | None:
     row = await db.fetch_one(f"SELECT {_RUN_COLS} FROM curriculum_runs WHERE id = ?", (run_id,))
     return None if row is None else _run(row)
