@@ -239,3 +239,34 @@ async def test_weekly_challenge_is_created_once_when_enabled(svc: Services, cloc
     posts = [p.title for p in await collect(svc)]
     assert "Weekly challenge 2026-W49 — challenge open" in posts
     assert await svc.db.fetch_value("SELECT COUNT(*) FROM challenges") == 1
+
+
+async def test_problems_stay_hidden_from_members_until_it_opens(svc: Services, clock: ManualClock) -> None:
+    clock.set(datetime(2026, 11, 25, 12, tzinfo=UTC))
+    cid = await create(svc, topics="derivatives", count=3)
+    hidden = await svc.challenges.show(member(10, "ada"))
+    assert hidden.ephemeral and "revealed when it opens" in hidden.text
+    assert not [f for f in hidden.fields if f.name.startswith("Problem")]
+    assert hidden.buttons[0].custom_id == f"studybot:join:{cid}"  # joining early is fine
+    review = await svc.challenges.show(MOD)
+    assert [f.name.split(" · ")[0] for f in review.fields if f.name.startswith("Problem")] == [
+        "Problem 1",
+        "Problem 2",
+        "Problem 3",
+    ]
+    clock.set(datetime(2026, 11, 30, 0, 0, tzinfo=UTC))
+    opened = await svc.challenges.show(member(10, "ada"))
+    assert len([f for f in opened.fields if f.name.startswith("Problem")]) == 3
+
+
+async def test_short_challenge_gets_no_reminder_but_its_results(svc: Services, clock: ManualClock) -> None:
+    clock.set(datetime(2026, 11, 25, 12, tzinfo=UTC))
+    await create(
+        svc, title="Sprint", topics="derivatives", count=3, start="2026-11-26 18:00", end="2026-11-27 06:00"
+    )
+    clock.set(datetime(2026, 11, 26, 18, 0, tzinfo=UTC))
+    assert [p.title for p in await collect(svc)] == ["Sprint — challenge open"]
+    clock.set(datetime(2026, 11, 27, 5, 59, tzinfo=UTC))
+    assert [p.title for p in await collect(svc)] == []  # 12 hours long: no "24 hours left"
+    clock.set(datetime(2026, 11, 27, 6, 0, tzinfo=UTC))
+    assert [p.title for p in await collect(svc)] == ["Sprint — results"]
