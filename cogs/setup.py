@@ -27,6 +27,7 @@ class Setup(commands.Cog):
         timezone="IANA time zone, e.g. Europe/Berlin",
         ping_role="Role to ping with each daily post",
         moderator_role="Role that may use moderator commands (besides Manage Server)",
+        weekly_challenge="Create a challenge automatically every week (Monday to Sunday)",
     )
     async def setup(
         self,
@@ -36,6 +37,7 @@ class Setup(commands.Cog):
         timezone: app_commands.Range[str, 1, 64] | None = None,
         ping_role: discord.Role | None = None,
         moderator_role: discord.Role | None = None,
+        weekly_challenge: bool | None = None,
     ) -> None:
         await answer(interaction, self.bot.services.guilds.setup(
             actor_from(interaction),
@@ -44,6 +46,7 @@ class Setup(commands.Cog):
             timezone=timezone,
             ping_role=(ping_role.id, ping_role.name) if ping_role else None,
             moderator_role=(moderator_role.id, moderator_role.name) if moderator_role else None,
+            weekly_challenge=weekly_challenge,
         ))
 
     @setup.autocomplete("timezone")

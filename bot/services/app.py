@@ -5,7 +5,15 @@ from __future__ import annotations
 from bot.config import Settings
 from bot.content import load_content
 from bot.services.answers import AnswerService
+from bot.services.challenges import (
+    ChallengeOpenJob,
+    ChallengeReminderJob,
+    ChallengeResultsJob,
+    ChallengeService,
+    WeeklyChallengeJob,
+)
 from bot.services.context import Clock, SystemClock
+from bot.services.curricula import CurriculumEndJob, CurriculumService, CurriculumWeekJob
 from bot.services.daily import DailyPlanner, DailyPostJob, DailyService
 from bot.services.guilds import GuildService
 from bot.services.pictures import PictureService
@@ -56,7 +64,23 @@ class Services:
         self.daily = DailyService(db, self.guilds, planner, self.problems, clock, self.content)
         self.answers = AnswerService(db, self.daily, self.problems, clock)
         self.progress = ProgressService(db, self.guilds, workers, clock, self.content)
+        # Issue 7: curricula drive the planner (curriculum_source), challenges keep their problems out
+        # of the daily (planner.exclusions) and answer `/answer problem:<n>` (a resolver).
+        self.curricula = CurriculumService(
+            db, self.guilds, planner, self.content, clock, self.problems.families
+        )
+        self.challenges = ChallengeService(db, self.guilds, planner, self.problems, self.content, clock)
+        self.challenges.week_topics = self.curricula.week_topics
+        self.answers.add_resolver(self.challenges.resolve)
+        # Order matters within one tick: a curriculum's end before the day's post, a weekly challenge
+        # created before the job that announces it.
+        self.scheduler.add(CurriculumEndJob(self.curricula))
+        self.scheduler.add(CurriculumWeekJob(self.curricula))
         self.scheduler.add(DailyPostJob(db, self.daily))
+        self.scheduler.add(WeeklyChallengeJob(self.challenges))
+        self.scheduler.add(ChallengeResultsJob(self.challenges))
+        self.scheduler.add(ChallengeOpenJob(self.challenges))
+        self.scheduler.add(ChallengeReminderJob(self.challenges))
 
     @classmethod
     async def open(

@@ -95,6 +95,7 @@ class GuildService:
         timezone: str | None = None,
         ping_role: tuple[int, str] | None = None,
         moderator_role: tuple[int, str] | None = None,
+        weekly_challenge: bool | None = None,
     ) -> Reply:
         """Change the given settings (all validated first, so a bad value changes nothing)."""
         await self.require_moderator(actor, "/setup")
@@ -110,6 +111,8 @@ class GuildService:
             changes["ping_role_id"], changes["ping_role_name"] = ping_role
         if moderator_role is not None:
             changes["moderator_role_id"], changes["moderator_role_name"] = moderator_role
+        if weekly_challenge is not None:
+            changes["weekly_challenges"] = int(weekly_challenge)
         if changes:
             await guild_rows.update_guild(self.db, actor.guild_id, **changes)
         settings = await self.settings(actor.guild_id)
@@ -129,6 +132,8 @@ class GuildService:
                 Field("Moderator role",
                       f"@{settings.moderator_role_name}" if settings.moderator_role_name else "none "
                       "(Manage Server only)", inline=True),
+                Field("Weekly challenges", "on (created automatically)" if settings.weekly_challenges
+                      else "off", inline=True),
             ),
             tone="success" if title == "Settings saved" else "info",
             ephemeral=True,

@@ -20,6 +20,7 @@ class GuildSettings:
     ping_role_name: str | None = None
     moderator_role_id: int | None = None
     moderator_role_name: str | None = None
+    weekly_challenges: bool = False
 
 
 _COLUMNS = tuple(f.name for f in fields(GuildSettings))
@@ -38,9 +39,15 @@ async def ensure_guild(db: Database, guild_id: int, *, name: str = "", timezone:
     return settings
 
 
+def _settings(row: object) -> GuildSettings:
+    values = dict(row)  # type: ignore[call-overload]
+    values["weekly_challenges"] = bool(values.get("weekly_challenges"))
+    return GuildSettings(**values)
+
+
 async def get_guild(db: Database, guild_id: int) -> GuildSettings | None:
     row = await db.fetch_one(f"SELECT {', '.join(_COLUMNS)} FROM guilds WHERE guild_id = ?", (guild_id,))
-    return None if row is None else GuildSettings(**dict(row))
+    return None if row is None else _settings(row)
 
 
 async def update_guild(db: Database, guild_id: int, **changes: object) -> None:
@@ -58,4 +65,12 @@ async def configured_guilds(db: Database) -> list[GuildSettings]:
     rows = await db.fetch_all(
         f"SELECT {', '.join(_COLUMNS)} FROM guilds WHERE channel_id IS NOT NULL ORDER BY guild_id"
     )
-    return [GuildSettings(**dict(row)) for row in rows]
+    return [_settings(row) for row in rows]
+
+
+async def weekly_challenge_guilds(db: Database) -> list[GuildSettings]:
+    """Guilds that asked for a challenge every week (/setup weekly_challenge:true)."""
+    rows = await db.fetch_all(
+        f"SELECT {', '.join(_COLUMNS)} FROM guilds WHERE weekly_challenges = 1 ORDER BY guild_id"
+    )
+    return [_settings(row) for row in rows]

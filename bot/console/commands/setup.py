@@ -15,6 +15,7 @@ from bot.replies import Reply
     Option("timezone", "text"),
     Option("ping_role", "role"),
     Option("moderator_role", "role"),
+    Option("weekly_challenge", "boolean"),
 )
 async def setup_command(
     ctx: ConsoleContext,
@@ -23,8 +24,9 @@ async def setup_command(
     timezone: str | None = None,
     ping_role: tuple[int, str] | None = None,
     moderator_role: tuple[int, str] | None = None,
+    weekly_challenge: bool | None = None,
 ) -> Reply:
     return await ctx.services.guilds.setup(
         ctx.actor, channel=channel, time=time, timezone=timezone, ping_role=ping_role,
-        moderator_role=moderator_role,
+        moderator_role=moderator_role, weekly_challenge=weekly_challenge,
     )

@@ -1,0 +1,462 @@
+"""Moderator-scheduled curricula: list, show, import, export, start, pause, resume, skip, upcoming;
+the daily planner's curriculum source; the week announcement and end-of-curriculum posts.
+
+The schedule is a row (bot.storage.curricula.CurriculumRun): week `week_index` began on
+`week_start`, later weeks follow every 7 days. Pause, resume and skip only move that anchor, so a
+restart or an edit of the curriculum file keeps the plan. Days whose daily prompt is already stored
+never change; a change takes effect from the first day not yet chosen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from bot.content import ContentBank, Curriculum, CurriculumWeek
+from bot.replies import Attachment, Field, Post, Reply
+from bot.services.context import Actor, Clock, Upload
+from bot.services.curriculum_yaml import (
+    CurriculumProblems,
+    ParsedCurriculum,
+    dump,
+    parse_stored,
+    parse_upload,
+)
+from bot.services.daily import CurriculumPick, DailyPlanner
+from bot.services.errors import UserError
+from bot.services.guilds import GuildService
+from bot.services.scheduler import DueRun
+from bot.services.streaks import local_date, post_due
+from bot.storage import curricula as rows
+from bot.storage import daily as daily_rows
+from bot.storage import guilds as guild_rows
+from bot.storage.curricula import CurriculumRun
+from bot.storage.database import Database
+
+MAX_GUILD_CURRICULA = 50
+
+
+def week_of(run: CurriculumRun, day: date) -> int | None:
+    """The 0-based week a local date falls in, or None before the start and while paused."""
+    if day < run.start_date:
+        return None
+    if run.paused_since is not None and day >= run.paused_since:
+        return None
+    return run.week_index + (day - run.week_start).days // 7
+
+
+def anchored_at(run: CurriculumRun, day: date) -> tuple[int, date]:
+    """(week index, week start) of the week containing `day`, for moving the anchor forward."""
+    weeks = max(0, (day - run.week_start).days // 7)
+    return run.week_index + weeks, run.week_start + timedelta(days=7 * weeks)
+
+
+def week_dates(run: CurriculumRun, index: int) -> tuple[date, date]:
+    """First and last local date of week `index` as currently scheduled (not meaningful while paused)."""
+    first = run.week_start + timedelta(days=7 * (index - run.week_index))
+    return first, first + timedelta(days=6)
+
+
+def _dm(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+@dataclass(frozen=True)
+class Found:
+    curriculum: Curriculum
+    start: date | None
+    imported: bool
+
+
+class CurriculumService:
+    def __init__(
+        self,
+        db: Database,
+        guilds: GuildService,
+        planner: DailyPlanner,
+        content: Callable[[], ContentBank],
+        clock: Clock,
+        families: Callable[[], dict[str, tuple[str, int]]],
+    ) -> None:
+        self.db = db
+        self.guilds = guilds
+        self.planner = planner
+        self.content = content
+        self.clock = clock
+        self.families = families
+        self._parsed: dict[tuple[int, str, str], ParsedCurriculum] = {}
+        planner.curriculum_source = self.pick
+
+    # -- finding curricula --------------------------------------------------------------------
+
+    async def available(self, guild_id: int) -> dict[str, Found]:
+        """Built-in curricula (data/curricula) and the guild's imports (an import wins on the same slug)."""
+        bank = self.content()
+        found = {slug: Found(c, None, False) for slug, c in bank.curricula.items()}
+        for stored in await rows.guild_curricula(self.db, guild_id):
+            key = (guild_id, stored.slug, stored.imported_at)
+            parsed = self._parsed.get(key)
+            if parsed is None:
+                try:
+                    parsed = parse_stored(stored.yaml, bank, self.families())
+                except CurriculumProblems:
+                    continue  # cannot happen for a validated import; never break the planner over it
+                self._parsed[key] = parsed
+            found[stored.slug] = Found(parsed.curriculum, parsed.start, True)
+        return found
+
+    async def find(self, guild_id: int, name: str) -> Found:
+        wanted = " ".join(name.split()).casefold()
+        everything = await self.available(guild_id)
+        for item in everything.values():
+            if wanted in (item.curriculum.slug.casefold(), " ".join(item.curriculum.name.split()).casefold()):
+                return item
+        names = ", ".join(f'"{i.curriculum.name}"' for i in everything.values())
+        raise UserError(f"No curriculum named {name!r}. Available: {names}.")
+
+    async def _curriculum_of(self, run: CurriculumRun) -> Curriculum | None:
+        found = (await self.available(run.guild_id)).get(run.slug)
+        return found.curriculum if found else None
+
+    # -- the planner's source -------------------------------------------------------------------
+
+    async def pick(self, guild_id: int, day: date) -> CurriculumPick | None:
+        run = await rows.active_run(self.db, guild_id)
+        if run is None:
+            return None
+        index = week_of(run, day)
+        curriculum = await self._curriculum_of(run)
+        if index is None or curriculum is None or index >= len(curriculum.weeks):
+            return None
+        week = curriculum.weeks[index]
+        return CurriculumPick(
+            topics=week.topics,
+            prompt_ids=week.prompts,
+            generator_ids=week.generators,
+            label=f"{curriculum.name} · week {index + 1}: {week.title}",
+        )
+
+    async def week_topics(self, guild_id: int, day: date) -> tuple[str, ...]:
+        """The running curriculum's topics on a date (a challenge's default topics), or ()."""
+        pick = await self.pick(guild_id, day)
+        return pick.topics if pick else ()
+
+    # -- commands -----------------------------------------------------------------------------
+
+    async def list_all(self, actor: Actor) -> Reply:
+        await self.guilds.require_moderator(actor, "/curriculum list")
+        everything = await self.available(actor.guild_id)
+        run = await rows.active_run(self.db, actor.guild_id)
+        lines = []
+        for item in sorted(everything.values(), key=lambda i: i.curriculum.name.casefold()):
+            c = item.curriculum
+            mark = " — **running**" if run is not None and run.slug == c.slug else ""
+            origin = "imported" if item.imported else "built-in"
+            lines.append(f"• **{c.name}** (`{c.slug}`, {len(c.weeks)} weeks, {origin}){mark}")
+        return Reply(
+            title="Curricula",
+            text="\n".join(lines) or "No curricula yet: /curriculum import file:<yaml>.",
+            footer="/curriculum show name:<name> · /curriculum start name:<name> [date]",
+            ephemeral=True,
+        )
+
+    async def show(self, actor: Actor, name: str) -> Reply:
+        await self.guilds.require_moderator(actor, "/curriculum show")
+        item = await self.find(actor.guild_id, name)
+        c = item.curriculum
+        bank = self.content()
+        fields = []
+        for number, week in enumerate(c.weeks, start=1):
+            topics = ", ".join(self._topic(bank, slug) for slug in week.topics)
+            resources = ", ".join(bank.resources[r].title for r in week.resources if r in bank.resources)
+            value = f"Topics: {topics}" + (f"\nResources: {resources}" if resources else "")
+            fields.append(Field(f"Week {number}: {week.title}", value[:1024]))
+        return Reply(
+            title=f"{c.name} ({len(c.weeks)} weeks)",
+            text=c.description,
+            fields=tuple(fields[:25]),
+            footer=f"slug {c.slug} · {'imported' if item.imported else 'built-in'}"
+            + (f" · suggested start {item.start.isoformat()}" if item.start else ""),
+            ephemeral=True,
+        )
+
+    async def import_file(self, actor: Actor, upload: Upload) -> Reply:
+        await self.guilds.require_moderator(actor, "/curriculum import")
+        try:
+            parsed = parse_upload(upload.filename, upload.data, self.content(), self.families())
+        except CurriculumProblems as exc:
+            shown = exc.problems[:30]
+            more = f"\n… and {len(exc.problems) - 30} more" if len(exc.problems) > 30 else ""
+            raise UserError(
+                f"{upload.filename} was not imported ({len(exc.problems)} problem"
+                f"{'s' if len(exc.problems) != 1 else ''}, nothing changed):\n"
+                + "\n".join(f"• {p}" for p in shown)
+                + more
+            ) from None
+        c = parsed.curriculum
+        if await rows.count_curricula(self.db, actor.guild_id) >= MAX_GUILD_CURRICULA and (
+            c.slug not in {s.slug for s in await rows.guild_curricula(self.db, actor.guild_id)}
+        ):
+            raise UserError(f"This server already has {MAX_GUILD_CURRICULA} imported curricula.")
+        replaced = await rows.save_curriculum(
+            self.db, actor.guild_id, c.slug, c.name, parsed.text, actor.user_id, self.clock.now()
+        )
+        builtin = c.slug in self.content().curricula
+        note = (
+            "It replaced the earlier import with this slug."
+            if replaced
+            else "It overrides the built-in curriculum with this slug on this server."
+            if builtin
+            else ""
+        )
+        return Reply(
+            title=f"Imported {c.name}",
+            text=f"{len(c.weeks)} weeks, slug `{c.slug}`. {note}".strip(),
+            footer=f"/curriculum start name:{c.slug}"
+            + (f" (suggested start {parsed.start})" if parsed.start else ""),
+            tone="success",
+            ephemeral=True,
+        )
+
+    async def export(self, actor: Actor, name: str) -> Reply:
+        await self.guilds.require_moderator(actor, "/curriculum export")
+        item = await self.find(actor.guild_id, name)
+        text = dump(item.curriculum, item.start)
+        return Reply(
+            title=f"{item.curriculum.name}",
+            text="The curriculum as YAML: edit it and bring it back with /curriculum import.",
+            attachments=(
+                Attachment(f"{item.curriculum.slug}.yaml", text.encode("utf-8"), "Curriculum YAML"),
+            ),
+            ephemeral=True,
+        )
+
+    async def _today(self, actor: Actor) -> tuple[date, str]:
+        settings = await self.guilds.settings(actor.guild_id)
+        return local_date(self.clock.now(), settings.timezone), settings.timezone
+
+    async def _effective_day(self, guild_id: int, today: date) -> date:
+        """The first day a change can still affect: today, unless today's prompt is already chosen."""
+        stored = await daily_rows.get_daily_prompt(self.db, guild_id, today)
+        return today if stored is None else today + timedelta(days=1)
+
+    async def start(self, actor: Actor, name: str, when: str | None = None) -> Reply:
+        await self.guilds.require_moderator(actor, "/curriculum start")
+        item = await self.find(actor.guild_id, name)
+        today, _ = await self._today(actor)
+        if when:
+            try:
+                start = date.fromisoformat(when.strip())
+            except ValueError:
+                raise UserError(f"date must look like 2026-11-23 — got {when!r}.") from None
+        else:
+            start = item.start if item.start and item.start >= today else today
+        if start < today:
+            raise UserError(f"{start.isoformat()} is in the past; pick today ({today.isoformat()}) or later.")
+        if start > today + timedelta(days=366):
+            raise UserError("Start within a year from today.")
+        c = item.curriculum
+        _, previous = await rows.start_run(
+            self.db, actor.guild_id, c.slug, c.name, start, actor.user_id, self.clock.now()
+        )
+        end = start + timedelta(days=7 * len(c.weeks) - 1)
+        note = f" It replaces {previous.name}." if previous is not None else ""
+        stored = await daily_rows.get_daily_prompt(self.db, actor.guild_id, start)
+        if stored is not None:
+            note += " That day's prompt was already chosen, so it follows the curriculum from the next day."
+        return Reply(
+            title=f"Started {c.name}",
+            text=f"Daily prompts follow it from {_dm(start)} to {_dm(end)} ({len(c.weeks)} weeks).{note}",
+            footer="/curriculum upcoming shows the next 7 posts · pause, resume, skip",
+            tone="success",
+            ephemeral=True,
+        )
+
+    async def _running(self, actor: Actor) -> CurriculumRun:
+        run = await rows.active_run(self.db, actor.guild_id)
+        if run is None:
+            raise UserError("No curriculum is running. Start one with /curriculum start name:<name>.")
+        return run
+
+    async def pause(self, actor: Actor) -> Reply:
+        await self.guilds.require_moderator(actor, "/curriculum pause")
+        run = await self._running(actor)
+        if run.paused_since is not None:
+            raise UserError(f"{run.name} is already paused (since {run.paused_since}). /curriculum resume")
+        today, _ = await self._today(actor)
+        day = max(await self._effective_day(actor.guild_id, today), run.start_date)
+        index, start = anchored_at(run, day)
+        await rows.move_run(self.db, run.id, week_index=index, week_start=start, paused_since=day)
+        return Reply(
+            title=f"Paused {run.name}",
+            text=f"From {_dm(day)} the daily prompts come from the rotation until /curriculum resume;"
+            f" the plan then continues where it stopped (week {index + 1}).",
+            tone="success",
+            ephemeral=True,
+        )
+
+    async def resume(self, actor: Actor) -> Reply:
+        await self.guilds.require_moderator(actor, "/curriculum resume")
+        run = await self._running(actor)
+        if run.paused_since is None:
+            raise UserError(f"{run.name} is not paused.")
+        today, _ = await self._today(actor)
+        day = max(await self._effective_day(actor.guild_id, today), run.paused_since)
+        shift = day - run.paused_since
+        await rows.move_run(
+            self.db, run.id, week_index=run.week_index, week_start=run.week_start + shift, paused_since=None
+        )
+        return Reply(
+            title=f"Resumed {run.name}",
+            text=f"The plan continues from {_dm(day)}; the remaining weeks move {shift.days} day(s) later.",
+            tone="success",
+            ephemeral=True,
+        )
+
+    async def skip(self, actor: Actor) -> Reply:
+        await self.guilds.require_moderator(actor, "/curriculum skip")
+        run = await self._running(actor)
+        if run.paused_since is not None:
+            raise UserError(f"{run.name} is paused; /curriculum resume first.")
+        today, _ = await self._today(actor)
+        day = await self._effective_day(actor.guild_id, today)
+        if day < run.start_date:
+            raise UserError(f"{run.name} starts on {run.start_date}; there is no week to skip yet.")
+        curriculum = await self._curriculum_of(run)
+        index, _ = anchored_at(run, day)
+        await rows.move_run(self.db, run.id, week_index=index + 1, week_start=day, paused_since=None)
+        total = len(curriculum.weeks) if curriculum else 0
+        if index + 1 >= total:
+            text = f"That was the last week: {run.name} ends and the daily prompts go back to the rotation."
+        else:
+            assert curriculum is not None
+            text = f"Week {index + 2} ({curriculum.weeks[index + 1].title}) starts {_dm(day)}."
+        return Reply(title=f"Skipped week {index + 1}", text=text, tone="success", ephemeral=True)
+
+    async def upcoming(self, actor: Actor) -> Reply:
+        await self.guilds.require_moderator(actor, "/curriculum upcoming")
+        today, _ = await self._today(actor)
+        planned = await self.planner.preview(actor.guild_id, today, 7)
+        bank = self.content()
+        run = await rows.active_run(self.db, actor.guild_id)
+        curriculum = await self._curriculum_of(run) if run else None
+        lines = []
+        for row in planned:
+            day = date.fromisoformat(row.local_date)
+            where = "rotation"
+            if row.source == "curriculum" and run is not None and curriculum is not None:
+                index = week_of(run, day)
+                if index is not None and index < len(curriculum.weeks):
+                    where = f"week {index + 1}: {curriculum.weeks[index].title}"
+            lines.append(f"{day:%a} {day.isoformat()} · {self._topic(bank, row.topic)} · {where}")
+        head = "No curriculum is running: these come from the rotation."
+        if run is not None:
+            head = f"Curriculum: {run.name}" + (
+                f" (paused since {run.paused_since})" if run.paused_since else ""
+            )
+        return Reply(title="The next 7 daily posts", text=head + "\n" + "\n".join(lines), ephemeral=True)
+
+    @staticmethod
+    def _topic(bank: ContentBank, slug: str) -> str:
+        topic = bank.topics.get(slug)
+        return topic.title if topic else slug
+
+    # -- scheduled posts --------------------------------------------------------------------------
+
+    def week_post(
+        self, run: CurriculumRun, curriculum: Curriculum, index: int, channel_id: int | None
+    ) -> Post:
+        bank = self.content()
+        week: CurriculumWeek = curriculum.weeks[index]
+        first, last = week_dates(run, index)
+        topics = "\n".join(f"• {self._topic(bank, slug)}" for slug in week.topics)
+        resources = [bank.resources[r] for r in week.resources if r in bank.resources]
+        if not resources:
+            resources = [r for slug in week.topics for r in bank.resources_for_topic(slug)][:3]
+        study = "\n".join(
+            f"• [{r.title}]({r.url}) — {r.kind}" + (f", {r.time}" if r.time else "") for r in resources
+        )
+        title = f"{curriculum.name} — week {index + 1} of {len(curriculum.weeks)}: {week.title}"
+        reply = Reply(
+            title=title,
+            text=f"{_dm(first)} – {_dm(last)}. This week's daily prompts cover:\n{topics}",
+            fields=(Field("Study", study[:1024]),) if study else (),
+            footer="Answer each day's prompt with /answer · /daily shows today's",
+        )
+        key = f"{run.guild_id}:curriculum-week:{run.id}:{index}"
+        return Post(run.guild_id, channel_id, title, reply, extra={"idempotency_key": key})
+
+
+class CurriculumWeekJob:
+    """ "curriculum-week": each week's announcement, at the guild's post time on the week's first day."""
+
+    kind = "curriculum-week"
+
+    def __init__(self, service: CurriculumService) -> None:
+        self.service = service
+
+    async def due_runs(self, now: datetime) -> Sequence[DueRun]:
+        due = []
+        for run in await rows.active_runs(self.service.db):
+            settings = await guild_rows.get_guild(self.service.db, run.guild_id)
+            if settings is None:
+                continue
+            index = week_of(run, local_date(now, settings.timezone))
+            curriculum = await self.service._curriculum_of(run)
+            if index is None or curriculum is None or index >= len(curriculum.weeks):
+                continue
+            if post_due(now, settings.timezone, settings.post_time):
+                due.append(DueRun(run.guild_id, f"{run.id}:{index}"))
+        return due
+
+    async def build_post(self, run: DueRun, now: datetime) -> Post | None:
+        run_id, index = (int(part) for part in run.run_key.split(":"))
+        row = await rows.get_run(self.service.db, run_id)
+        settings = await guild_rows.get_guild(self.service.db, run.guild_id)
+        if row is None or settings is None or row.status != "running":
+            return None
+        curriculum = await self.service._curriculum_of(row)
+        if curriculum is None or index >= len(curriculum.weeks):
+            return None
+        return self.service.week_post(row, curriculum, index, settings.channel_id)
+
+
+class CurriculumEndJob:
+    """ "curriculum-end": once the last week is over, the run is finished and the channel told."""
+
+    kind = "curriculum-end"
+
+    def __init__(self, service: CurriculumService) -> None:
+        self.service = service
+
+    async def due_runs(self, now: datetime) -> Sequence[DueRun]:
+        """A running curriculum past its last week; a finished one stays due for a week after its end,
+        so a post whose delivery failed is retried by the scheduler (a delivered one never repeats)."""
+        due = []
+        for run in await rows.ending_runs(self.service.db):
+            settings = await guild_rows.get_guild(self.service.db, run.guild_id)
+            curriculum = await self.service._curriculum_of(run)
+            if settings is None or curriculum is None:
+                continue
+            index = week_of(run, local_date(now, settings.timezone))
+            if index is None or index < len(curriculum.weeks):
+                continue
+            if run.status == "running" or index == len(curriculum.weeks):
+                due.append(DueRun(run.guild_id, str(run.id)))
+        return due
+
+    async def build_post(self, run: DueRun, now: datetime) -> Post | None:
+        row = await rows.get_run(self.service.db, int(run.run_key))
+        settings = await guild_rows.get_guild(self.service.db, run.guild_id)
+        if row is None or settings is None:
+            return None
+        await rows.finish_run(self.service.db, row.id)
+        title = f"{row.name} — complete"
+        reply = Reply(
+            title=title,
+            text=f"That was the last week of {row.name} (started {_dm(row.start_date)}). The daily prompts"
+            " go back to the usual rotation through every topic. Well done, everyone!",
+        )
+        key = f"{run.guild_id}:curriculum-end:{row.id}"
+        return Post(run.guild_id, settings.channel_id, title, reply, extra={"idempotency_key": key})
