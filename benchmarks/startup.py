@@ -9,7 +9,6 @@ start-up, measured in the same run, because this machine is shared and noisy.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import statistics
 import subprocess
 import sys
@@ -94,7 +93,9 @@ def main() -> None:
         f"  max {max(console) * 1000:7.1f} ms  ({statistics.median(console) / bare:.1f}x bare python)"
         f"  target < 1500 ms"
     )
-    print(f"bot setup_hook (db, cogs, sync, simcord login)  median {hook_only * 1000:7.1f} ms  target < 1500 ms")
+    print(
+        f"bot setup_hook (db, cogs, sync, simcord login)  median {hook_only * 1000:7.1f} ms  target < 1500 ms"
+    )
     print(f"  whole process incl. imports of discord.py      median {hook_process * 1000:7.1f} ms")
 
 

@@ -53,13 +53,13 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
         return 0
 
     async def backup() -> int:
-        if not Path(path).exists():
-            print(f"studybot db backup: no database at {path}", file=sys.stderr)
-            return 2
         await backup_database(path, args.target)
         print(f"backed up {path} to {args.target}")
         return 0
 
+    if args.action == "backup" and not Path(path).exists():
+        print(f"studybot db backup: no database at {path}", file=sys.stderr)
+        return 2
     try:
         return asyncio.run(migrate() if args.action == "migrate" else backup())
     except MigrationError as exc:
@@ -68,7 +68,9 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="studybot", description="A study-group bot for the math of deep learning.")
+    parser = argparse.ArgumentParser(
+        prog="studybot", description="A study-group bot for the math of deep learning."
+    )
     parser.add_argument("--version", action="version", version=f"studybot {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -103,7 +105,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"studybot: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=settings.log_level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
     handler = getattr(args, "handler", None)
     if handler is None:  # a feature subcommand: func(args) -> int
         return int(args.func(args))

@@ -70,9 +70,7 @@ def _url(name: str, value: str, schemes: tuple[str, ...]) -> str:
     return value.rstrip("/")
 
 
-def load_settings(
-    environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
-) -> Settings:
+def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")) -> Settings:
     """Build settings; raise ConfigError naming the first unusable variable."""
     merged: dict[str, str] = dict(read_dotenv(env_file)) if env_file else {}
     merged.update(os.environ if environ is None else environ)

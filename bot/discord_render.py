@@ -13,8 +13,6 @@ from bot.replies import Post, Reply, error
 from bot.services.context import Actor
 from bot.services.errors import UserError
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-
 _COLOURS = {
     "info": discord.Colour.blurple(),
     "success": discord.Colour.green(),
@@ -50,7 +48,9 @@ def message_parts(reply: Reply) -> dict[str, Any]:
     embed_wanted = reply.title or reply.fields or reply.image
     if embed_wanted:
         embed = discord.Embed(
-            title=reply.title, description=reply.text[:4096] or None, colour=_COLOURS.get(reply.tone),
+            title=reply.title,
+            description=reply.text[:4096] or None,
+            colour=_COLOURS.get(reply.tone),
             url=reply.url,
         )
         for field in reply.fields[:25]:

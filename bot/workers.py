@@ -133,9 +133,7 @@ class WorkerPool:
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._live = 0
         self._lock = threading.Lock()
-        self._key_locks: weakref.WeakValueDictionary[Hashable, threading.Lock] = (
-            weakref.WeakValueDictionary()
-        )
+        self._key_locks: weakref.WeakValueDictionary[Hashable, threading.Lock] = weakref.WeakValueDictionary()
         self._executor: ThreadPoolExecutor | None = None
         self._started = False
         self._starter: threading.Thread | None = None
@@ -304,7 +302,7 @@ class WorkerPool:
         self,
         fn: Callable[..., T],
         *args: Any,
-        timeout: float | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109 - the task's limit, enforced by killing its process
         key: Hashable | None = None,
     ) -> T:
         """Run ``fn(*args)`` in a worker without blocking the event loop."""

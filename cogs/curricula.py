@@ -9,9 +9,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_app import StudyBot
-from bot.discord_render import MAX_UPLOAD_BYTES, actor_from, answer, respond
+from bot.discord_render import actor_from, answer, respond
 from bot.replies import error
-from bot.services.context import Upload
+from bot.services.context import Upload, oversize_message
 
 
 class Curricula(commands.Cog):
@@ -37,8 +37,9 @@ class Curricula(commands.Cog):
     @curriculum.command(name="import", description="Moderators: add a curriculum from a YAML file.")
     @app_commands.describe(file="A .yaml file in the data/curricula format (5 MB at most)")
     async def import_command(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
-        if file.size > MAX_UPLOAD_BYTES:
-            await respond(interaction, error(f"{file.filename} is over {MAX_UPLOAD_BYTES // 10**6} MB."))
+        too_big = oversize_message(file.filename, file.size)
+        if too_big:
+            await respond(interaction, error(too_big))
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         data = await file.read()

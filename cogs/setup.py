@@ -17,7 +17,9 @@ class Setup(commands.Cog):
 
     @app_commands.command(
         name="setup",
-        description="Moderators: set the daily-post channel, time, time zone and roles (no options: show them).",
+        description=(
+            "Moderators: set the daily-post channel, time, time zone and roles (no options: show them)."
+        ),
     )
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
@@ -39,15 +41,18 @@ class Setup(commands.Cog):
         moderator_role: discord.Role | None = None,
         weekly_challenge: bool | None = None,
     ) -> None:
-        await answer(interaction, self.bot.services.guilds.setup(
-            actor_from(interaction),
-            channel=(channel.id, channel.name) if channel else None,
-            time=time,
-            timezone=timezone,
-            ping_role=(ping_role.id, ping_role.name) if ping_role else None,
-            moderator_role=(moderator_role.id, moderator_role.name) if moderator_role else None,
-            weekly_challenge=weekly_challenge,
-        ))
+        await answer(
+            interaction,
+            self.bot.services.guilds.setup(
+                actor_from(interaction),
+                channel=(channel.id, channel.name) if channel else None,
+                time=time,
+                timezone=timezone,
+                ping_role=(ping_role.id, ping_role.name) if ping_role else None,
+                moderator_role=(moderator_role.id, moderator_role.name) if moderator_role else None,
+                weekly_challenge=weekly_challenge,
+            ),
+        )
 
     @setup.autocomplete("timezone")
     async def timezone_autocomplete(

@@ -23,7 +23,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     when = parser.add_mutually_exclusive_group()
     when.add_argument("--now", help='run as if it were this local time: "YYYY-MM-DD HH:MM"')
     when.add_argument("--date", help="run as if today were YYYY-MM-DD (at 12:00 local time)")
-    parser.add_argument("--out", type=Path, default=Path("out"), help="where images are saved (default: out/)")
+    parser.add_argument(
+        "--out", type=Path, default=Path("out"), help="where images are saved (default: out/)"
+    )
 
 
 def parse_when(now: str | None, day: str | None) -> datetime | None:
@@ -67,7 +69,10 @@ async def run_console(args: argparse.Namespace, settings: Settings) -> int:
     # Workers start on first use: a scripted session that only reads needs none.
     services = await Services.open(settings, clock=clock, db=db)
     actor = Actor(
-        CONSOLE_GUILD_ID, stable_id("user", name), name, manage_guild=args.moderator,
+        CONSOLE_GUILD_ID,
+        stable_id("user", name),
+        name,
+        manage_guild=args.moderator,
         guild_name=CONSOLE_GUILD_NAME,
     )
     session = ConsoleSession(services, actor, args.out)

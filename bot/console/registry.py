@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from bot.replies import Reply
 
 if TYPE_CHECKING:
-    from bot.console.session import ConsoleContext
+    pass
 
 # Option kinds, mirroring Discord's option types.
 KINDS = ("text", "integer", "number", "boolean", "channel", "role", "member", "attachment")

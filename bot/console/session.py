@@ -15,7 +15,7 @@ from bot.console.parsing import InputError, parse_line
 from bot.console.registry import ConsoleCommand, Option, load_commands
 from bot.replies import Post, Reply
 from bot.services.app import Services
-from bot.services.context import Actor, Upload
+from bot.services.context import Actor, Upload, oversize_message
 from bot.services.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -23,7 +23,6 @@ log = logging.getLogger(__name__)
 GENERIC_ERROR = "Something went wrong on our side; the error has been logged. Please try again."
 CONSOLE_GUILD_ID = 1
 CONSOLE_GUILD_NAME = "console"
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 def stable_id(kind: str, name: str) -> int:
@@ -87,10 +86,9 @@ def _convert(option: Option, value: str, ctx: ConsoleContext) -> Any:
                 size = path.stat().st_size
             except OSError:
                 raise InputError(f"{name}: no readable file at {value!r}.") from None
-            if size > MAX_UPLOAD_BYTES:
-                raise InputError(
-                    f"{name}: {path.name} is {size / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES // 10**6} MB."
-                )
+            too_big = oversize_message(path.name, size)
+            if too_big:
+                raise InputError(f"{name}: {too_big}")
             return Upload(path.name, path.read_bytes())
     raise AssertionError(option.kind)
 
@@ -129,7 +127,9 @@ class ConsoleSession:
         self.ctx.out_dir.mkdir(parents=True, exist_ok=True)
         self._saved += 1
         stem, dot, suffix = filename.rpartition(".")
-        path = self.ctx.out_dir / (f"{stem}-{self._saved}{dot}{suffix}" if dot else f"{filename}-{self._saved}")
+        path = self.ctx.out_dir / (
+            f"{stem}-{self._saved}{dot}{suffix}" if dot else f"{filename}-{self._saved}"
+        )
         path.write_bytes(data)
         return path
 

@@ -18,9 +18,9 @@ from bot.services.daily import DailyPlanner, DailyPostJob, DailyService
 from bot.services.guilds import GuildService
 from bot.services.pictures import PictureService
 from bot.services.practice import PracticeService
-from bot.services.resources import ResourceService
 from bot.services.problems import Problems
 from bot.services.progress import ProgressService
+from bot.services.resources import ResourceService
 from bot.services.scheduler import Scheduler
 from bot.storage.database import Database
 from bot.workers import WorkerPool

@@ -60,6 +60,19 @@ class ManualClock:
         self._now = instant.astimezone(UTC)
 
 
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # checked from metadata, before anything is downloaded
+
+
+def oversize_message(filename: str, size: int) -> str | None:
+    """Why an upload of `size` bytes is refused, or None when it fits."""
+    if size <= MAX_UPLOAD_BYTES:
+        return None
+    shown = f"{size / 2**20:.1f} MB"
+    if shown == f"{MAX_UPLOAD_BYTES / 2**20:.1f} MB":  # rounding would hide the excess
+        return f"{filename} is {size:,} bytes; the limit is 5 MB ({MAX_UPLOAD_BYTES:,} bytes)."
+    return f"{filename} is {shown}; the limit is 5 MB."
+
+
 @dataclass(frozen=True)
 class Upload:
     """A file a member attached (Discord attachment, console path), already size-checked."""

@@ -47,8 +47,16 @@ def timezone_suggestions(text: str, *, limit: int = 25) -> list[str]:
     query = text.strip().lower().replace(" ", "_")
     zones = _zones()
     if not query:
-        preferred = ["UTC", "Europe/London", "Europe/Berlin", "America/New_York", "America/Los_Angeles",
-                     "Asia/Kolkata", "Asia/Tokyo", "Australia/Sydney"]
+        preferred = [
+            "UTC",
+            "Europe/London",
+            "Europe/Berlin",
+            "America/New_York",
+            "America/Los_Angeles",
+            "Asia/Kolkata",
+            "Asia/Tokyo",
+            "Australia/Sydney",
+        ]
         return preferred[:limit]
     found = [zone for zone in zones if query in zone.lower()]
     found.sort(key=lambda zone: (not zone.lower().split("/")[-1].startswith(query), len(zone)))
@@ -127,13 +135,23 @@ class GuildService:
             fields=(
                 Field("Daily post channel", channel, inline=True),
                 Field("Post time", f"{settings.post_time} {settings.timezone}", inline=True),
-                Field("Ping role", f"@{settings.ping_role_name}" if settings.ping_role_name else "none",
-                      inline=True),
-                Field("Moderator role",
-                      f"@{settings.moderator_role_name}" if settings.moderator_role_name else "none "
-                      "(Manage Server only)", inline=True),
-                Field("Weekly challenges", "on (created automatically)" if settings.weekly_challenges
-                      else "off", inline=True),
+                Field(
+                    "Ping role",
+                    f"@{settings.ping_role_name}" if settings.ping_role_name else "none",
+                    inline=True,
+                ),
+                Field(
+                    "Moderator role",
+                    f"@{settings.moderator_role_name}"
+                    if settings.moderator_role_name
+                    else "none (Manage Server only)",
+                    inline=True,
+                ),
+                Field(
+                    "Weekly challenges",
+                    "on (created automatically)" if settings.weekly_challenges else "off",
+                    inline=True,
+                ),
             ),
             tone="success" if title == "Settings saved" else "info",
             ephemeral=True,

@@ -20,14 +20,13 @@ from bot.plots.models import (
     GD_DEFAULT_STEPS,
     GD_MAX_STEPS,
     MAX_FUNCTIONS,
-    MAX_UPLOAD_BYTES,
     GDRequest,
     LossCurveRequest,
     PlotRequest,
 )
 from bot.replies import Attachment, Field, Reply
 from bot.services import picture_jobs as jobs
-from bot.services.context import Actor, Upload
+from bot.services.context import Actor, Upload, oversize_message
 from bot.services.errors import UserError
 from bot.workers import WorkerCrashed, WorkerPool, WorkerTimeout
 
@@ -135,22 +134,12 @@ def gd_request(expr: str, lr: float, start: str, steps: int | None = None) -> GD
     return GDRequest(text, rate, where, n)
 
 
-def _upload_size(size: int) -> str:
-    """Sizes in the same MB (2**20 bytes) as the limit; bytes when rounding would hide the excess."""
-    text = f"{size / 2**20:.1f} MB"
-    return text if text != f"{MAX_UPLOAD_BYTES / 2**20:.1f} MB" else f"{size:,} bytes"
-
-
 def check_upload_size(filename: str, size: int) -> None:
     """Refuse an upload from its metadata alone, before anything is downloaded."""
-    if size > MAX_UPLOAD_BYTES:
-        shown = _upload_size(size)
-        limit = f"{MAX_UPLOAD_BYTES // 2**20} MB"
-        if shown.endswith("bytes"):
-            limit += f" ({MAX_UPLOAD_BYTES:,} bytes)"
+    too_big = oversize_message(filename, size)
+    if too_big:
         raise UserError(
-            f"{filename} is {shown}; the limit is {limit}. "
-            "Export fewer points (every 10th step is plenty for a curve) or compress the CSV."
+            f"{too_big} Export fewer points (every 10th step is plenty for a curve) or compress the CSV."
         )
     if size == 0:
         raise UserError(f"{filename} is empty: expected loss values (CSV, JSON or a list of numbers).")

@@ -19,8 +19,8 @@ from bot.replies import Field, Reply
 from bot.services.context import Actor, Clock
 from bot.services.errors import UserError
 from bot.services.guilds import GuildService
-from bot.services.topic_scores import family_of, topic_scores, weakest
 from bot.services.resources import ContentLoader, load_bank, not_found
+from bot.services.topic_scores import family_of, topic_scores, weakest
 from bot.storage import practice as practice_rows
 from bot.storage.database import Database
 from bot.workers import WorkerPool

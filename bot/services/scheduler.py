@@ -63,7 +63,9 @@ class Scheduler:
                         await deliver(post)
                         delivered.append(post)
                 except Exception as exc:
-                    log.exception("scheduled %s for guild %s (%s) failed", job.kind, run.guild_id, run.run_key)
+                    log.exception(
+                        "scheduled %s for guild %s (%s) failed", job.kind, run.guild_id, run.run_key
+                    )
                     await job_rows.finish_run(
                         self.db, run.guild_id, job.kind, run.run_key, now, ok=False, detail=repr(exc)[:500]
                     )

@@ -27,7 +27,9 @@ _COLUMNS = tuple(f.name for f in fields(GuildSettings))
 _UPDATABLE = frozenset(_COLUMNS) - {"guild_id"}
 
 
-async def ensure_guild(db: Database, guild_id: int, *, name: str = "", timezone: str = "UTC") -> GuildSettings:
+async def ensure_guild(
+    db: Database, guild_id: int, *, name: str = "", timezone: str = "UTC"
+) -> GuildSettings:
     """Return the guild's settings, creating the row with defaults on first sight."""
     await db.execute(
         "INSERT INTO guilds (guild_id, name, timezone, created_at) VALUES (?, ?, ?, ?)"

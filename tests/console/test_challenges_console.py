@@ -22,15 +22,24 @@ def test_curriculum_and_challenge_week_in_the_console(tmp_path: Path) -> None:
         '/curriculum start name:"Math for deep learning in 8 weeks" date:2026-11-23\n'
         "/curriculum upcoming\n"
         '/challenge create title:"Week 1" topics:"derivatives" count:3\n',
-        "--moderator", "--date", "2026-11-23", "--user", "mod",
+        "--moderator",
+        "--date",
+        "2026-11-23",
+        "--user",
+        "mod",
     )
     assert mod.returncode == 0, mod.stderr
     out = mod.stdout
     assert "**Started Math for deep learning in 8 weeks**" in out
     upcoming = out.split("**The next 7 daily posts**")[1].split("**Challenge #1")[0]
     assert [line.split(" · ")[0] for line in upcoming.strip().splitlines()[1:]] == [
-        "Mon 2026-11-23", "Tue 2026-11-24", "Wed 2026-11-25", "Thu 2026-11-26", "Fri 2026-11-27",
-        "Sat 2026-11-28", "Sun 2026-11-29",
+        "Mon 2026-11-23",
+        "Tue 2026-11-24",
+        "Wed 2026-11-25",
+        "Thu 2026-11-26",
+        "Fri 2026-11-27",
+        "Sat 2026-11-28",
+        "Sun 2026-11-29",
     ]
     assert "week 1: Linear algebra I — vectors and matrices" in upcoming
     assert "**Challenge #1 created: Week 1**" in out
@@ -45,7 +54,10 @@ def test_curriculum_and_challenge_week_in_the_console(tmp_path: Path) -> None:
         tmp_path,
         f"/challenge join\n/answer problem:1 text:{answer_for(ids[0])}\n/answer problem:2 text:123456789\n"
         f"/answer problem:2 text:{answer_for(ids[1])}\n",
-        "--user", "ada", "--now", "2026-11-24 10:00",
+        "--user",
+        "ada",
+        "--now",
+        "2026-11-24 10:00",
     )
     assert ada.stdout.count("[post] Week 1 — challenge open") == 1
     assert "[post] Math for deep learning in 8 weeks — week 1 of 8" in ada.stdout
@@ -57,7 +69,10 @@ def test_curriculum_and_challenge_week_in_the_console(tmp_path: Path) -> None:
         tmp_path,
         f"/answer problem:1 text:{answer_for(ids[0])}\n/challenge join\n"
         f"/answer problem:1 text:{answer_for(ids[0])}\n/challenge show\n",
-        "--user", "bob", "--now", "2026-11-27 18:00",
+        "--user",
+        "bob",
+        "--now",
+        "2026-11-27 18:00",
     )
     assert "[post] Week 1" not in bob.stdout  # already announced
     assert "Join Week 1 first" in bob.stdout
@@ -68,7 +83,10 @@ def test_curriculum_and_challenge_week_in_the_console(tmp_path: Path) -> None:
     late = console(
         tmp_path,
         f"/answer problem:3 text:{answer_for(ids[2])}\n/challenge leaderboard\n",
-        "--user", "ada", "--date", "2026-12-01",
+        "--user",
+        "ada",
+        "--date",
+        "2026-12-01",
     )
     out = late.stdout
     assert out.count("[post] Week 1 — results") == 1
@@ -108,9 +126,18 @@ def test_every_moderator_command_is_refused_without_moderator(tmp_path: Path) ->
     assert result.returncode == 0, result.stderr
     refusals = re.findall(r"Only moderators can use (/[a-z]+ [a-z]+)", result.stdout)
     assert refusals == [
-        "/challenge create", "/challenge edit", "/challenge cancel", "/curriculum list", "/curriculum show",
-        "/curriculum import", "/curriculum export", "/curriculum start", "/curriculum pause",
-        "/curriculum resume", "/curriculum skip", "/curriculum upcoming",
+        "/challenge create",
+        "/challenge edit",
+        "/challenge cancel",
+        "/curriculum list",
+        "/curriculum show",
+        "/curriculum import",
+        "/curriculum export",
+        "/curriculum start",
+        "/curriculum pause",
+        "/curriculum resume",
+        "/curriculum skip",
+        "/curriculum upcoming",
     ]
     listing = console(tmp_path, "/curriculum list\n", "--user", "mod", "--moderator", "--date", "2026-11-23")
     # nothing was imported or started

@@ -8,11 +8,25 @@ import sys
 from pathlib import Path
 
 
-def console(tmp_path: Path, script: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def console(
+    tmp_path: Path, script: str, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot", "console", "--db", str(tmp_path / "db.sqlite3"),
-         "--out", str(tmp_path / "out"), *args],
-        input=script, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "console",
+            "--db",
+            str(tmp_path / "db.sqlite3"),
+            "--out",
+            str(tmp_path / "out"),
+            *args,
+        ],
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={**os.environ, **(env or {}), "STUDYBOT_LOG_LEVEL": "WARNING"},
     )
 
@@ -49,7 +63,12 @@ def test_bad_clock_option_is_a_clear_error(tmp_path: Path) -> None:
 def test_run_without_token_is_one_clear_line(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "run"], capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path
+        [sys.executable, "-m", "bot", "run"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        cwd=tmp_path,
     )
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0

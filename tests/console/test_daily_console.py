@@ -18,7 +18,13 @@ def problem_id(output: str) -> str:
 
 def test_daily_loop_over_several_dates(tmp_path: Path) -> None:
     setup = console(
-        tmp_path, "/setup channel:study time:09:00\n", "--user", "mod", "--moderator", "--now", "2026-11-20 08:00"
+        tmp_path,
+        "/setup channel:study time:09:00\n",
+        "--user",
+        "mod",
+        "--moderator",
+        "--now",
+        "2026-11-20 08:00",
     )
     assert "#study" in setup.stdout
 

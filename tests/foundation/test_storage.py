@@ -112,7 +112,7 @@ async def test_failed_migration_leaves_previous_version(tmp_path: Path) -> None:
     _write(migrations, "002_b.sql", "CREATE TABLE b (y INTEGER);\nINSERT INTO nowhere VALUES (1);")
     db = await Database.open(tmp_path / "a.sqlite3", migrate=False)
     try:
-        with pytest.raises(MigrationError, match="002_b.sql"):
+        with pytest.raises(MigrationError, match=r"002_b\.sql"):
             await db.migrate(migrations)
         assert await db.fetch_value("SELECT MAX(version) FROM schema_migrations") == 1
         assert await db.fetch_value("SELECT COUNT(*) FROM sqlite_master WHERE name = 'b'") == 0
@@ -135,7 +135,7 @@ async def test_database_newer_than_code_is_refused(tmp_path: Path) -> None:
 
 def test_bad_migration_names_are_rejected(tmp_path: Path) -> None:
     _write(tmp_path, "1_bad.sql", "SELECT 1;")
-    with pytest.raises(MigrationError, match="001_name.sql"):
+    with pytest.raises(MigrationError, match=r"001_name\.sql"):
         discover(tmp_path)
 
 

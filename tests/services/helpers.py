@@ -28,8 +28,15 @@ async def record_answers(services: Services, actor: Actor, answers: list[tuple[s
         family = FAMILIES.get(family_of(problem_id) or "")
         topic = prompt.topic if prompt else family.topic if family else ""
         await add_submission(
-            services.db, guild_id=actor.guild_id, user_id=actor.user_id, problem_id=problem_id,
-            kind="practice", topic=topic, local_date=date(2026, 11, 20), answer="x", status=status,
+            services.db,
+            guild_id=actor.guild_id,
+            user_id=actor.user_id,
+            problem_id=problem_id,
+            kind="practice",
+            topic=topic,
+            local_date=date(2026, 11, 20),
+            answer="x",
+            status=status,
             now=datetime(2026, 11, 20, 10, tzinfo=UTC),
         )
 

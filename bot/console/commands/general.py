@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from bot import __version__
-from bot.console.registry import COMMANDS
+from bot.console.registry import COMMANDS, command
 from bot.console.session import ConsoleContext
-from bot.console.registry import command
 from bot.replies import Reply
 from bot.services.help import about, help_reply
 

@@ -27,6 +27,11 @@ async def setup_command(
     weekly_challenge: bool | None = None,
 ) -> Reply:
     return await ctx.services.guilds.setup(
-        ctx.actor, channel=channel, time=time, timezone=timezone, ping_role=ping_role,
-        moderator_role=moderator_role, weekly_challenge=weekly_challenge,
+        ctx.actor,
+        channel=channel,
+        time=time,
+        timezone=timezone,
+        ping_role=ping_role,
+        moderator_role=moderator_role,
+        weekly_challenge=weekly_challenge,
     )
