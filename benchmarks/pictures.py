@@ -109,11 +109,6 @@ async def main(repeat: int) -> None:
             lambda: service.tex(ACTOR, r"\frac{\partial L}{\partial w} = x (y - \hat{y})"),
             lambda: jobs.tex_job(r"\frac{\partial L}{\partial w} = x (y - \hat{y})"),
         ),
-        (
-            "statement image",
-            lambda: service.render_statement_image(r"Show that $\sigma'(x) = \sigma(x)(1 - \sigma(x))$."),
-            lambda: jobs.statement_job(r"Show that $\sigma'(x) = \sigma(x)(1 - \sigma(x))$."),
-        ),
     ]
     print(f"\n{'command':34} {'service p50':>11} {'p90':>7} {'in-process p50':>15} {'pool overhead':>14}")
     for name, through_pool, direct in cases:

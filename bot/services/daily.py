@@ -377,14 +377,21 @@ class DailyService:
                     self.db, actor.guild_id, actor.user_id, today.day, solution_seen=True
                 )
         note = "" if settled else "A correct answer today will no longer count toward your streak."
-        return self.solution_reply(today.prompt, note)
+        return await self.solution_reply(today.prompt, note)
 
-    @staticmethod
-    def solution_reply(prompt: Prompt, note: str = "") -> Reply:
-        text = (
-            prompt.solution or "No worked solution is written for this prompt."
-        ) + f"\n\nAnswer: {prompt.answer}"
-        return Reply(title="Solution", text=text, footer=note or None, ephemeral=True)
+    async def solution_reply(self, prompt: Prompt, note: str = "") -> Reply:
+        """The worked solution, its formulas drawn like the post's, and the `Answer:` line."""
+        solution = prompt.solution or "No worked solution is written for this prompt."
+        png = await self.problems.formula_image(f"{prompt.id}#solution", solution)
+        attachments = (Attachment("solution.png", png, "The worked solution"),) if png else ()
+        return Reply(
+            title="Solution",
+            text=f"{solution}\n\nAnswer: {prompt.answer}",
+            footer=note or None,
+            attachments=attachments,
+            image="solution.png" if png else None,
+            ephemeral=True,
+        )
 
     async def reveal(self, actor: Actor, prompt_id: str) -> Reply:
         """The 'Show the solution' button: confirmed for today's prompt, free for an older one."""
@@ -394,7 +401,7 @@ class DailyService:
         prompt = await self.problems.get(prompt_id)
         if prompt is None:
             raise UserError("That prompt is no longer in the bank.")
-        return self.solution_reply(
+        return await self.solution_reply(
             prompt, "That was an earlier day's prompt; nothing changes for your streak."
         )
 

@@ -42,7 +42,6 @@ PLOT_TIMEOUT = 3.0
 GD_TIMEOUT = 3.0
 TEX_TIMEOUT = 3.0
 LOSSCURVE_TIMEOUT = 5.0
-STATEMENT_TIMEOUT = 3.0
 
 MAX_EXPR_CHARS = 500  # the engine's own limit, checked here before any work
 MAX_START_CHARS = 100
@@ -306,23 +305,6 @@ class PictureService:
         image = await self._draw(jobs.tex_job, source, limit=TEX_TIMEOUT, key=actor.user_id, what="formula")
         attachments, name = _picture("formula.png", image.png, source)
         return Reply(attachments=attachments, image=name)
-
-    async def render_statement_image(self, markdown: str) -> Attachment | None:
-        """A daily prompt's (or solution's) Markdown with ``$..$`` formulas as one image.
-
-        None when there is no formula to draw or drawing failed: the post goes out as text
-        anyway (failures are logged). Formulas mathtext cannot draw are shown as source text.
-        """
-        if "$" not in markdown.replace("\\$", ""):
-            return None
-        try:
-            image = await self.workers.run(jobs.statement_job, markdown, timeout=STATEMENT_TIMEOUT)
-        except Exception as exc:  # the image is a nicety: the post must go out as text regardless
-            log.warning("could not draw a statement image: %s", exc, exc_info=not isinstance(exc, PlotError))
-            return None
-        for warning in image.warnings:
-            log.info("statement image: %s", warning)
-        return Attachment("statement.png", image.png, _alt(markdown))
 
     async def _resource(self, resource_id: str) -> str | None:
         """'Title — URL' for a catalog id, or None (unknown id, or the catalog failed to load)."""

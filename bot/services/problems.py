@@ -123,17 +123,21 @@ class Problems:
         return CheckResult(raw["status"], raw["message"], raw.get("interpreted_as", ""), raw.get("mistake"))
 
     async def statement_image(self, prompt: Prompt) -> bytes | None:
-        """The statement drawn as one image (cached per prompt); None if it cannot be drawn."""
-        if prompt.id in self._images:
-            return self._images[prompt.id]
+        return await self.formula_image(prompt.id, prompt.statement)
+
+    async def formula_image(self, key: str, markdown: str) -> bytes | None:
+        """Markdown with `$..$` formulas drawn as one image (cached by `key`); None when it has no
+        formula or cannot be drawn: the text goes out regardless."""
+        if "$" not in markdown.replace("\\$", ""):
+            return None
+        if key in self._images:
+            return self._images[key]
         try:
-            png: bytes | None = await self.workers.run(
-                _render_statement, prompt.statement, timeout=_RENDER_TIMEOUT
-            )
+            png: bytes | None = await self.workers.run(_render_statement, markdown, timeout=_RENDER_TIMEOUT)
         except Exception:
-            log.warning("could not draw the statement of %s", prompt.id, exc_info=True)
+            log.warning("could not draw the formulas of %s", key, exc_info=True)
             png = None
-        self._images[prompt.id] = png
+        self._images[key] = png
         while len(self._images) > 64:
             self._images.popitem(last=False)
         return png

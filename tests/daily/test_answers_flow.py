@@ -73,6 +73,8 @@ async def test_streak_over_days_and_the_solution_rule(svc: Services, clock: Manu
     revealed = await svc.daily.solution(ada, confirm=True)
     pid = await todays_id(svc, ada)
     assert f"Answer: {answer_for(pid)}" in revealed.text
+    if "$" in revealed.text.split("\n\nAnswer:")[0]:  # formulas are drawn like the post's
+        assert revealed.image == "solution.png" and revealed.attachments[0].data.startswith(b"\x89PNG")
     late = await svc.answers.answer(ada, answer_for(pid))
     assert late.announcement is None and "not counted" in (late.reply.footer or "")
     text = (await svc.progress.streak(ada)).text

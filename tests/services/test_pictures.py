@@ -180,18 +180,6 @@ async def test_a_render_over_its_time_limit_is_stopped_with_a_clear_message(
     assert reply.attachments
 
 
-async def test_statement_image_for_the_daily_post(service: PictureService) -> None:
-    attachment = await service.render_statement_image(
-        r"Let $f(x) = \sigma(x)$. Show that $$f'(x) = \sigma(x)\,(1 - \sigma(x)).$$"
-    )
-    assert attachment is not None and attachment.filename == "statement.png"
-    px = decode(attachment.data)
-    assert px.shape[1] >= 800
-
-    assert await service.render_statement_image("No formula here, just words.") is None
-    assert await service.render_statement_image("$x$ " * 1500) is None  # too long: the post goes out as text
-
-
 class Failing:
     """A pool whose worker fails the way a real one can."""
 
@@ -212,4 +200,3 @@ class Failing:
 async def test_worker_failures_are_member_messages(exc: BaseException, message: str) -> None:
     with pytest.raises(UserError, match=re.escape(message)):
         await PictureService(Failing(exc)).plot(ADA, "1/x")  # type: ignore[arg-type]
-    assert await PictureService(Failing(exc)).render_statement_image("$x$") is None  # type: ignore[arg-type]
