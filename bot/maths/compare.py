@@ -693,7 +693,8 @@ def _describe(value: Value) -> str:
     kind = kind_of(value)
     return {"number": "a number", "expression": "an expression", "equation": "an equation",
             "inequality": "an inequality", "interval": "an interval", "tuple": "a tuple",
-            "list": "a list", "set": "a set", "matrix": "a matrix", "text": "a word"}[kind]  # fmt: skip
+            "list": "a list", "set": "a set", "matrix": "a matrix", "text": "a word",
+            "ratio": "a ratio"}[kind]  # fmt: skip
 
 
 def equivalent(expected: Value, answer: Value, tol: Tolerance, raw_answer: str = "") -> Outcome:

@@ -185,7 +185,7 @@ class _Parser:
 
     def parse_element(self) -> Value:
         self.enter()
-        first = self.parse_union()
+        first = self.parse_ratio()
         exprs: list[Value] = [first]
         ops: list[str] = []
         approx = False
@@ -194,7 +194,7 @@ class _Parser:
             if op == "approx":
                 op, approx = "=", True
             ops.append(op)
-            exprs.append(self.parse_union())
+            exprs.append(self.parse_ratio())
         while self.peek().kind == "text":  # a trailing unit: "1/3 \text{ meters}"
             self.take()
         if self.at_op("in") or self.at("in"):  # x \in [a, b], or typed: x in [a, b]
@@ -212,9 +212,22 @@ class _Parser:
             if not (isinstance(lhs, sympy.Symbol) or _is_symbol_tuple(lhs)):
                 raise ParseError("Only a name or a tuple of names can be set equal to a tuple or set.")
             return Relation(tuple(exprs), tuple(ops), approx)
+        if len(ops) == 1 and ops[0] == "=" and _is_symbol_tuple(exprs[0]):  # A:B = 1
+            return Relation(tuple(exprs), tuple(ops), approx)
         for e in exprs:
             _scalar(e, "a side of an equation or inequality")
         return Relation(tuple(exprs), tuple(ops), approx)
+
+    def parse_ratio(self) -> Value:
+        """`3:1` (odds, ratios, 12:00): compared entry by entry, like a tuple."""
+        first = self.parse_union()
+        if not self.at_op(":"):
+            return first
+        items = [_scalar(first, "a ratio")]
+        while self.at_op(":"):
+            self.take()
+            items.append(_scalar(self.parse_union(), "a ratio"))
+        return Seq(tuple(items), ":", "")
 
     def parse_union(self) -> Value:
         left = self.parse_sum()
@@ -606,7 +619,9 @@ def _scalar(value: Value, where: str) -> sympy.Expr:
 
 def _is_symbol_tuple(value: Value) -> bool:
     return (
-        isinstance(value, Seq) and value.open == "(" and all(isinstance(v, sympy.Symbol) for v in value.items)
+        isinstance(value, Seq)
+        and value.open in ("(", ":")
+        and all(isinstance(v, sympy.Symbol) for v in value.items)
     )
 
 
@@ -813,7 +828,7 @@ def parse_answer(text: str, *, functions: Collection[str] = (), expect: str | No
     """Parse one answer into a typed value; raises ParseError with a member-facing message."""
     if not isinstance(text, str):
         raise ParseError("The answer must be text.")
-    if expect is not None and expect not in (*EXPECT_KINDS, "list", "text"):
+    if expect is not None and expect not in (*EXPECT_KINDS, "list", "text", "ratio"):
         raise ValueError(f"unknown expect kind {expect!r}")
     text = normalize(text)
     if expect == "number":

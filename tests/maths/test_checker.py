@@ -200,6 +200,15 @@ def test_inequalities_describe_the_same_set() -> None:
     )
 
 
+def test_ratios_and_named_values() -> None:
+    assert status("3:1", "3 : 1") == "correct"
+    assert status("3:1", "1:3") == "incorrect"
+    assert status("A:B = 2:3", "2:3") == "correct"
+    assert status("(p, q) = (3, 2)", "(3, 2)") == "correct"
+    assert status("D = (0, 1)", "D = (0, 1)") == "correct"
+    assert status("D = (0, 1)", "D = (0, 1.5)") == "incorrect"
+
+
 def test_text_answers() -> None:
     assert status(r"\text{odd}", "odd") == "correct"
     assert status(r"\text{odd}", "Odd") == "correct"
