@@ -171,7 +171,11 @@ def compare_constants(e: sympy.Expr, a: sympy.Expr, tol: Tolerance) -> Outcome:
     if floats or tol.explicit:
         decimals = tol.answer_decimals if not has_float(e) else None
         t = Tolerance(tol.rel, tol.abs, tol.sig_figs, decimals)
-        return Outcome(_within(xa, xe, t))
+        if _within(xa, xe, t):
+            return SAME
+        if xe != 0 and abs(xa - xe) <= abs(xe) * mpmath.mpf("0.02"):
+            return _differ("Close, but not accurate enough: check your rounding.")
+        return _differ()
     return Outcome(exactly_equal(e, a, {}, max(scale_e, scale_a), complex_mode=None))
 
 
@@ -665,6 +669,26 @@ def _is_assignment(value: Value) -> bool:
     return True
 
 
+def _hint(expected: sympy.Expr, answer: sympy.Expr, tol: Tolerance) -> str:
+    """A generic nudge for two common slips: a sign error, a factor of 2."""
+    try:
+        if _scaled_equal(expected, answer, -1, tol):
+            return "Check the sign."
+        if expected.free_symbols and any(
+            _scaled_equal(expected, answer, k, tol) for k in (2, sympy.Rational(1, 2))
+        ):
+            return "Off by a factor of 2."
+    except (TypeError, ValueError, ArithmeticError):
+        pass
+    return ""
+
+
+def _scaled_equal(expected: sympy.Expr, answer: sympy.Expr, k: sympy.Expr, tol: Tolerance) -> bool:
+    if expected.is_zero:
+        return False
+    return compare_expressions(sympy.Mul(k, expected, evaluate=False), answer, tol).equal
+
+
 def _names_expected(answer: Value, expected: sympy.Expr) -> bool:
     """`x = 3` for 3, `y = 2x + 1` for 2x + 1: a new name set equal to a scalar answer."""
     if not isinstance(answer, Relation) or answer.ops != ("=",):
@@ -709,7 +733,8 @@ def equivalent(expected: Value, answer: Value, tol: Tolerance, raw_answer: str =
 
     if isinstance(expected, sympy.Expr):
         if isinstance(answer, sympy.Expr):
-            return compare_expressions(expected, answer, tol)
+            out = compare_expressions(expected, answer, tol)
+            return out if out.equal or out.message else Outcome(False, _hint(expected, answer, tol))
         if _names_expected(answer, expected):
             return compare_expressions(expected, answer.exprs[1], tol)
         return _differ(f"Expected {_describe(expected)}, but your answer is {_describe(answer)}.")

@@ -255,6 +255,13 @@ def test_known_mistakes_are_named() -> None:
     assert check("2x cos(x^2)", "x", options).mistake is None
 
 
+def test_generic_hints_for_common_slips() -> None:
+    assert check("2x cos(x^2)", "-2x cos(x^2)").message == "Check the sign."
+    assert check("x^2/2", "x^2").message == "Off by a factor of 2."
+    assert "rounding" in check("pi", "3.13").message
+    assert check("x^2", "x^3").message.startswith("Not quite")
+
+
 def test_invalid_answers_say_why() -> None:
     verdict = check("x", "foo + 1")
     assert verdict.status == "invalid" and "foo" in verdict.message
