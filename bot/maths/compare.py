@@ -466,7 +466,7 @@ def _solvable(expr: sympy.Expr) -> bool:
             if not (isinstance(exp, sympy.Integer) and abs(exp) <= 4) and exp != sympy.S.Half:
                 return False
         elif (
-            not isinstance(node, (sympy.Add, sympy.Mul, sympy.Symbol, sympy.Rational, sympy.Abs))
+            not isinstance(node, (sympy.Add, sympy.Mul, sympy.Symbol, sympy.Number, sympy.Abs))
             and node not in constants
         ):
             return False
@@ -545,6 +545,18 @@ TRUTH_EPS = mpmath.mpf(10) ** -18  # |g| below this (times the scale) counts as 
 Truth = Callable[[Any], bool]
 
 
+def _walk(value: Value) -> list[sympy.Expr]:
+    if isinstance(value, Interval):
+        return [x for part in value.parts for x in part[:2]]
+    if isinstance(value, Membership):
+        return [value.var, *_walk(value.region)]
+    if isinstance(value, SetValue):
+        return [x for x in value.items if isinstance(x, sympy.Expr)]
+    if isinstance(value, Relation):
+        return [x for x in value.exprs if isinstance(x, sympy.Expr)]
+    return []
+
+
 def _truth_fn(value: Value) -> Truth | None:
     """x -> whether x belongs to the set of reals the answer describes (one variable only)."""
     if isinstance(value, Interval):
@@ -601,11 +613,29 @@ def _truth_fn(value: Value) -> Truth | None:
     return None
 
 
-def compare_truth(te: Truth, ta: Truth) -> Outcome:
-    """Same set of reals: agree on a fine grid, and on both sides of every boundary, very close.
+def _boundaries(t: Truth, xs: list[Any], flags: list[bool]) -> list[Any]:
+    """Where membership switches, located by bisection between grid points."""
+    found = []
+    for k in range(len(xs) - 1):
+        if flags[k] == flags[k + 1]:
+            continue
+        lo, hi = xs[k], xs[k + 1]
+        for _ in range(60):
+            mid = (lo + hi) / 2
+            if t(mid) == flags[k]:
+                lo = mid
+            else:
+                hi = mid
+        found.append((lo + hi) / 2)
+    return found
 
-    Used where the solver isn't (e^x > 2 against x > ln 2). Whether a boundary point itself is
-    included is not decided here: a domain edge (ln x at 0) and an equality edge look alike.
+
+def compare_truth(te: Truth, ta: Truth, tol: Tolerance, inexact: bool) -> Outcome:
+    """The same set of reals: same membership at the far left, then switches at the same places.
+
+    Used where the solver isn't (e^x > 2 against x > ln 2); boundaries are compared with the
+    tolerance when a decimal is involved. Whether a boundary point itself belongs to the set is
+    not decided here: a domain edge (ln x at 0) and an equality edge look alike numerically.
     """
     rng = random.Random(12345)
     with mpmath.workdps(POINT_DPS):
@@ -613,23 +643,16 @@ def compare_truth(te: Truth, ta: Truth) -> Outcome:
         xs += [mpmath.mpf(rng.uniform(-30, 30)) for _ in range(100)]
         xs += [mpmath.mpf(v) for v in (-1000, -100, 100, 1000)]
         xs.sort()
-        flags = [(te(x), ta(x)) for x in xs]
-        if any(e != a for e, a in flags):
+        fe, fa = [te(x) for x in xs], [ta(x) for x in xs]
+        if fe[0] != fa[0] or fe[-1] != fa[-1]:
             return _differ()
-        delta = mpmath.mpf(10) ** -12
-        for k in range(len(xs) - 1):
-            if flags[k][0] == flags[k + 1][0]:
-                continue
-            lo, hi, at_lo = xs[k], xs[k + 1], flags[k][0]
-            for _ in range(60):
-                mid = (lo + hi) / 2
-                if te(mid) == at_lo:
-                    lo = mid
-                else:
-                    hi = mid
-            for x in (lo - delta, hi + delta):
-                if te(x) != ta(x):
-                    return _differ("The boundaries of the two sets are in different places.")
+        be, ba = _boundaries(te, xs, fe), _boundaries(ta, xs, fa)
+        if len(be) != len(ba):
+            return _differ()
+        rel = (tol.rel if tol.rel is not None else DEFAULT_REL) if inexact else 1e-12
+        for x, y in zip(be, ba, strict=True):
+            if abs(x - y) > rel * max(abs(x), mpmath.mpf("0.01")) + (tol.abs or 0) + mpmath.mpf(10) ** -15:
+                return _differ("The boundaries of the two sets are in different places.")
     return SAME
 
 
@@ -770,7 +793,8 @@ def equivalent(expected: Value, answer: Value, tol: Tolerance, raw_answer: str =
             return compare_real_sets(se, sa, tol)
         te, ta = _truth_fn(expected), _truth_fn(answer)
         if te is not None and ta is not None:
-            return compare_truth(te, ta)
+            inexact = tol.explicit or any(has_float(x) for x in _walk(expected) + _walk(answer))
+            return compare_truth(te, ta, tol, inexact)
         if isinstance(expected, Relation) and isinstance(answer, Relation):
             return compare_inequalities(expected, answer, tol)
         if isinstance(expected, Interval) and isinstance(answer, Interval):

@@ -147,6 +147,8 @@ def test_tuples_and_intervals_follow_the_expected_type() -> None:
     assert status("(1, 2)", "(2, 1)") == "incorrect"
     assert status("(1, 9/2)", "(1, 4.5)") == "correct"
     assert status("(0, 1]", "(0, 1]") == "correct"
+    assert status("(3/5, 8/3]", "(0.6, 2.6667]") == "correct"
+    assert status("(3/5, 8/3]", "(0.6, 2.6)") == "incorrect"
     assert status("(0, 1]", "(0, 1)") == "incorrect"
     assert status("(0, 1)", "(0, 1]") == "incorrect"  # a tuple is expected, an interval given
     assert status("(0, 1)", "(0, 1)", answer_type="interval") == "correct"
@@ -192,6 +194,8 @@ def test_inequalities_describe_the_same_set() -> None:
     assert status("e^x > 2", "x > ln(2)") == "correct"
     assert status("e^x > 2", "(ln 2, oo)") == "correct"
     assert status("e^x > 2", "x > ln(3)") == "incorrect"
+    assert status("e^x > 2", "x > 0.693") == "correct"
+    assert status("e^x > 2", "x > 0.69") == "incorrect"
     assert status("ln(x) <= 1", "0 < x <= e") == "correct"
     assert status("ln(x) <= 1", "x <= e") == "incorrect"
     assert (
