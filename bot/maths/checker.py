@@ -30,7 +30,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
-from bot.maths.compare import Outcome, Tolerance, equivalent
+from bot.maths.compare import ExpectedAnswerError, Outcome, Tolerance, equivalent
 from bot.maths.errors import ParseError
 from bot.maths.lexer import normalize
 from bot.maths.parser import parse_answer
@@ -176,6 +176,8 @@ def check(expected: str, answer: str, options: CheckOptions = CheckOptions()) ->
         outcome = _compare(expected_value, answer_value, options, answer)
     except MemoryError:
         raise  # the pool turns it into "too big to work with"
+    except ExpectedAnswerError as exc:
+        raise ValueError(f"invalid expected answer {expected!r}: {exc}") from exc
     except Exception as exc:  # a gap in the checker must never crash the caller or pass an answer
         _log.warning("check failed for expected=%r answer=%r", expected, answer, exc_info=True)
         return verdict("invalid", f"I couldn't work with that answer ({type(exc).__name__}).")

@@ -31,6 +31,10 @@ WANT_POINTS = 6
 MIN_POINTS = 3
 
 
+class ExpectedAnswerError(ValueError):
+    """The expected answer itself is unusable (a content bug, not the member's fault)."""
+
+
 @dataclass(frozen=True)
 class Tolerance:
     rel: float | None = None
@@ -161,7 +165,7 @@ def compare_constants(e: sympy.Expr, a: sympy.Expr, tol: Tolerance) -> Outcome:
             return Outcome(re_ == ra)
     ve, va = _const_value(e, POINT_DPS), _const_value(a, POINT_DPS)
     if ve is None:
-        raise ValueError(f"the expected answer {e} has no value")
+        raise ExpectedAnswerError(f"the expected answer {e} has no value")
     if va is None:
         return _differ("Your answer has no value (it divides by zero or similar).")
     (xe, scale_e), (xa, scale_a) = ve, va

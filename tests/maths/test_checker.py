@@ -275,6 +275,8 @@ def test_invalid_answers_say_why() -> None:
 def test_invalid_expected_answer_is_a_content_bug() -> None:
     with pytest.raises(ValueError, match="expected"):
         check("foo(", "1")
+    with pytest.raises(ValueError, match="no value"):
+        check("1/0", "1")
 
 
 def test_verdict_is_plain_data() -> None:
