@@ -316,3 +316,17 @@ def test_chain_rule_shapes(fn: str, k: int, c: int) -> None:
     expected = f"{fn}({k}x + {c})"
     assert status(expected, f"{fn}({c} + {k}*x)") == "correct"
     assert status(expected, f"{fn}({k}x + {c + 1})") == "incorrect"
+
+
+TOKENS = ["x", "y", "2", "0.5", "pi", "e", "i", "(", ")", "[", "]", "{", "}", "|", ",", "+", "-", "*", "/",
+          "^", "!", "%", "=", "<", ">=", "sin", "log", "sqrt", "\\frac", "\\sqrt", "{1}", "\\pm", "\\cup",
+          "x_1", ":"]  # fmt: skip
+EXPECTED = ["x^2", "(0, 1]", "{1, 2}", "y = 2x"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(TOKENS), min_size=1, max_size=10), st.sampled_from(EXPECTED))
+def test_any_token_soup_gets_a_verdict(tokens: list[str], expected: str) -> None:
+    verdict = check(expected, "".join(tokens))
+    assert verdict.status in ("correct", "incorrect", "invalid")
+    assert verdict.message
