@@ -24,6 +24,7 @@ Reading decisions (documented for members in ``describe_syntax``):
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Collection
 from itertools import product
@@ -757,26 +758,36 @@ def _size(expr: sympy.Basic, budget: list[int]) -> float:
         return total
     if isinstance(expr, (sympy.factorial, sympy.gamma, sympy.binomial)):
         sizes = [_size(a, budget) for a in expr.args]
+        digits = max(sizes) * 4 + 1
         for arg in expr.args:
-            if not arg.free_symbols:
-                s = _size(arg, [limits.MAX_NODES])
-                value = None
-                if s < 6:
-                    try:
-                        value = abs(complex(arg.evalf(15)))
-                    except (TypeError, ValueError):
-                        value = None
-                if value is None or value > limits.MAX_FACTORIAL:
-                    raise ParseError(
-                        f"Factorials are limited to arguments up to {limits.MAX_FACTORIAL}.",
-                        limit="factorial",
-                    )
-        return max(sizes) * 4 + 1
+            if arg.free_symbols:
+                continue
+            value = _small_constant(arg)
+            if value is None or value > limits.MAX_FACTORIAL:
+                raise ParseError(
+                    f"Factorials are limited to arguments up to {limits.MAX_FACTORIAL}.", limit="factorial"
+                )
+            digits = max(digits, value * math.log10(max(value, 10)) + 1)  # about the digits of value!
+        return digits
     if not expr.args:
         return 1
     if isinstance(expr, sympy.Add):  # a sum has about as many digits (or the degree) of its largest term
         return max(_size(a, budget) for a in expr.args) + 1
     return sum(_size(a, budget) for a in expr.args)
+
+
+def _small_constant(arg: sympy.Expr) -> float | None:
+    """|value| of a small constant expression (None when it is big, complex or undefined)."""
+    if _size(arg, [limits.MAX_NODES]) >= 6:
+        return None
+    from bot.maths.numeric import Undefined, evaluate
+
+    try:
+        with mpmath.workdps(15):
+            value, _ = evaluate(arg, {}, complex_mode=True)
+    except Undefined:
+        return None
+    return float(abs(value)) if mpmath.isfinite(value) else None
 
 
 def _exponent_bound(exp: sympy.Expr, size: float) -> float:
