@@ -25,13 +25,12 @@ Policies (what a member can rely on; reading rules are in bot.maths.parser):
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
-import sympy
-
-from bot.maths.compare import Outcome, Tolerance, equivalent
+from bot.maths.compare import ExpectedAnswerError, Outcome, Tolerance, equivalent
 from bot.maths.errors import ParseError
 from bot.maths.lexer import normalize
 from bot.maths.parser import parse_answer
@@ -40,6 +39,8 @@ from bot.maths.values import Interval, Seq, Text, Value, kind_of
 
 if TYPE_CHECKING:
     from bot.workers import WorkerPool
+
+_log = logging.getLogger(__name__)
 
 __all__ = ["CheckOptions", "Verdict", "acheck", "check", "check_in_pool", "failure_verdict"]
 
@@ -160,8 +161,11 @@ def check(expected: str, answer: str, options: CheckOptions = CheckOptions()) ->
         )
     except ParseError as exc:
         return Verdict("invalid", str(exc))
-    except (TypeError, ValueError, ArithmeticError, RecursionError, sympy.SympifyError):
+    except MemoryError:
+        raise
+    except Exception:
         # A gap in the grammar, not the member's fault; still never "correct".
+        _log.warning("parse failed for answer=%r", answer, exc_info=True)
         return Verdict("invalid", "I couldn't read that answer; please check its syntax.")
     shown, shown_latex = as_text(answer_value), as_latex(answer_value)
 
@@ -170,7 +174,12 @@ def check(expected: str, answer: str, options: CheckOptions = CheckOptions()) ->
 
     try:
         outcome = _compare(expected_value, answer_value, options, answer)
-    except (ParseError, RecursionError, sympy.SympifyError, TypeError, ValueError, ArithmeticError) as exc:
+    except MemoryError:
+        raise  # the pool turns it into "too big to work with"
+    except ExpectedAnswerError as exc:
+        raise ValueError(f"invalid expected answer {expected!r}: {exc}") from exc
+    except Exception as exc:  # a gap in the checker must never crash the caller or pass an answer
+        _log.warning("check failed for expected=%r answer=%r", expected, answer, exc_info=True)
         return verdict("invalid", f"I couldn't work with that answer ({type(exc).__name__}).")
     if outcome.equal:
         return verdict("correct", "Correct!")
@@ -178,7 +187,9 @@ def check(expected: str, answer: str, options: CheckOptions = CheckOptions()) ->
         mistake_value = _parse_expected(wrong, options)
         try:
             matched = _compare(mistake_value, answer_value, options, answer).equal
-        except (RecursionError, TypeError, ValueError, ArithmeticError):
+        except MemoryError:
+            raise
+        except Exception:
             matched = False
         if matched:
             return verdict("incorrect", message, mistake=wrong)

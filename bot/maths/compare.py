@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import random
 import re
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,8 +28,13 @@ ZERO_FLOOR = 1e-9  # absolute floor used only when the expected value is (near) 
 EXACT_DPS = 30
 POINT_DPS = 30
 MAX_EXTRA_DIGITS = 400
+HINT_BUDGET = 0.05  # seconds: slower comparisons skip the sign / factor-of-2 hints
 WANT_POINTS = 6
 MIN_POINTS = 3
+
+
+class ExpectedAnswerError(ValueError):
+    """The expected answer itself is unusable (a content bug, not the member's fault)."""
 
 
 @dataclass(frozen=True)
@@ -161,7 +167,7 @@ def compare_constants(e: sympy.Expr, a: sympy.Expr, tol: Tolerance) -> Outcome:
             return Outcome(re_ == ra)
     ve, va = _const_value(e, POINT_DPS), _const_value(a, POINT_DPS)
     if ve is None:
-        raise ValueError(f"the expected answer {e} has no value")
+        raise ExpectedAnswerError(f"the expected answer {e} has no value")
     if va is None:
         return _differ("Your answer has no value (it divides by zero or similar).")
     (xe, scale_e), (xa, scale_a) = ve, va
@@ -171,7 +177,11 @@ def compare_constants(e: sympy.Expr, a: sympy.Expr, tol: Tolerance) -> Outcome:
     if floats or tol.explicit:
         decimals = tol.answer_decimals if not has_float(e) else None
         t = Tolerance(tol.rel, tol.abs, tol.sig_figs, decimals)
-        return Outcome(_within(xa, xe, t))
+        if _within(xa, xe, t):
+            return SAME
+        if xe != 0 and abs(xa - xe) <= abs(xe) * mpmath.mpf("0.02"):
+            return _differ("Close, but not accurate enough: check your rounding.")
+        return _differ()
     return Outcome(exactly_equal(e, a, {}, max(scale_e, scale_a), complex_mode=None))
 
 
@@ -395,8 +405,9 @@ _REL_CLASS = {"<": sympy.Lt, "<=": sympy.Le, ">": sympy.Gt, ">=": sympy.Ge, "!="
 def real_set(value: Value) -> sympy.Set | None:
     """The set of reals an inequality / membership / interval describes (one variable), or None."""
     if isinstance(value, Interval):
-        if any(x.free_symbols for part in value.parts for x in part[:2]):
-            return None
+        ends = [x for part in value.parts for x in part[:2]]
+        if any(x.free_symbols or not _solvable(x) for x in ends):
+            return None  # the membership test handles odd endpoints without SymPy's assumptions
         parts = [
             sympy.Interval(_evaluated(lo), _evaluated(hi), left_open=lo_open, right_open=hi_open)
             for lo, hi, lo_open, hi_open in value.parts
@@ -408,6 +419,8 @@ def real_set(value: Value) -> sympy.Set | None:
             isinstance(lo, sympy.Expr)
             and isinstance(hi, sympy.Expr)
             and not (lo.free_symbols or hi.free_symbols)
+            and _solvable(lo)
+            and _solvable(hi)
         ):
             return sympy.Interval(
                 _evaluated(lo), _evaluated(hi), left_open=value.open == "(", right_open=value.close == ")"
@@ -416,7 +429,7 @@ def real_set(value: Value) -> sympy.Set | None:
     if isinstance(value, Membership):
         if isinstance(value.region, SetValue):
             items = value.region.items
-            if all(isinstance(i, sympy.Expr) and not i.free_symbols for i in items):
+            if all(isinstance(i, sympy.Expr) and not i.free_symbols and _solvable(i) for i in items):
                 return sympy.FiniteSet(*(_evaluated(i) for i in items))
             return None
         return real_set(value.region)
@@ -459,7 +472,7 @@ def _solvable(expr: sympy.Expr) -> bool:
             if not (isinstance(exp, sympy.Integer) and abs(exp) <= 4) and exp != sympy.S.Half:
                 return False
         elif (
-            not isinstance(node, (sympy.Add, sympy.Mul, sympy.Symbol, sympy.Rational, sympy.Abs))
+            not isinstance(node, (sympy.Add, sympy.Mul, sympy.Symbol, sympy.Number, sympy.Abs))
             and node not in constants
         ):
             return False
@@ -504,7 +517,7 @@ def compare_real_sets(se: sympy.Set, sa: sympy.Set, tol: Tolerance) -> Outcome:
         return _differ()
 
     def key(p: tuple[Any, ...]) -> float:
-        return float(p[0]) if p[0].is_finite else float("-inf")
+        return float(p[0]) if _finite(p[0]) else float("-inf")
 
     for (lo_e, hi_e, lo_oe, hi_oe), (lo_a, hi_a, lo_oa, hi_oa) in zip(
         sorted(pe, key=key), sorted(pa, key=key), strict=True
@@ -514,9 +527,14 @@ def compare_real_sets(se: sympy.Set, sa: sympy.Set, tol: Tolerance) -> Outcome:
                 continue
             if not compare_constants(_elementary(x), _elementary(y), tol).equal:
                 return _differ()
-        if (lo_e.is_finite and lo_oe != lo_oa) or (hi_e.is_finite and hi_oe != hi_oa):
+        if (_finite(lo_e) and lo_oe != lo_oa) or (_finite(hi_e) and hi_oe != hi_oa):
             return _differ("An endpoint is included on one side and not on the other.")
     return SAME
+
+
+def _finite(x: sympy.Expr) -> bool:
+    """Structural test (SymPy's assumption system can take seconds on odd constants)."""
+    return not x.has(sympy.oo, sympy.S.NegativeInfinity, sympy.zoo)
 
 
 def _elementary(x: sympy.Expr) -> sympy.Expr:
@@ -531,6 +549,18 @@ def _elementary(x: sympy.Expr) -> sympy.Expr:
 
 TRUTH_EPS = mpmath.mpf(10) ** -18  # |g| below this (times the scale) counts as g = 0
 Truth = Callable[[Any], bool]
+
+
+def _walk(value: Value) -> list[sympy.Expr]:
+    if isinstance(value, Interval):
+        return [x for part in value.parts for x in part[:2]]
+    if isinstance(value, Membership):
+        return [value.var, *_walk(value.region)]
+    if isinstance(value, SetValue):
+        return [x for x in value.items if isinstance(x, sympy.Expr)]
+    if isinstance(value, Relation):
+        return [x for x in value.exprs if isinstance(x, sympy.Expr)]
+    return []
 
 
 def _truth_fn(value: Value) -> Truth | None:
@@ -589,11 +619,29 @@ def _truth_fn(value: Value) -> Truth | None:
     return None
 
 
-def compare_truth(te: Truth, ta: Truth) -> Outcome:
-    """Same set of reals: agree on a fine grid, and on both sides of every boundary, very close.
+def _boundaries(t: Truth, xs: list[Any], flags: list[bool]) -> list[Any]:
+    """Where membership switches, located by bisection between grid points."""
+    found = []
+    for k in range(len(xs) - 1):
+        if flags[k] == flags[k + 1]:
+            continue
+        lo, hi = xs[k], xs[k + 1]
+        for _ in range(60):
+            mid = (lo + hi) / 2
+            if t(mid) == flags[k]:
+                lo = mid
+            else:
+                hi = mid
+        found.append((lo + hi) / 2)
+    return found
 
-    Used where the solver isn't (e^x > 2 against x > ln 2). Whether a boundary point itself is
-    included is not decided here: a domain edge (ln x at 0) and an equality edge look alike.
+
+def compare_truth(te: Truth, ta: Truth, tol: Tolerance, inexact: bool) -> Outcome:
+    """The same set of reals: same membership at the far left, then switches at the same places.
+
+    Used where the solver isn't (e^x > 2 against x > ln 2); boundaries are compared with the
+    tolerance when a decimal is involved. Whether a boundary point itself belongs to the set is
+    not decided here: a domain edge (ln x at 0) and an equality edge look alike numerically.
     """
     rng = random.Random(12345)
     with mpmath.workdps(POINT_DPS):
@@ -601,23 +649,16 @@ def compare_truth(te: Truth, ta: Truth) -> Outcome:
         xs += [mpmath.mpf(rng.uniform(-30, 30)) for _ in range(100)]
         xs += [mpmath.mpf(v) for v in (-1000, -100, 100, 1000)]
         xs.sort()
-        flags = [(te(x), ta(x)) for x in xs]
-        if any(e != a for e, a in flags):
+        fe, fa = [te(x) for x in xs], [ta(x) for x in xs]
+        if fe[0] != fa[0] or fe[-1] != fa[-1]:
             return _differ()
-        delta = mpmath.mpf(10) ** -12
-        for k in range(len(xs) - 1):
-            if flags[k][0] == flags[k + 1][0]:
-                continue
-            lo, hi, at_lo = xs[k], xs[k + 1], flags[k][0]
-            for _ in range(60):
-                mid = (lo + hi) / 2
-                if te(mid) == at_lo:
-                    lo = mid
-                else:
-                    hi = mid
-            for x in (lo - delta, hi + delta):
-                if te(x) != ta(x):
-                    return _differ("The boundaries of the two sets are in different places.")
+        be, ba = _boundaries(te, xs, fe), _boundaries(ta, xs, fa)
+        if len(be) != len(ba):
+            return _differ()
+        rel = (tol.rel if tol.rel is not None else DEFAULT_REL) if inexact else 1e-12
+        for x, y in zip(be, ba, strict=True):
+            if abs(x - y) > rel * max(abs(x), mpmath.mpf("0.01")) + (tol.abs or 0) + mpmath.mpf(10) ** -15:
+                return _differ("The boundaries of the two sets are in different places.")
     return SAME
 
 
@@ -665,6 +706,24 @@ def _is_assignment(value: Value) -> bool:
     return True
 
 
+def _hint(expected: sympy.Expr, answer: sympy.Expr, tol: Tolerance) -> str:
+    """A generic nudge for two common slips: a sign error, a factor of 2."""
+    try:
+        if _scaled_equal(expected, answer, -1, tol):
+            return "Check the sign."
+        if expected.free_symbols and any(
+            _scaled_equal(expected, answer, k, tol) for k in (2, sympy.Rational(1, 2))
+        ):
+            return "Off by a factor of 2."
+    except (TypeError, ValueError, ArithmeticError):
+        pass
+    return ""
+
+
+def _scaled_equal(expected: sympy.Expr, answer: sympy.Expr, k: sympy.Expr, tol: Tolerance) -> bool:
+    return compare_expressions(sympy.Mul(k, expected, evaluate=False), answer, tol).equal
+
+
 def _names_expected(answer: Value, expected: sympy.Expr) -> bool:
     """`x = 3` for 3, `y = 2x + 1` for 2x + 1: a new name set equal to a scalar answer."""
     if not isinstance(answer, Relation) or answer.ops != ("=",):
@@ -693,7 +752,8 @@ def _describe(value: Value) -> str:
     kind = kind_of(value)
     return {"number": "a number", "expression": "an expression", "equation": "an equation",
             "inequality": "an inequality", "interval": "an interval", "tuple": "a tuple",
-            "list": "a list", "set": "a set", "matrix": "a matrix", "text": "a word"}[kind]  # fmt: skip
+            "list": "a list", "set": "a set", "matrix": "a matrix", "text": "a word",
+            "ratio": "a ratio"}[kind]  # fmt: skip
 
 
 def equivalent(expected: Value, answer: Value, tol: Tolerance, raw_answer: str = "") -> Outcome:
@@ -708,7 +768,11 @@ def equivalent(expected: Value, answer: Value, tol: Tolerance, raw_answer: str =
 
     if isinstance(expected, sympy.Expr):
         if isinstance(answer, sympy.Expr):
-            return compare_expressions(expected, answer, tol)
+            started = time.perf_counter()
+            out = compare_expressions(expected, answer, tol)
+            if out.equal or out.message or time.perf_counter() - started > HINT_BUDGET:
+                return out  # hints cost up to three more comparisons: only when the first was quick
+            return Outcome(False, _hint(expected, answer, tol))
         if _names_expected(answer, expected):
             return compare_expressions(expected, answer.exprs[1], tol)
         return _differ(f"Expected {_describe(expected)}, but your answer is {_describe(answer)}.")
@@ -738,7 +802,8 @@ def equivalent(expected: Value, answer: Value, tol: Tolerance, raw_answer: str =
             return compare_real_sets(se, sa, tol)
         te, ta = _truth_fn(expected), _truth_fn(answer)
         if te is not None and ta is not None:
-            return compare_truth(te, ta)
+            inexact = tol.explicit or any(has_float(x) for x in _walk(expected) + _walk(answer))
+            return compare_truth(te, ta, tol, inexact)
         if isinstance(expected, Relation) and isinstance(answer, Relation):
             return compare_inequalities(expected, answer, tol)
         if isinstance(expected, Interval) and isinstance(answer, Interval):

@@ -24,6 +24,7 @@ Reading decisions (documented for members in ``describe_syntax``):
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Collection
 from itertools import product
@@ -185,7 +186,7 @@ class _Parser:
 
     def parse_element(self) -> Value:
         self.enter()
-        first = self.parse_union()
+        first = self.parse_ratio()
         exprs: list[Value] = [first]
         ops: list[str] = []
         approx = False
@@ -194,7 +195,7 @@ class _Parser:
             if op == "approx":
                 op, approx = "=", True
             ops.append(op)
-            exprs.append(self.parse_union())
+            exprs.append(self.parse_ratio())
         while self.peek().kind == "text":  # a trailing unit: "1/3 \text{ meters}"
             self.take()
         if self.at_op("in") or self.at("in"):  # x \in [a, b], or typed: x in [a, b]
@@ -212,9 +213,22 @@ class _Parser:
             if not (isinstance(lhs, sympy.Symbol) or _is_symbol_tuple(lhs)):
                 raise ParseError("Only a name or a tuple of names can be set equal to a tuple or set.")
             return Relation(tuple(exprs), tuple(ops), approx)
+        if len(ops) == 1 and ops[0] == "=" and _is_symbol_tuple(exprs[0]):  # A:B = 1
+            return Relation(tuple(exprs), tuple(ops), approx)
         for e in exprs:
             _scalar(e, "a side of an equation or inequality")
         return Relation(tuple(exprs), tuple(ops), approx)
+
+    def parse_ratio(self) -> Value:
+        """`3:1` (odds, ratios, 12:00): compared entry by entry, like a tuple."""
+        first = self.parse_union()
+        if not self.at_op(":"):
+            return first
+        items = [_scalar(first, "a ratio")]
+        while self.at_op(":"):
+            self.take()
+            items.append(_scalar(self.parse_union(), "a ratio"))
+        return Seq(tuple(items), ":", "")
 
     def parse_union(self) -> Value:
         left = self.parse_sum()
@@ -606,7 +620,9 @@ def _scalar(value: Value, where: str) -> sympy.Expr:
 
 def _is_symbol_tuple(value: Value) -> bool:
     return (
-        isinstance(value, Seq) and value.open == "(" and all(isinstance(v, sympy.Symbol) for v in value.items)
+        isinstance(value, Seq)
+        and value.open in ("(", ":")
+        and all(isinstance(v, sympy.Symbol) for v in value.items)
     )
 
 
@@ -742,26 +758,36 @@ def _size(expr: sympy.Basic, budget: list[int]) -> float:
         return total
     if isinstance(expr, (sympy.factorial, sympy.gamma, sympy.binomial)):
         sizes = [_size(a, budget) for a in expr.args]
+        digits = max(sizes) * 4 + 1
         for arg in expr.args:
-            if not arg.free_symbols:
-                s = _size(arg, [limits.MAX_NODES])
-                value = None
-                if s < 6:
-                    try:
-                        value = abs(complex(arg.evalf(15)))
-                    except (TypeError, ValueError):
-                        value = None
-                if value is None or value > limits.MAX_FACTORIAL:
-                    raise ParseError(
-                        f"Factorials are limited to arguments up to {limits.MAX_FACTORIAL}.",
-                        limit="factorial",
-                    )
-        return max(sizes) * 4 + 1
+            if arg.free_symbols:
+                continue
+            value = _small_constant(arg)
+            if value is None or value > limits.MAX_FACTORIAL:
+                raise ParseError(
+                    f"Factorials are limited to arguments up to {limits.MAX_FACTORIAL}.", limit="factorial"
+                )
+            digits = max(digits, value * math.log10(max(value, 10)) + 1)  # about the digits of value!
+        return digits
     if not expr.args:
         return 1
     if isinstance(expr, sympy.Add):  # a sum has about as many digits (or the degree) of its largest term
         return max(_size(a, budget) for a in expr.args) + 1
     return sum(_size(a, budget) for a in expr.args)
+
+
+def _small_constant(arg: sympy.Expr) -> float | None:
+    """|value| of a small constant expression (None when it is big, complex or undefined)."""
+    if _size(arg, [limits.MAX_NODES]) >= 6:
+        return None
+    from bot.maths.numeric import Undefined, evaluate
+
+    try:
+        with mpmath.workdps(15):
+            value, _ = evaluate(arg, {}, complex_mode=True)
+    except Undefined:
+        return None
+    return float(abs(value)) if mpmath.isfinite(value) else None
 
 
 def _exponent_bound(exp: sympy.Expr, size: float) -> float:
@@ -813,7 +839,7 @@ def parse_answer(text: str, *, functions: Collection[str] = (), expect: str | No
     """Parse one answer into a typed value; raises ParseError with a member-facing message."""
     if not isinstance(text, str):
         raise ParseError("The answer must be text.")
-    if expect is not None and expect not in (*EXPECT_KINDS, "list", "text"):
+    if expect is not None and expect not in (*EXPECT_KINDS, "list", "text", "ratio"):
         raise ValueError(f"unknown expect kind {expect!r}")
     text = normalize(text)
     if expect == "number":

@@ -65,6 +65,8 @@ def _render(value: Value, expr: object, ops: dict[str, str], *, latex: bool) -> 
 
     if isinstance(value, sympy.Basic):
         return expr(value)  # type: ignore[operator]
+    if isinstance(value, Seq) and value.open == ":":
+        return " : ".join(r(v) for v in value.items)
     if isinstance(value, Seq):
         inner = ", ".join(r(v) for v in value.items)
         if latex and value.open:

@@ -19,10 +19,10 @@ REL_OPS = ("=", "<", "<=", ">", ">=", "!=")
 
 @dataclass(frozen=True)
 class Seq:
-    """An ordered sequence: `(1, 2)` tuple/vector, `[1, 2]` list, or a bare `1, 2` list."""
+    """An ordered sequence: `(1, 2)` tuple/vector, `[1, 2]` list, a bare `1, 2` list, or `3:1`."""
 
     items: tuple[Value, ...]
-    open: str  # "(", "[" or "" for a bare list
+    open: str  # "(", "[", "" for a bare list, ":" for a ratio
     close: str
 
     @property
@@ -84,7 +84,7 @@ def kind_of(value: Value) -> str:
     if isinstance(value, sympy.Basic):
         return "number" if not value.free_symbols else "expression"
     if isinstance(value, Seq):
-        return "list" if value.bare else "tuple"
+        return "list" if value.bare else "ratio" if value.open == ":" else "tuple"
     if isinstance(value, SetValue):
         return "set"
     if isinstance(value, Matrix):

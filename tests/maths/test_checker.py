@@ -147,6 +147,8 @@ def test_tuples_and_intervals_follow_the_expected_type() -> None:
     assert status("(1, 2)", "(2, 1)") == "incorrect"
     assert status("(1, 9/2)", "(1, 4.5)") == "correct"
     assert status("(0, 1]", "(0, 1]") == "correct"
+    assert status("(3/5, 8/3]", "(0.6, 2.6667]") == "correct"
+    assert status("(3/5, 8/3]", "(0.6, 2.6)") == "incorrect"
     assert status("(0, 1]", "(0, 1)") == "incorrect"
     assert status("(0, 1)", "(0, 1]") == "incorrect"  # a tuple is expected, an interval given
     assert status("(0, 1)", "(0, 1)", answer_type="interval") == "correct"
@@ -192,12 +194,23 @@ def test_inequalities_describe_the_same_set() -> None:
     assert status("e^x > 2", "x > ln(2)") == "correct"
     assert status("e^x > 2", "(ln 2, oo)") == "correct"
     assert status("e^x > 2", "x > ln(3)") == "incorrect"
+    assert status("e^x > 2", "x > 0.693") == "correct"
+    assert status("e^x > 2", "x > 0.69") == "incorrect"
     assert status("ln(x) <= 1", "0 < x <= e") == "correct"
     assert status("ln(x) <= 1", "x <= e") == "incorrect"
     assert (
         status("abs(x^6 - 3x^5 + x - 1) < abs(x^3 - 2)", "abs(x^6 - 3x^5 + x - 1) - abs(x^3 - 2) < 0")
         == "correct"
     )
+
+
+def test_ratios_and_named_values() -> None:
+    assert status("3:1", "3 : 1") == "correct"
+    assert status("3:1", "1:3") == "incorrect"
+    assert status("A:B = 2:3", "2:3") == "correct"
+    assert status("(p, q) = (3, 2)", "(3, 2)") == "correct"
+    assert status("D = (0, 1)", "D = (0, 1)") == "correct"
+    assert status("D = (0, 1)", "D = (0, 1.5)") == "incorrect"
 
 
 def test_text_answers() -> None:
@@ -246,6 +259,13 @@ def test_known_mistakes_are_named() -> None:
     assert check("2x cos(x^2)", "x", options).mistake is None
 
 
+def test_generic_hints_for_common_slips() -> None:
+    assert check("2x cos(x^2)", "-2x cos(x^2)").message == "Check the sign."
+    assert check("x^2/2", "x^2").message == "Off by a factor of 2."
+    assert "rounding" in check("pi", "3.13").message
+    assert check("x^2", "x^3").message.startswith("Not quite")
+
+
 def test_invalid_answers_say_why() -> None:
     verdict = check("x", "foo + 1")
     assert verdict.status == "invalid" and "foo" in verdict.message
@@ -255,6 +275,8 @@ def test_invalid_answers_say_why() -> None:
 def test_invalid_expected_answer_is_a_content_bug() -> None:
     with pytest.raises(ValueError, match="expected"):
         check("foo(", "1")
+    with pytest.raises(ValueError, match="no value"):
+        check("1/0", "1")
 
 
 def test_verdict_is_plain_data() -> None:
@@ -294,3 +316,17 @@ def test_chain_rule_shapes(fn: str, k: int, c: int) -> None:
     expected = f"{fn}({k}x + {c})"
     assert status(expected, f"{fn}({c} + {k}*x)") == "correct"
     assert status(expected, f"{fn}({k}x + {c + 1})") == "incorrect"
+
+
+TOKENS = ["x", "y", "2", "0.5", "pi", "e", "i", "(", ")", "[", "]", "{", "}", "|", ",", "+", "-", "*", "/",
+          "^", "!", "%", "=", "<", ">=", "sin", "log", "sqrt", "\\frac", "\\sqrt", "{1}", "\\pm", "\\cup",
+          "x_1", ":"]  # fmt: skip
+EXPECTED = ["x^2", "(0, 1]", "{1, 2}", "y = 2x"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(TOKENS), min_size=1, max_size=10), st.sampled_from(EXPECTED))
+def test_any_token_soup_gets_a_verdict(tokens: list[str], expected: str) -> None:
+    verdict = check(expected, "".join(tokens))
+    assert verdict.status in ("correct", "incorrect", "invalid")
+    assert verdict.message
