@@ -215,6 +215,10 @@ def exactly_equal(e: sympy.Expr, a: sympy.Expr, env: dict, scale: Any, *, comple
 # -- random points ----------------------------------------------------------------------------
 
 
+LATTICE_ATTEMPTS = 64
+LATTICE = (-3, -2, -1.5, -1, -0.5, 0.5, 1, 1.5, 2, 3)
+
+
 def _seed(*exprs: sympy.Basic) -> int:
     text = "|".join(sympy.srepr(e) for e in exprs)
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
@@ -289,6 +293,18 @@ def sample(
                 found.append((values, [r[1] for r in results], env))
                 if len(found) >= want:
                     break
+            if not complex_mode and found:
+                # Lattice points on top: integers and halves make real powers of negative bases
+                # defined, where (a^b)^c and a^(bc) part ways; random reals almost never land there.
+                for _ in range(LATTICE_ATTEMPTS):
+                    env = {s: mpmath.mpf(rng.choice(LATTICE)) for s in symbols}
+                    try:
+                        results = [evaluate(e, env, complex_mode=False) for e in exprs]
+                    except Undefined:
+                        continue
+                    values = [r[0] for r in results]
+                    if all(mpmath.isfinite(v) for v in values) and (accept is None or accept(values)):
+                        found.append((values, [r[1] for r in results], env))
         if len(found) >= MIN_POINTS:
             return found, complex_mode
     return [], False

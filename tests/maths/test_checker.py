@@ -330,3 +330,17 @@ def test_any_token_soup_gets_a_verdict(tokens: list[str], expected: str) -> None
     verdict = check(expected, "".join(tokens))
     assert verdict.status in ("correct", "incorrect", "invalid")
     assert verdict.message
+
+
+@pytest.mark.parametrize(
+    ("expected", "answer", "status"),
+    [
+        # Real powers of negative bases exist only at integer/half-integer exponents: the lattice
+        # points tell these apart where random reals never land.
+        ("u^(v/2)", "(u^v)^(1/2)", "incorrect"),
+        ("k^(2w)", "(k^2)^w", "incorrect"),
+        ("m^(2n)", "(m^n)^2", "correct"),
+    ],
+)
+def test_power_rules_that_fail_for_negative_bases(expected: str, answer: str, status: str) -> None:
+    assert check(expected, answer).status == status
