@@ -90,3 +90,28 @@ async def test_async_check_keeps_working_after_a_timeout() -> None:
         assert second.status == "correct"
     finally:
         await pool.aclose()
+
+
+async def test_event_loop_stays_responsive_during_20_hostile_checks(pool: WorkerPool) -> None:
+    import asyncio
+
+    lags: list[float] = []
+
+    async def probe() -> None:
+        while True:
+            before = time.perf_counter()
+            await asyncio.sleep(0.005)
+            lags.append(time.perf_counter() - before - 0.005)
+
+    prober = asyncio.create_task(probe())
+    started = time.monotonic()
+    burst = [acheck(pool, "x + 1", answer, key=f"member{i}") for i, answer in enumerate(HOSTILE[:20])]
+    burst += [acheck(pool, "x + 1", HOSTILE[6], key="mallory") for _ in range(20 - len(burst))]
+    verdicts = await asyncio.gather(*burst)
+    normal = await acheck(pool, "2x", "x + x", key="ada")
+    prober.cancel()
+
+    assert len(verdicts) == 20 and all(v.status != "correct" for v in verdicts)
+    assert normal.status == "correct"
+    assert time.monotonic() - started < 10
+    assert max(lags) < 0.1, f"event loop blocked for {max(lags) * 1000:.0f} ms"
