@@ -59,9 +59,35 @@ def read_yaml(path: Path, display: str) -> tuple[Any, yaml.Node | None]:
         raise ContentError(display, None, line, f"YAML error: {exc.problem or exc}") from exc
     except yaml.YAMLError as exc:
         raise ContentError(display, None, None, f"YAML error: {exc}") from exc
+    except ValueError as exc:  # a well-formed but impossible value, such as the date 2026-02-30
+        bad = _impossible_scalar(node)
+        line = bad.start_mark.line + 1 if bad is not None else None
+        value = f" {bad.value!r}" if bad is not None else ""
+        raise ContentError(display, None, line, f"invalid value{value}: {exc}") from exc
     finally:
         loader.dispose()
     return data, node
+
+
+def _impossible_scalar(node: yaml.Node | None) -> yaml.ScalarNode | None:
+    """The first scalar under `node` that its own constructor rejects (for the error's line)."""
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop(0)
+        if isinstance(current, yaml.ScalarNode):
+            checker = _Loader("")  # a fresh constructor: the failed one is mid-document
+            try:
+                checker.construct_object(current, deep=True)
+            except ValueError:
+                return current
+            finally:
+                checker.dispose()
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                stack.extend((key, value))
+    return None
 
 
 def locate(data: Any, node: yaml.Node | None) -> Located:

@@ -13,6 +13,7 @@ from bot.services.context import Actor, Clock
 from bot.services.errors import UserError
 from bot.services.guilds import GuildService
 from bot.services.streaks import MAX_FREEZES, StreakState, compute_streak, last_days, local_date, period_key
+from bot.services.topic_scores import MIN_ATTEMPTS, WEAK_BELOW, TopicScore, weakest
 from bot.storage import daily as daily_rows
 from bot.storage import leaderboard as board_rows
 from bot.storage import submissions as submission_rows
@@ -133,10 +134,11 @@ class ProgressService:
                     " problems solved"
                 )
             fields.append(Field("Accuracy per topic", "\n".join(lines)))
-            weak = sorted(
-                (r for r in accuracy if r.answers and r.correct < r.answers),
-                key=lambda r: (r.correct / r.answers, -r.answers),
-            )[:WEAKEST]
+            # The same rule as /resources and /practice: enough answers, below the bar.
+            weak = weakest(
+                {r.topic: TopicScore(r.topic, r.answers, r.correct) for r in accuracy if r.answers},
+                limit=WEAKEST,
+            )
             if weak:
                 tips = []
                 for row in weak:
@@ -145,10 +147,15 @@ class ProgressService:
                     study = (
                         f"study [{resources[0].title}]({resources[0].url})" if resources else "see /resources"
                     )
-                    tips.append(f"{title} ({100 * row.correct / row.answers:.0f}% correct): {study}")
+                    tips.append(f"{title} ({row.accuracy:.0%} correct): {study}")
                 fields.append(Field("Weakest topics", "\n".join(tips)))
             else:
-                fields.append(Field("Weakest topics", "None yet: every answer so far was correct."))
+                fields.append(
+                    Field(
+                        "Weakest topics",
+                        f"None so far: no topic below {WEAK_BELOW:.0%} with at least {MIN_ATTEMPTS} answers.",
+                    )
+                )
         else:
             fields.append(Field("Accuracy per topic", "No answers yet: start with /daily."))
         attachments: tuple[Attachment, ...] = ()

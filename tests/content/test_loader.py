@@ -196,3 +196,14 @@ def test_importing_and_loading_content_does_not_import_sympy() -> None:
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "26"
+
+
+def test_impossible_date_is_reported_with_its_line(tmp_path: Path) -> None:
+    from bot.content.yamlio import ContentError, read_yaml
+
+    path = tmp_path / "plan.yaml"
+    path.write_text("name: Plan\nweeks:\n  - title: one\n    start: 2026-02-30\n", encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        read_yaml(path, "plan.yaml")
+    assert caught.value.line == 4
+    assert "2026-02-30" in caught.value.message

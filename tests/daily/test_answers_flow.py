@@ -191,7 +191,8 @@ async def test_leaderboard_order_and_pages(svc: Services, clock: ManualClock) ->
 async def test_stats_heatmap_accuracy_and_weakest_topics(svc: Services, clock: ManualClock) -> None:
     ada = member(1, "ada")
     await svc.answers.answer(ada, answer_for(await todays_id(svc, ada)))
-    await svc.answers.answer(ada, "0", problem="bayes-crash-predictor")
+    for wrong in ("7", "8", "9"):  # a weak topic needs a few answers, as for /resources
+        await svc.answers.answer(ada, wrong, problem="bayes-crash-predictor")
     stats = await svc.progress.stats(ada)
     assert stats.attachments[0].data.startswith(b"\x89PNG") and stats.image == "heatmap.png"
     fields = {f.name: f.value for f in stats.fields}
