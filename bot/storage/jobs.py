@@ -8,20 +8,25 @@ from bot.storage.database import Database
 
 MAX_ATTEMPTS = 3
 RETRY_AFTER = timedelta(minutes=5)
+# A claim this old was never finished: the process died while delivering. Taken over soon enough
+# that Discord's nonce (derived from the run's key) still deduplicates a send that did get through.
+STALE_AFTER = timedelta(minutes=2)
 
 
 async def claim_run(db: Database, guild_id: int, kind: str, run_key: str, now: datetime) -> bool:
     """Claim (guild, kind, key); True only for the one caller that may deliver it now.
 
     A new key is claimed by inserting it. A run that failed earlier may be claimed again once
-    RETRY_AFTER has passed, at most MAX_ATTEMPTS times; one that is done, or claimed and in
-    flight, never is.
+    RETRY_AFTER has passed, and one left claimed by a process that died once STALE_AFTER has
+    passed, at most MAX_ATTEMPTS times in all; a run that is done never is.
     """
     changed = await db.execute(
         "INSERT INTO job_runs (guild_id, kind, run_key, claimed_at) VALUES (?, ?, ?, ?)"
         " ON CONFLICT (guild_id, kind, run_key) DO UPDATE SET"
         "   status = 'claimed', claimed_at = excluded.claimed_at, attempts = job_runs.attempts + 1"
-        " WHERE job_runs.status = 'failed' AND job_runs.attempts < ? AND job_runs.claimed_at <= ?",
+        " WHERE job_runs.attempts < ? AND ("
+        "   (job_runs.status = 'failed' AND job_runs.claimed_at <= ?)"
+        "   OR (job_runs.status = 'claimed' AND job_runs.claimed_at <= ?))",
         (
             guild_id,
             kind,
@@ -29,6 +34,7 @@ async def claim_run(db: Database, guild_id: int, kind: str, run_key: str, now: d
             now.isoformat(timespec="seconds"),
             MAX_ATTEMPTS,
             (now - RETRY_AFTER).isoformat(timespec="seconds"),
+            (now - STALE_AFTER).isoformat(timespec="seconds"),
         ),
     )
     return changed == 1

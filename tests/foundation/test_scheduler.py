@@ -82,3 +82,29 @@ async def test_failed_delivery_is_retried_later_a_bounded_number_of_times(tmp_pa
         assert delivered == ["Noon post 2026-03-30"]
     finally:
         await db.close()
+
+
+async def test_a_run_left_claimed_by_a_dead_process_is_taken_over(tmp_path: Path) -> None:
+    from bot.storage.jobs import claim_run
+
+    db = await Database.open(tmp_path / "db.sqlite3")
+    await ensure_guild(db, 1)
+    clock = ManualClock(datetime(2026, 3, 29, 12, 0, tzinfo=UTC))
+    try:
+        # Process A claimed the run and died before finishing it.
+        assert await claim_run(db, 1, NoonJob.kind, "2026-03-29", clock.now())
+        delivered: list[str] = []
+
+        async def deliver(post: Post) -> None:
+            delivered.append(post.title)
+
+        scheduler = Scheduler(db, clock, [NoonJob()])
+        clock.advance(seconds=30)
+        await scheduler.run_once(deliver)  # still in flight as far as anyone can tell
+        assert delivered == []
+        clock.advance(minutes=3)
+        await scheduler.run_once(deliver)
+        await scheduler.run_once(deliver)
+        assert delivered == ["Noon post 2026-03-29"]
+    finally:
+        await db.close()
