@@ -14,10 +14,6 @@ _PICK = (
 )
 
 
-def _int(value: float | None) -> int | None:
-    return None if value is None else int(value)
-
-
 @command(
     "challenge create",
     "Moderators: create a challenge (default: Monday to Sunday).",
@@ -29,13 +25,13 @@ async def challenge_create(
     ctx: ConsoleContext,
     title: str,
     topics: str | None = None,
-    count: float | None = None,
-    difficulty: float | None = None,
+    count: int | None = None,
+    difficulty: int | None = None,
     start: str | None = None,
     end: str | None = None,
 ) -> Reply:
     return await ctx.services.challenges.create(
-        ctx.actor, title, topics=topics, count=_int(count), difficulty=_int(difficulty), start=start, end=end
+        ctx.actor, title, topics=topics, count=count, difficulty=difficulty, start=start, end=end
     )
 
 
@@ -49,21 +45,21 @@ async def challenge_create(
 )
 async def challenge_edit(
     ctx: ConsoleContext,
-    challenge: float | None = None,
+    challenge: int | None = None,
     title: str | None = None,
     topics: str | None = None,
-    count: float | None = None,
-    difficulty: float | None = None,
+    count: int | None = None,
+    difficulty: int | None = None,
     start: str | None = None,
     end: str | None = None,
 ) -> Reply:
     return await ctx.services.challenges.edit(
         ctx.actor,
-        _int(challenge),
+        challenge,
         title=title,
         topics=topics,
-        count=_int(count),
-        difficulty=_int(difficulty),
+        count=count,
+        difficulty=difficulty,
         start=start,
         end=end,
     )
@@ -74,8 +70,8 @@ async def challenge_edit(
     "Moderators: cancel a challenge before it opens.",
     Option("challenge", "integer", min_value=1),
 )
-async def challenge_cancel(ctx: ConsoleContext, challenge: float | None = None) -> Reply:
-    return await ctx.services.challenges.cancel(ctx.actor, _int(challenge))
+async def challenge_cancel(ctx: ConsoleContext, challenge: int | None = None) -> Reply:
+    return await ctx.services.challenges.cancel(ctx.actor, challenge)
 
 
 @command(
@@ -83,8 +79,8 @@ async def challenge_cancel(ctx: ConsoleContext, challenge: float | None = None) 
     "The challenge's problems, time left and who joined.",
     Option("challenge", "integer", min_value=1),
 )
-async def challenge_show(ctx: ConsoleContext, challenge: float | None = None) -> Reply:
-    return await ctx.services.challenges.show(ctx.actor, _int(challenge))
+async def challenge_show(ctx: ConsoleContext, challenge: int | None = None) -> Reply:
+    return await ctx.services.challenges.show(ctx.actor, challenge)
 
 
 @command(
@@ -92,8 +88,8 @@ async def challenge_show(ctx: ConsoleContext, challenge: float | None = None) ->
     "Join the challenge (then /answer problem:<n> text:<answer>).",
     Option("challenge", "integer", min_value=1),
 )
-async def challenge_join(ctx: ConsoleContext, challenge: float | None = None) -> Reply:
-    return await ctx.services.challenges.join(ctx.actor, _int(challenge))
+async def challenge_join(ctx: ConsoleContext, challenge: int | None = None) -> Reply:
+    return await ctx.services.challenges.join(ctx.actor, challenge)
 
 
 @command(
@@ -101,5 +97,5 @@ async def challenge_join(ctx: ConsoleContext, challenge: float | None = None) ->
     "Points per problem solved, ties by the earlier finish.",
     Option("challenge", "integer", min_value=1),
 )
-async def challenge_leaderboard(ctx: ConsoleContext, challenge: float | None = None) -> Reply:
-    return await ctx.services.challenges.leaderboard(ctx.actor, _int(challenge))
+async def challenge_leaderboard(ctx: ConsoleContext, challenge: int | None = None) -> Reply:
+    return await ctx.services.challenges.leaderboard(ctx.actor, challenge)
