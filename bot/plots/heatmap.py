@@ -75,6 +75,8 @@ def render_heatmap(request: HeatmapRequest) -> bytes:
                 linewidth=0.4,
             )
         )
-        fig.text(x + 0.024, 0.095, label, fontsize=8, color=theme.FOREGROUND, va="center")
-        x += 0.03 + 0.0105 * len(label)
+        text = fig.text(x + 0.024, 0.095, label, fontsize=8, color=theme.FOREGROUND, va="center")
+        # the next entry starts after this label's measured width, not a guess from its length
+        right = text.get_window_extent(renderer=fig.canvas.get_renderer()).x1
+        x = fig.transFigure.inverted().transform((right, 0))[0] + 0.025
     return theme.to_png(fig)

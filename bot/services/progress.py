@@ -115,7 +115,10 @@ class ProgressService:
                 levels.append(TRIED)
             else:
                 levels.append(NONE)
-        accuracy = await submission_rows.topic_accuracy(self.db, actor.guild_id, who.user_id)
+        # graded answers only: unreadable input and timeouts say nothing about a topic
+        accuracy = [
+            r for r in await submission_rows.topic_accuracy(self.db, actor.guild_id, who.user_id) if r.answers
+        ]
         solved = sum(1 for level in levels if level == SOLVED)
         hints = sum(row.hints_used for row in days.values())
         fields = [
@@ -128,7 +131,7 @@ class ProgressService:
             lines = []
             for row in sorted(accuracy, key=lambda r: -r.answers)[:15]:
                 title = bank.topics[row.topic].title if row.topic in bank.topics else row.topic
-                percent = f"{100 * row.correct / row.answers:.0f}%" if row.answers else "–"
+                percent = f"{100 * row.correct / row.answers:.0f}%"
                 lines.append(
                     f"{title}: {percent} of {row.answers} answers correct, {row.solved}/{row.problems}"
                     " problems solved"
@@ -136,7 +139,7 @@ class ProgressService:
             fields.append(Field("Accuracy per topic", "\n".join(lines)))
             # The same rule as /resources and /practice: enough answers, below the bar.
             weak = weakest(
-                {r.topic: TopicScore(r.topic, r.answers, r.correct) for r in accuracy if r.answers},
+                {r.topic: TopicScore(r.topic, r.answers, r.correct) for r in accuracy},
                 limit=WEAKEST,
             )
             if weak:
