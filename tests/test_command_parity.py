@@ -31,17 +31,9 @@ async def discord_table(settings: Settings) -> dict[str, list[tuple[str, bool, s
     }
 
 
-def console_table() -> dict[str, list[tuple[str, bool, str]]]:
-    commands = load_commands()
-    return {
-        name: sorted((option.name, option.required, option.kind) for option in cmd.options)
-        for name, cmd in commands.items()
-    }
-
-
 async def test_console_and_discord_have_the_same_commands_and_options(settings: Settings) -> None:
     on_discord = await discord_table(settings)
-    in_console = console_table()
+    in_console = describe(load_commands())
 
     assert sorted(on_discord) == sorted(in_console)
     for name in on_discord:
@@ -50,4 +42,4 @@ async def test_console_and_discord_have_the_same_commands_and_options(settings: 
 
 def test_describe_lists_required_flags() -> None:
     table = describe(load_commands())
-    assert ("time", False) in table["setup"]
+    assert ("time", False, "text") in table["setup"]

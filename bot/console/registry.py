@@ -7,7 +7,7 @@ import pkgutil
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.replies import Reply
 
@@ -71,9 +71,9 @@ def load_commands() -> dict[str, ConsoleCommand]:
     return COMMANDS
 
 
-def describe(commands: dict[str, ConsoleCommand]) -> dict[str, Any]:
-    """{name: [(option, required), ...]} — what the parity test compares with Discord's tree."""
+def describe(commands: dict[str, ConsoleCommand]) -> dict[str, list[tuple[str, bool, str]]]:
+    """{name: [(option, required, kind), ...]}: what the parity test compares with Discord's tree."""
     return {
-        name: sorted((option.name, option.required) for option in cmd.options)
+        name: sorted((option.name, option.required, option.kind) for option in cmd.options)
         for name, cmd in commands.items()
     }
