@@ -18,9 +18,12 @@ Policies (what a member can rely on; reading rules are in bot.maths.parser):
   one variable: the same set of reals (so x > 1 and t > 1 match); otherwise a positive factor.
 * Sets and bare lists (`1, 2, 3`): order-free, duplicates ignored. Tuples, lists and matrices:
   element-wise with the same shape (a wrong shape says which).
-* Generosity: `x = 3` is accepted for `3`, and `3` for `x = 3` (a name given a constant value);
-  thousands separators (7,425,000) and a decimal comma (1000,99) when a number is expected;
-  `\text{odd}` answers compare as words. Equation chains (x = 5 + 5 = 7) are not accepted.
+* Generosity: `x = 3` is accepted for `3`, and `3` for `x = 3`: a name given a value, where a name
+  is a product or quotient of letters (`f(x) = 1`, `|AB| = 1`, `NO/BO = 1/2`; never `2x = 6`);
+  `0 < f(x) < 1` against an interval is the range of f(x); solutions written as assignments
+  (`p=5, q=2; p=7, q=2`) match tuples; thousands separators (7,425,000) and a decimal comma
+  (1000,99, 0,111) when one number is compared with one number, on either side; `\text{odd}`
+  answers compare as words. Equation chains (x = 5 + 5 = 7) are not accepted: they are false.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ import logging
 import re
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
+
+import sympy
 
 from bot.maths.compare import ExpectedAnswerError, Outcome, Tolerance, equivalent
 from bot.maths.errors import ParseError
@@ -104,6 +109,23 @@ def _word(answer: str) -> str | None:
     return text if re.fullmatch(r"[a-z][a-z ]{0,40}", text) else None
 
 
+def _one_number_if_answered_so(expected: str, value: Value, answer: str, options: CheckOptions) -> Value:
+    """An expected `0,111` or `7,425` read as one number when the member answered with one number.
+
+    The same number formats (decimal comma, thousands separators) the checker accepts from a
+    member, applied to the expected answer: a moderator's imported problem may be written that way.
+    """
+    if not (isinstance(value, Seq) and value.bare and len(value.items) <= 3):
+        return value
+    try:
+        as_number = parse_answer(expected, functions=options.functions, expect="number")
+        submitted = parse_answer(answer, functions=options.functions)
+    except ParseError:
+        return value
+    numbers = [v for v in (as_number, submitted) if isinstance(v, sympy.Expr) and not v.free_symbols]
+    return as_number if len(numbers) == 2 else value
+
+
 def _parse_expected(expected: str, options: CheckOptions) -> Value:
     try:
         value = parse_answer(expected, functions=options.functions)
@@ -148,6 +170,8 @@ def check(expected: str, answer: str, options: CheckOptions = CheckOptions()) ->
     if options.answer_type is not None and options.answer_type not in ANSWER_TYPES:
         raise ValueError(f"unknown answer_type {options.answer_type!r}")
     expected_value = _parse_expected(expected, options)
+    if options.answer_type is None:
+        expected_value = _one_number_if_answered_so(expected, expected_value, answer, options)
     expect_kind = options.answer_type or kind_of(expected_value)
     if isinstance(expected_value, Text):  # a word answer ("odd"): compared as a word, not parsed
         word = _word(answer)

@@ -707,12 +707,29 @@ def _oriented(lhs: sympy.Expr, op: str, rhs: sympy.Expr) -> tuple[sympy.Expr, bo
 # -- typed dispatch ---------------------------------------------------------------------------
 
 
+def is_label(expr: Value) -> bool:
+    """A named quantity as written left of `=`: x, F_n, AB and |AB| (points), f(x), NO/BO.
+
+    A product or quotient of names with no number in it. `x^2 = 4` and `2x = 6` are equations to
+    solve, not names, so a bare 4 or 6 never matches them.
+    """
+    if isinstance(expr, sympy.Abs):
+        expr = expr.args[0]
+    if isinstance(expr, sympy.Symbol):
+        return True
+    if isinstance(expr, sympy.Mul):
+        return all(is_label(a) and not isinstance(a, sympy.Abs) for a in expr.args)
+    if isinstance(expr, sympy.Pow) and expr.args[1] is sympy.S.NegativeOne:
+        return is_label(expr.args[0]) and not isinstance(expr.args[0], sympy.Abs)
+    return False
+
+
 def _is_assignment(value: Value) -> bool:
-    """`x = 3`, `(p, q) = (3, 2)`: a name (or names) given a value with no variables."""
+    """`x = 3`, `f(x) = 1`, `(p, q) = (3, 2)`: a name (or names) given a value with no variables."""
     if not isinstance(value, Relation) or value.ops != ("=",):
         return False
     lhs, rhs = value.exprs
-    names = isinstance(lhs, sympy.Symbol) or (
+    names = (isinstance(lhs, sympy.Expr) and is_label(lhs)) or (
         isinstance(lhs, Seq) and all(isinstance(s, sympy.Symbol) for s in lhs.items)
     )
     if not names:
@@ -741,13 +758,30 @@ def _scaled_equal(expected: sympy.Expr, answer: sympy.Expr, k: sympy.Expr, tol: 
 
 
 def _names_expected(answer: Value, expected: sympy.Expr) -> bool:
-    """`x = 3` for 3, `y = 2x + 1` for 2x + 1: a new name set equal to a scalar answer."""
+    """`x = 3` for 3, `y = 2x + 1` or `f(x) = 2x + 1` for 2x + 1: a name given the expected value.
+
+    The name must bring a new letter (x = x^2 is an equation in x, not a name for x^2).
+    """
     if not isinstance(answer, Relation) or answer.ops != ("=",):
         return False
     lhs, rhs = answer.exprs
-    if not (isinstance(lhs, sympy.Symbol) and isinstance(rhs, sympy.Expr)):
+    if not (isinstance(lhs, sympy.Expr) and isinstance(rhs, sympy.Expr) and is_label(lhs)):
         return False
-    return lhs not in expected.free_symbols and lhs not in rhs.free_symbols
+    return bool(lhs.free_symbols - expected.free_symbols - rhs.free_symbols)
+
+
+def _one_quantity(value: Value) -> Value:
+    """`0 < f(x) < 1` bounds one named quantity: read it as an inequality in one variable."""
+    if not isinstance(value, Relation) or value.is_equation:
+        return value
+    named = {x for x in value.exprs if isinstance(x, sympy.Expr) and x.free_symbols}
+    if len(named) != 1:
+        return value
+    (label,) = named
+    if len(label.free_symbols) < 2 or not is_label(label):
+        return value  # one variable already: 1 <= |z| <= 2 is about z
+    var = sympy.Dummy(str(label), real=True)
+    return Relation(tuple(var if x == label else x for x in value.exprs), value.ops, value.approx)
 
 
 def _as_interval_if_infinite(value: Value) -> Value:
@@ -813,6 +847,10 @@ def equivalent(expected: Value, answer: Value, tol: Tolerance, raw_answer: str =
             isinstance(answer, Relation) and answer.is_equation
         ):
             return _differ(f"Expected {_describe(expected)}, but your answer is {_describe(answer)}.")
+        if not (isinstance(expected, Relation) and isinstance(answer, Relation)):
+            # Against an interval, 0 < f(x) < 1 is the set of values of f(x); between two
+            # inequalities a product stays a product (xy > 0 is not x > 0).
+            expected, answer = _one_quantity(expected), _one_quantity(answer)
         se, sa = _safe_real_set(expected), _safe_real_set(answer)
         if se is not None and sa is not None:
             return compare_real_sets(se, sa, tol)
@@ -842,7 +880,7 @@ def equivalent(expected: Value, answer: Value, tol: Tolerance, raw_answer: str =
         ):
             # [-2, 7] against "-2 <= x <= 7": the answer shows the pair was meant as an interval.
             as_set = _safe_real_set(expected)
-            answer_set = _safe_real_set(answer)
+            answer_set = _safe_real_set(_one_quantity(answer))
             if as_set is not None and answer_set is not None:
                 return compare_real_sets(as_set, answer_set, tol)
         if isinstance(answer, Matrix) and 1 in answer.shape:
@@ -856,13 +894,28 @@ def equivalent(expected: Value, answer: Value, tol: Tolerance, raw_answer: str =
             return _differ(
                 f"Expected {len(expected.items)} entries, but your answer has {len(answer.items)}."
             )
-        for x, y in zip(expected.items, answer.items, strict=True):
+        for x, y in zip(expected.items, _in_order_of_names(expected.items, answer.items), strict=True):
             out = equivalent(x, y, tol)
             if not out.equal:
                 return _differ(out.message if out.message.startswith("Expected") else "")
         return SAME
 
     raise TypeError(f"can't compare {type(expected).__name__}")
+
+
+def _assigned_name(value: Value) -> sympy.Symbol | None:
+    if isinstance(value, Relation) and value.ops == ("=",) and isinstance(value.exprs[0], sympy.Symbol):
+        return value.exprs[0]
+    return None
+
+
+def _in_order_of_names(expected: Sequence[Value], answer: Sequence[Value]) -> Sequence[Value]:
+    """(q = 2, p = 5) against (p = 5, q = 2): assignments to the same names match by name."""
+    names_e = [_assigned_name(x) for x in expected]
+    names_a = {_assigned_name(y): y for y in answer}
+    if None in names_e or None in names_a or len(names_a) != len(answer) or set(names_e) != set(names_a):
+        return answer
+    return [names_a[n] for n in names_e]
 
 
 def _compare_interval_parts(expected: Interval, answer: Interval, tol: Tolerance) -> Outcome:

@@ -2,7 +2,8 @@
 
 Grammar (loosest first)::
 
-    answer   := element ((',' | ';' | 'and' | 'or') element)*     a bare list when more than one
+    answer   := element ((',' | ';' | 'and' | 'or') element)*     a bare list when more than one;
+                                                                   `;` groups assignments into tuples
     element  := union (relop union)* ['in' union] [unit text]      relop: = < <= > >= != \\approx
     union    := sum (('\\cup' | 'U') sum)*
     sum      := term (('+' | '-' | '\\pm') term)*
@@ -27,7 +28,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Collection
-from itertools import product
+from itertools import pairwise, product
 from typing import Any
 
 import mpmath
@@ -153,9 +154,13 @@ class _Parser:
             return Text(toks[0].value.lower())
         if not toks:
             raise ParseError("The answer is empty.")
-        items = self.parse_items(end=("end",))
+        breaks: list[int] = []
+        items = self.parse_items(end=("end",), breaks=breaks)
         if self.peek().kind != "end":
             raise ParseError(f"I couldn't read the answer {self._where()}.")
+        solutions = _solution_groups(items, breaks)
+        if solutions is not None:
+            return Seq(solutions, "", "")
         expanded: list[Value] = []
         for item in items:
             expanded.extend(_expand_pm(item))
@@ -165,11 +170,16 @@ class _Parser:
             return SetValue(tuple(expanded))
         return Seq(tuple(expanded), "", "")
 
-    def parse_items(self, end: tuple[str, ...]) -> list[Value]:
-        """Elements separated by , ; and or — until a closer in `end` (not consumed)."""
+    def parse_items(self, end: tuple[str, ...], breaks: list[int] | None = None) -> list[Value]:
+        """Elements separated by , ; and or — until a closer in `end` (not consumed).
+
+        `breaks` collects how many items came before each `;` (solutions: p=5, q=2; p=7, q=2).
+        """
         items: list[Value] = []
         while True:
             while self.at(*_SEPARATORS):  # "19, 46, and 82"
+                if breaks is not None and items and self.at_op(";"):
+                    breaks.append(len(items))
                 self.take()
             if self._at_end(end):
                 break
@@ -674,6 +684,27 @@ def _as_region(value: Value) -> Interval | SetValue:
     return _as_interval(value)
 
 
+def _solution_groups(items: list[Value], breaks: list[int]) -> tuple[Seq, ...] | None:
+    """`p=5, q=2; p=7, q=2`: solutions written as assignments, one tuple per `;`-separated group.
+
+    Only when every group assigns distinct names and some group assigns more than one; otherwise
+    `;` separates items like `,` does.
+    """
+    if not breaks:
+        return None
+    cuts = [0, *sorted(set(breaks)), len(items)]
+    groups = [items[a:b] for a, b in pairwise(cuts) if b > a]
+    if len(groups) < 2 or all(len(g) == 1 for g in groups):
+        return None
+    for group in groups:
+        names = [g.exprs[0] for g in group if isinstance(g, Relation) and g.ops == ("=",)]
+        if len(names) != len(group) or not all(isinstance(n, sympy.Symbol) for n in names):
+            return None
+        if len(set(names)) != len(names) or not all(isinstance(g.exprs[1], sympy.Expr) for g in group):
+            return None
+    return tuple(Seq(tuple(g), "(", ")") for g in groups)
+
+
 def _expand_pm(value: Value) -> list[Value]:
     """Replace every a ± b by its two alternatives (bounded: at most 3 signs)."""
     exprs: list[sympy.Expr] = []
@@ -821,7 +852,7 @@ def check_size(value: Value) -> None:
 
 # -- public API -------------------------------------------------------------------------------
 
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}((,\d{3})+|( \d{3})+|(\{,\}\d{3})+)(\.\d+)?")
+_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}((,\d{3})+|( \d{3})+|(\{,\}\d{3})+)(\.\d+)?")
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
 
 

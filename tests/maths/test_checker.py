@@ -130,6 +130,48 @@ def test_number_formats_a_learner_types() -> None:
     assert status("x = 3", "3") == "correct"
 
 
+def test_decimal_comma_and_thousands_on_either_side() -> None:
+    assert status("0.25", "0,25") == "correct"
+    assert status("0,25", "0.25") == "correct"  # an imported problem written with a decimal comma
+    assert status("0,25", "0.26") == "incorrect"
+    assert status("2,500", "2500") == "correct"
+    assert status("0.375", "0,375") == "correct"  # a leading 0 is never a thousands group
+    assert status("375", "0,375") == "incorrect"
+    assert status("3, 7", "3.7") == "incorrect"  # a spaced list stays a list
+    assert status("3,7", "7, 3") == "correct"  # and a list answer keeps the list reading
+
+
+def test_a_named_quantity_given_a_value() -> None:
+    assert status("g(t) = 4", "4") == "correct"
+    assert status("|PQ| = 5", "5") == "correct"
+    assert status(r"\frac{AM}{MB} = \frac{2}{3}", "2/3") == "correct"
+    assert status("PQ = 3, RS = 8", "8, 3") == "correct"
+    assert status("g(t) = 4", "5") == "incorrect"
+    assert status("3t - 1", "g(t) = 3t - 1") == "correct"
+    assert status("5", "|PQ| = 5") == "correct"
+    # Equations to solve are not names: their right side alone is not the answer.
+    assert status("t^2 = 9", "9") == "incorrect"
+    assert status("3t = 9", "9") == "incorrect"
+    assert status("t + s = 9", "9") == "incorrect"
+
+
+def test_a_range_of_one_named_quantity_is_an_interval() -> None:
+    assert status("-1 <= g(t) <= 1", "[-1, 1]") == "correct"
+    assert status("[-1, 1]", "-1 <= g(t) <= 1") == "correct"
+    assert status("-1 <= g(t) <= 1", "(-1, 1)") == "incorrect"
+    assert status("1 <= |t| <= 2", "[1, 2]") == "incorrect"  # one variable: the set of t, not of |t|
+    assert status("st > 0", "s > 0") == "incorrect"  # between inequalities a product stays a product
+
+
+def test_solutions_written_as_assignments() -> None:
+    assert status("(3, 1), (4, -2)", "a=3, b=1; a=4, b=-2") == "correct"
+    assert status("a=3, b=1; a=4, b=-2", "(4, -2), (3, 1)") == "correct"
+    assert status("a=3, b=1; a=4, b=-2", "b=1, a=3; b=-2, a=4") == "correct"  # matched by name
+    assert status("a=3, b=1; a=4, b=-2", "(1, 3), (-2, 4)") == "incorrect"
+    assert status("a=3, b=1; a=4, b=-2", "a=3, b=1") == "incorrect"
+    assert status("1; 2; 3", "3, 1, 2") == "correct"  # single items: `;` is a plain separator
+
+
 # -- typed answers ----------------------------------------------------------------------------
 
 
