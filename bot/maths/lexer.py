@@ -14,6 +14,16 @@ from dataclasses import dataclass
 from bot.maths import limits
 from bot.maths.errors import ParseError
 
+_DERIVATIVE = (
+    "Derivative notation (d/dx, ∂, ∇) can't be checked; write the derivative itself (for x^2, write 2x)."
+)
+OPERATORS = {  # operations a member may type, which an answer should carry out instead
+    "int": "Integrals can't be checked as written; give the value (or the antiderivative).",
+    "lim": "Limits can't be checked as written; give the value of the limit.",
+    "partial": _DERIVATIVE,
+    "nabla": _DERIVATIVE,
+}
+
 
 @dataclass
 class Token:
@@ -275,6 +285,8 @@ def _subscript(text: str, i: int, word: str) -> tuple[str, int]:
         else:
             raise ParseError(f"I can't read the subscript after `{word}`.")
         if not re.fullmatch(r"[A-Za-z0-9]{1,12}", content):
+            if word in OPERATORS:  # \lim_{x \to 0}
+                raise ParseError(OPERATORS[word])
             raise ParseError(f"Subscripts can only be letters or digits (`{word}_{{{content}}}`).")
         return f"{word}_{content}", j
     return word, i

@@ -45,7 +45,7 @@ from bot.maths.functions import (
     INVERSES,
     PlusMinus,
 )
-from bot.maths.lexer import Token, is_latex, normalize, tokenize
+from bot.maths.lexer import OPERATORS, Token, is_latex, normalize, tokenize
 from bot.maths.values import Interval, Matrix, Membership, Relation, Seq, SetValue, Text, Value, kind_of
 
 __all__ = ["EXPECT_KINDS", "parse_answer", "parse_expression"]
@@ -93,9 +93,23 @@ def _neg(x: sympy.Expr) -> sympy.Expr:
 
 
 def _div(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
+    if _is_derivative_operator(a, b):
+        raise ParseError(OPERATORS["partial"])
     if a == 1:
         return sympy.Pow(b, NEG, evaluate=False)
     return _mul(a, sympy.Pow(b, NEG, evaluate=False))
+
+
+def _is_derivative_operator(num: sympy.Expr, den: sympy.Expr) -> bool:
+    """d/dx or \\frac{d}{dt}, which would otherwise read as d/(d*x) = 1/x."""
+    d = sympy.Symbol("d", real=True)
+    return (
+        num == d
+        and isinstance(den, sympy.Mul)
+        and len(den.args) == 2
+        and den.args[0] == d
+        and isinstance(den.args[1], sympy.Symbol)
+    )
 
 
 def _pow(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
@@ -476,6 +490,8 @@ class _Parser:
         if word in ("and", "or"):
             raise ParseError(f"`{word}` is in the wrong place.")
         shown = word.split("_", 1)[0] if "_" in word else word
+        if shown in OPERATORS:
+            raise ParseError(OPERATORS[shown])
         raise ParseError(f"Unknown name '{shown}'.")
 
     def parse_call(self, name: str, declared: Any) -> Value:

@@ -314,6 +314,27 @@ def test_invalid_answers_say_why() -> None:
     assert check("x", "((9^9)^9999)^9999").status == "invalid"
 
 
+@pytest.mark.parametrize(
+    ("answer", "named"),
+    [
+        (r"\frac{d}{dx} x^3", "Derivative"),  # not d/(d*x) = 1/x times x^3
+        ("d/dt (t^2)", "Derivative"),
+        (r"\frac{\partial L}{\partial w}", "Derivative"),
+        (r"\nabla f", "Derivative"),
+        (r"\int_0^1 t\,dt", "Integrals"),
+        (r"\lim_{t \to 0} t", "Limits"),
+    ],
+)
+def test_operations_to_carry_out_are_named(answer: str, named: str) -> None:
+    verdict = check("3x^2", answer)
+    assert verdict.status == "invalid" and verdict.message.startswith(named)
+
+
+def test_dy_dx_names_the_derivative() -> None:
+    assert status("3x^2", "dy/dx = 3x^2") == "correct"
+    assert status("3x^2", r"\frac{dy}{dx} = 3x") == "incorrect"
+
+
 def test_invalid_expected_answer_is_a_content_bug() -> None:
     with pytest.raises(ValueError, match="expected"):
         check("foo(", "1")
