@@ -55,11 +55,11 @@ class Services:
         self.scheduler = Scheduler(db, clock)
         self.pictures = PictureService(workers)
         self.resources = ResourceService(db)
-        self.practice = PracticeService(db, clock, workers, self.guilds)
         # The daily loop (issue 6). Issue 7 plugs in through `self.daily.planner.curriculum_source`,
         # `self.daily.planner.exclusions` and `self.answers.add_resolver(...)`.
         self.content = load_content
         self.problems = Problems(workers, self.content)
+        self.practice = PracticeService(db, clock, workers, self.guilds, self.problems.statement_image)
         planner = DailyPlanner(db, self.problems, self.content, clock)
         self.daily = DailyService(db, self.guilds, planner, self.problems, clock, self.content)
         self.answers = AnswerService(db, self.daily, self.problems, clock)

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from bot.content import ContentBank, Prompt, load_content
-from bot.replies import Field, Reply
+from bot.replies import Attachment, Field, Reply
 from bot.services.context import Actor, Clock
 from bot.services.errors import UserError
 from bot.services.guilds import GuildService
@@ -29,6 +30,8 @@ log = logging.getLogger(__name__)
 
 GENERATE_TIMEOUT = 10.0  # seconds; building one problem takes milliseconds once SymPy is warm
 DIFFICULTIES = range(1, 6)
+
+StatementImage = Callable[[Prompt], Awaitable[bytes | None]]  # the formulas drawn, as the daily post has
 
 
 def build_generated(family_id: str, seed: str) -> Prompt:
@@ -99,12 +102,14 @@ class PracticeService:
         clock: Clock,
         workers: WorkerPool,
         guilds: GuildService,
+        statement_image: StatementImage | None = None,
         content: ContentLoader = load_content,
     ) -> None:
         self.db = db
         self.clock = clock
         self.workers = workers
         self.guilds = guilds
+        self._statement_image = statement_image
         self._content = content
 
     async def practice(self, actor: Actor, topic: str | None = None, difficulty: int | None = None) -> Reply:
@@ -144,7 +149,8 @@ class PracticeService:
         await practice_rows.record_issue(
             self.db, actor.guild_id, actor.user_id, prompt.id, prompt.topic, prompt.difficulty, now
         )
-        return self._reply(bank, prompt, notes)
+        png = await self._statement_image(prompt) if self._statement_image else None
+        return self._reply(bank, prompt, notes, png)
 
     async def _choose(
         self,
@@ -173,7 +179,7 @@ class PracticeService:
         return bank.prompts[pick(fallback, history, rng).id]
 
     @staticmethod
-    def _reply(bank: ContentBank, prompt: Prompt, notes: list[str]) -> Reply:
+    def _reply(bank: ContentBank, prompt: Prompt, notes: list[str], png: bytes | None) -> Reply:
         topic = bank.topics.get(prompt.topic)
         stars = "★" * prompt.difficulty + "☆" * (5 - prompt.difficulty)
         fields = [
@@ -187,6 +193,8 @@ class PracticeService:
             title="Practice problem",
             text=prompt.statement.strip(),
             fields=tuple(fields),
+            attachments=(Attachment("statement.png", png, "The problem with its formulas"),) if png else (),
+            image="statement.png" if png else None,
             footer=f"Answer with /answer problem:{prompt.id} text:<your answer> — practice never touches "
             "your streak.",
             ephemeral=True,

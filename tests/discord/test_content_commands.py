@@ -96,6 +96,9 @@ async def test_practice_defers_then_answers_privately(simcord_env):
     prompt = bank.get_prompt(fields["Problem"].strip("`"))
     assert (prompt.topic, prompt.difficulty) == ("eigen", 2)
     assert embed.description == prompt.statement.strip()  # LaTeX kept as typed
+    if "$" in prompt.statement:  # ... and drawn, as in the daily post
+        assert embed.image.url == "attachment://statement.png"
+        assert [a.filename for a in message.attachments] == ["statement.png"]
     assert f"/answer problem:{prompt.id}" in embed.footer.text
     assert not simcord_env.errors
 

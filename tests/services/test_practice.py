@@ -52,6 +52,10 @@ async def test_topic_and_difficulty_are_honoured(services: Services) -> None:
     assert fields["Topic"] == bank.topics["bayes"].title
     assert fields["Difficulty"].endswith("3/5")
     assert f"/answer problem:{pid} text:<your answer>" in reply.footer
+    if "$" in prompt.statement:  # formulas drawn, as in the daily post
+        assert reply.image == "statement.png" and reply.attachments[0].data.startswith(b"\x89PNG")
+    else:
+        assert reply.image is None and not reply.attachments
     issued = await practice_rows.last_issued(services.db, ada.guild_id, ada.user_id)
     assert issued is not None and (issued.problem_id, issued.topic, issued.difficulty) == (pid, "bayes", 3)
 
