@@ -15,7 +15,7 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from bot.content import ContentBank, Prompt
-from bot.replies import Button, Field, Post, Reply
+from bot.replies import Attachment, Button, Field, Post, Reply
 from bot.services.answers import ResolvedProblem
 from bot.services.challenge_rules import (
     DEFAULT_PROBLEMS,
@@ -329,6 +329,8 @@ class ChallengeService:
             title=f"Challenge #{challenge_id} created: {clean_title}",
             text=f"{reply.text}\n\n{state}",
             fields=reply.fields,
+            attachments=reply.attachments,
+            image=reply.image,
             tone="success",
             ephemeral=True,
         )
@@ -440,6 +442,8 @@ class ChallengeService:
             title=f"Challenge #{target.id} updated: {new_title}",
             text=reply.text + ("\n\nNew problems were drawn." if problems is not None else ""),
             fields=reply.fields,
+            attachments=reply.attachments,
+            image=reply.image,
             tone="success",
             ephemeral=True,
         )
@@ -470,6 +474,8 @@ class ChallengeService:
             title=f"{target.title} (#{target.id})",
             text=reply.text,
             fields=(*reply.fields, Field(f"Joined ({len(names)})", joined or "nobody yet")),
+            attachments=reply.attachments,
+            image=reply.image,
             buttons=(join_button(target.id),) if open_now else (),
             footer="Answer with /answer problem:<n> text:<answer> · /challenge leaderboard",
             ephemeral=True,
@@ -549,8 +555,16 @@ class ChallengeService:
             state = "Closed."
         text = f"{opens} – {closes} ({tz}) · {len(problems)} problems · {state}"
         fields: list[Field] = []
+        attachments: tuple[Attachment, ...] = ()
         if reveal:
-            for p, prompt in zip(problems, await self._prompts(problems), strict=True):
+            prompts = await self._prompts(problems)
+            numbered = [f"{p.position}. {q.statement}" for p, q in zip(problems, prompts, strict=True) if q]
+            png = await self.problems.formula_image(
+                "challenge:" + ",".join(p.prompt_id for p in problems), "\n\n".join(numbered)
+            )
+            if png:
+                attachments = (Attachment("problems.png", png, "The problems with their formulas"),)
+            for p, prompt in zip(problems, prompts, strict=True):
                 statement = prompt.statement if prompt else "(no longer in the bank)"
                 fields.append(
                     Field(
@@ -561,7 +575,12 @@ class ChallengeService:
                 )
         else:
             text += "\nThe problems are revealed when it opens."
-        return Reply(text=text, fields=tuple(fields))
+        return Reply(
+            text=text,
+            fields=tuple(fields),
+            attachments=attachments,
+            image=attachments[0].filename if attachments else None,
+        )
 
     async def announcement(
         self, challenge: ChallengeRow, settings: guild_rows.GuildSettings, now: datetime
@@ -574,6 +593,8 @@ class ChallengeService:
             text=f"{described.text}\nJoin, then answer with /answer problem:<n> text:<answer>"
             " (verdicts are private).",
             fields=described.fields,
+            attachments=described.attachments,
+            image=described.image,
             buttons=(join_button(challenge.id),),
             footer="Points: the problem's difficulty, minus a little per wrong attempt; ties go to the"
             " earlier finish.",

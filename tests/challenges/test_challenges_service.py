@@ -248,6 +248,7 @@ async def test_problems_stay_hidden_from_members_until_it_opens(svc: Services, c
     assert hidden.ephemeral and "revealed when it opens" in hidden.text
     assert not [f for f in hidden.fields if f.name.startswith("Problem")]
     assert hidden.buttons[0].custom_id == f"studybot:join:{cid}"  # joining early is fine
+    assert not hidden.attachments  # no picture of the problems either
     review = await svc.challenges.show(MOD)
     assert [f.name.split(" · ")[0] for f in review.fields if f.name.startswith("Problem")] == [
         "Problem 1",
@@ -257,6 +258,8 @@ async def test_problems_stay_hidden_from_members_until_it_opens(svc: Services, c
     clock.set(datetime(2026, 11, 30, 0, 0, tzinfo=UTC))
     opened = await svc.challenges.show(member(10, "ada"))
     assert len([f for f in opened.fields if f.name.startswith("Problem")]) == 3
+    # Derivative problems have formulas: one picture draws all three, numbered like the fields.
+    assert opened.image == "problems.png" and opened.attachments[0].data.startswith(b"\x89PNG")
 
 
 async def test_short_challenge_gets_no_reminder_but_its_results(svc: Services, clock: ManualClock) -> None:
