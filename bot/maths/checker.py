@@ -23,7 +23,9 @@ Policies (what a member can rely on; reading rules are in bot.maths.parser):
   `0 < f(x) < 1` against an interval is the range of f(x); solutions written as assignments
   (`p=5, q=2; p=7, q=2`) match tuples; thousands separators (7,425,000) and a decimal comma
   (1000,99, 0,111) when one number is compared with one number, on either side; `\text{odd}`
-  answers compare as words. Equation chains (x = 5 + 5 = 7) are not accepted: they are false.
+  answers compare as words.
+* Working (`x = 7 + 5 = 12`, `p = 4/6 ≈ 0.67`) is judged by the value it arrives at, and only when
+  every step is true (≈ to the last digit written); a false step is named in the message.
 """
 
 from __future__ import annotations

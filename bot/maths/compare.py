@@ -21,6 +21,7 @@ import mpmath
 import sympy
 
 from bot.maths.numeric import Undefined, evaluate
+from bot.maths.render import as_text
 from bot.maths.values import Interval, Matrix, Membership, Relation, Seq, SetValue, Text, Value, kind_of
 
 DEFAULT_REL = 1e-3
@@ -704,7 +705,7 @@ def _oriented(lhs: sympy.Expr, op: str, rhs: sympy.Expr) -> tuple[sympy.Expr, bo
     return _difference(lhs, rhs), False, True
 
 
-# -- typed dispatch ---------------------------------------------------------------------------
+# -- names ------------------------------------------------------------------------------------
 
 
 def is_label(expr: Value) -> bool:
@@ -781,7 +782,7 @@ def _one_quantity(value: Value) -> Value:
     if len(label.free_symbols) < 2 or not is_label(label):
         return value  # one variable already: 1 <= |z| <= 2 is about z
     var = sympy.Dummy(str(label), real=True)
-    return Relation(tuple(var if x == label else x for x in value.exprs), value.ops, value.approx)
+    return Relation(tuple(var if x == label else x for x in value.exprs), value.ops, value.approx_at)
 
 
 def _as_interval_if_infinite(value: Value) -> Value:
@@ -806,9 +807,104 @@ def _describe(value: Value) -> str:
             "ratio": "a ratio"}[kind]  # fmt: skip
 
 
+# -- working: x = 5 + 5 = 10 -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Working:
+    """Steps of working that end in a value, optionally after a name: `x = 5 + 5 = 10`."""
+
+    name: sympy.Expr | None
+    steps: tuple[sympy.Expr, ...]
+    approx: frozenset[int]  # link k (steps[k] to steps[k + 1]) was written with ≈
+
+
+def working(value: Value) -> Working | None:
+    """`x = 5 + 5 = 10`, `x = 1/3 ≈ 0.33`, `(x+1)^2 = x^2 + 2x + 1 = ...` — or None."""
+    if not isinstance(value, Relation) or not value.is_equation:
+        return None
+    exprs = value.exprs
+    if not all(isinstance(x, sympy.Expr) for x in exprs):
+        return None
+    later = set().union(*(x.free_symbols for x in exprs[1:]))
+    named = is_label(exprs[0]) and bool(exprs[0].free_symbols - later)
+    steps = exprs[1:] if named else exprs
+    if len(steps) < (2 if named else 3):
+        return None  # 2x = 6 is an equation to solve, and 1 = 4 a (false) statement, not working
+    offset = 1 if named else 0
+    approx = frozenset(k - offset for k in value.approx_at if k >= offset)
+    return Working(exprs[0] if named else None, steps, approx)
+
+
+def false_step(w: Working) -> str | None:
+    """The first link of the working that isn't true, as text (5 + 5 + 1 = 7; 1/3 ≈ 1.3), if any."""
+    for k in range(len(w.steps) - 1):
+        a, b = w.steps[k], w.steps[k + 1]
+        if k in w.approx:
+            if not _approximately(a, b):
+                return f"{as_text(a)} ≈ {as_text(b)}"
+        elif not compare_expressions(a, b, Tolerance()).equal:
+            return f"{as_text(a)} = {as_text(b)}"
+    return None
+
+
+def final_value(w: Working) -> Value:
+    """What the working arrives at: its last exact step (a following ≈ only illustrates it)."""
+    value = w.steps[min(w.approx)] if w.approx else w.steps[-1]
+    return Relation((w.name, value), ("=",)) if w.name is not None else value
+
+
+def _unit_in_last_place(x: sympy.Expr) -> Any:
+    """1 for 11, 0.01 for 3.14: how closely a number written after ≈ claims to match."""
+    if isinstance(x, sympy.Integer):
+        return mpmath.mpf(1)
+    if isinstance(x, sympy.Float):
+        digits = mpmath.nstr(mpmath.mpf(x._mpf_), 15, min_fixed=-mpmath.inf, max_fixed=mpmath.inf)
+        return mpmath.mpf(10) ** -(len(digits.split(".")[1]) if "." in digits else 0)
+    return None
+
+
+def _approximately(a: sympy.Expr, b: sympy.Expr) -> bool:
+    """a ≈ b: equal to the last digit written (1/3 ≈ 0.333 and ≈ 0.33, not ≈ 1.3), else within 1%."""
+    units = [u for u in (_unit_in_last_place(a), _unit_in_last_place(b)) if u is not None]
+    if a.free_symbols or b.free_symbols or not units:
+        return compare_expressions(a, b, Tolerance(rel=0.01)).equal
+    va, vb = _const_value(a, POINT_DPS), _const_value(b, POINT_DPS)
+    if va is None or vb is None:
+        return False
+    diff = abs(va[0] - vb[0])
+    return bool(diff <= max(units) * (1 + 1e-9) or diff <= DEFAULT_REL * abs(vb[0]))
+
+
+def _settled(expected: Value, answer: Value) -> tuple[Value, Value | Outcome]:
+    """Working on either side replaced by what it arrives at; a false step in the answer is the verdict.
+
+    An expected chain that isn't true working (x = y = z) is left for the equation comparison.
+    """
+    w = working(expected)
+    if w is not None and false_step(w) is None:
+        expected = final_value(w)
+    if isinstance(expected, Relation) and len(expected.ops) > 1:
+        return expected, answer
+    w = working(answer)
+    if w is None:
+        return expected, answer
+    wrong = false_step(w)
+    if wrong is not None:
+        return expected, _differ(f"This step of your working isn't true: {wrong}.")
+    return expected, final_value(w)
+
+
+# -- typed dispatch ---------------------------------------------------------------------------
+
+
 def equivalent(expected: Value, answer: Value, tol: Tolerance, raw_answer: str = "") -> Outcome:
     if expected == answer:  # structurally identical (evaluate=False keeps what was typed)
         return SAME
+    expected, settled = _settled(expected, answer)
+    if isinstance(settled, Outcome):
+        return settled
+    answer = settled
     expected = _as_interval_if_infinite(expected)
     if isinstance(expected, Text):
         word = re.sub(r"\\text\w*\{([^}]*)\}", r"\1", raw_answer).strip().strip("$").strip().lower()

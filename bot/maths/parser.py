@@ -13,7 +13,7 @@ Grammar (loosest first)::
     postfix  := atom ('!' | '%' | 'percent')*
     atom     := number | name | call | (..) | [..] | {..} | |..| | \\frac | \\sqrt | matrix
 
-Reading decisions (documented for members in ``describe_syntax``):
+Reading decisions (the member's guide is bot.services.help.ANSWER_GUIDE):
 
 * ``xy`` (an unknown two-letter word) is x*y, as in WeBWorK; an unknown longer word is invalid.
 * ``x1`` and ``x_1`` are different atoms (as in STACK); ``x1`` is never x*1.
@@ -21,6 +21,8 @@ Reading decisions (documented for members in ``describe_syntax``):
 * ``1/2x`` is (1/2)*x: juxtaposition binds like ``*``.
 * ``sin x^2`` is sin(x^2); ``sin^2 x`` is sin(x)^2; ``sin^-1 x`` is asin(x).
 * ``log`` is the natural log; ``log(x, b)`` and ``\\log_b x`` have base b.
+* ``f(x)``, ``f'(x)``, ``g(2)``, ``P(A|B)`` as a whole side of a relation are names of values
+  (``f'(x) = 2x``); elsewhere ``f(x)`` is f*x and a prime is refused.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ _NOT_FACTOR_NAMES = {"and", "or", "percent", "pct", "U", "in"}
 _FUNC_PREFIXES = sorted((*FUNCTIONS, *ALIASES), key=len, reverse=True)
 
 NEG = sympy.S.NegativeOne
+_ARGUMENT_NAME = re.compile(r"[A-Za-z]\w{0,15}")
 
 
 def _sym(name: str) -> sympy.Symbol:
@@ -172,6 +175,8 @@ class _Parser:
         items = self.parse_items(end=("end",), breaks=breaks)
         if self.peek().kind != "end":
             raise ParseError(f"I couldn't read the answer {self._where()}.")
+        for item in items:
+            _check_primes(item)
         solutions = _solution_groups(items, breaks)
         if solutions is not None:
             return Seq(solutions, "", "")
@@ -210,16 +215,17 @@ class _Parser:
 
     def parse_element(self) -> Value:
         self.enter()
-        first = self.parse_ratio()
+        first = self.parse_named_value() or self.parse_ratio()
         exprs: list[Value] = [first]
         ops: list[str] = []
-        approx = False
+        approx: list[int] = []
         while self.at_op(*_RELOPS):
             op = self.take().value
             if op == "approx":
-                op, approx = "=", True
+                op = "="
+                approx.append(len(ops))
             ops.append(op)
-            exprs.append(self.parse_ratio())
+            exprs.append(self.parse_named_value() or self.parse_ratio())
         while self.peek().kind == "text":  # a trailing unit: "1/3 \text{ meters}"
             self.take()
         if self.at_op("in") or self.at("in"):  # x \in [a, b], or typed: x in [a, b]
@@ -236,12 +242,53 @@ class _Parser:
             lhs = exprs[0]
             if not (isinstance(lhs, sympy.Symbol) or _is_symbol_tuple(lhs)):
                 raise ParseError("Only a name or a tuple of names can be set equal to a tuple or set.")
-            return Relation(tuple(exprs), tuple(ops), approx)
+            return Relation(tuple(exprs), tuple(ops), tuple(approx))
         if len(ops) == 1 and ops[0] == "=" and _is_symbol_tuple(exprs[0]):  # A:B = 1
-            return Relation(tuple(exprs), tuple(ops), approx)
+            return Relation(tuple(exprs), tuple(ops), tuple(approx))
         for e in exprs:
             _scalar(e, "a side of an equation or inequality")
-        return Relation(tuple(exprs), tuple(ops), approx)
+        return Relation(tuple(exprs), tuple(ops), tuple(approx))
+
+    def parse_named_value(self) -> sympy.Symbol | None:
+        """`f(x)`, `f'(2)`, `P(A|B)`, `g(s, t)` as a whole side of a relation: the name of a value.
+
+        Read as one name, so f(x) = 2x + 1 names the answer 2x + 1; inside an expression the same
+        letters still multiply (x(1 + x)).
+        """
+        toks, i = self.toks, self.i
+        head = toks[i]
+        if head.kind != "name" or not re.fullmatch(r"[A-Za-z](_[A-Za-z0-9]+)?", head.value):
+            return None
+        if head.value in ("e", "i") or head.value in self.declared:
+            return None
+        j = i + 1
+        while toks[j].kind == "op" and toks[j].value == "'":
+            j += 1
+        if not (toks[j].kind == "op" and toks[j].value == "("):
+            return None
+        parts = [head.value + "'" * (j - i - 1) + "("]
+        j += 1
+        while True:
+            arg = toks[j]
+            if not (arg.kind == "num" or (arg.kind == "name" and _ARGUMENT_NAME.fullmatch(arg.value))):
+                return None
+            parts.append(arg.value)
+            j += 1
+            if toks[j].kind == "op" and toks[j].value in (",", "|"):
+                parts.append(", " if toks[j].value == "," else "|")
+                j += 1
+                continue
+            if toks[j].kind == "op" and toks[j].value == ")":
+                j += 1
+                break
+            return None
+        after_relation = i > 0 and toks[i - 1].kind == "op" and toks[i - 1].value in _RELOPS
+        before_relation = toks[j].kind == "op" and toks[j].value in _RELOPS
+        ends = toks[j].kind == "end" or (toks[j].kind == "op" and toks[j].value in (",", ";", ")", "]", "}"))
+        if not (before_relation or (after_relation and ends)):
+            return None
+        self.i = j
+        return _sym("".join(parts) + ")")
 
     def parse_ratio(self) -> Value:
         """`3:1` (odds, ratios, 12:00): compared entry by entry, like a tuple."""
@@ -370,7 +417,10 @@ class _Parser:
                 self.take()
                 value = _mul(_scalar(value, "`%`"), sympy.Pow(100, -1, evaluate=False))
             elif self.at_op("'"):
-                raise ParseError("Derivative marks (') aren't supported; write the derivative out.")
+                if not isinstance(value, sympy.Symbol):
+                    raise ParseError(PRIMES)
+                self.take()
+                value = _sym(value.name + "'")  # f' and y'' are names: f'(x) = 2x names the answer 2x
             else:
                 return value
 
@@ -700,6 +750,17 @@ def _as_region(value: Value) -> Interval | SetValue:
     return _as_interval(value)
 
 
+PRIMES = "Derivative marks (') only name an answer, as in f'(x) = 2x; write the derivative itself."
+
+
+def _check_primes(value: Value) -> None:
+    """f'(x) may stand left of `=`, nowhere else: the checker can't differentiate for the member."""
+    if isinstance(value, Relation) and value.is_equation and isinstance(value.exprs[0], sympy.Expr):
+        value = Seq(value.exprs[1:], "", "")
+    if any("'" in s.name for e in _walk_exprs(value) for s in e.free_symbols):
+        raise ParseError(PRIMES)
+
+
 def _solution_groups(items: list[Value], breaks: list[int]) -> tuple[Seq, ...] | None:
     """`p=5, q=2; p=7, q=2`: solutions written as assignments, one tuple per `;`-separated group.
 
@@ -746,7 +807,7 @@ def _expand_pm(value: Value) -> list[Value]:
         if isinstance(value, sympy.Expr):
             out.append(value.xreplace(mapping))
         else:
-            out.append(Relation(tuple(e.xreplace(mapping) for e in value.exprs), value.ops, value.approx))
+            out.append(Relation(tuple(e.xreplace(mapping) for e in value.exprs), value.ops, value.approx_at))
     return out
 
 

@@ -89,8 +89,8 @@ def _render(value: Value, expr: object, ops: dict[str, str], *, latex: bool) -> 
         return (r" \cup " if latex else " U ").join(parts)
     if isinstance(value, Relation):
         out = r(value.exprs[0])
-        for op, rhs in zip(value.ops, value.exprs[1:], strict=True):
-            shown = (r"\approx" if latex else "≈") if value.approx and op == "=" else ops[op]
+        for k, (op, rhs) in enumerate(zip(value.ops, value.exprs[1:], strict=True)):
+            shown = (r"\approx" if latex else "≈") if k in value.approx_at else ops[op]
             out += f" {shown} {r(rhs)}"
         return out
     if isinstance(value, Membership):

@@ -57,7 +57,7 @@ class Relation:
 
     exprs: tuple[sympy.Expr, ...]
     ops: tuple[str, ...]
-    approx: bool = False
+    approx_at: tuple[int, ...] = ()  # links written with ≈ (stored as "="): exprs[k] ≈ exprs[k + 1]
 
     @property
     def is_equation(self) -> bool:

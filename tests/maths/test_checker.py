@@ -155,6 +155,40 @@ def test_a_named_quantity_given_a_value() -> None:
     assert status("t + s = 9", "9") == "incorrect"
 
 
+def test_function_and_probability_names() -> None:
+    assert status("3x^2", "f'(x) = 3x^2") == "correct"
+    assert status("6x", "f''(x) = 6x") == "correct"
+    assert status("3x^2", "y' = 3x^2") == "correct"
+    assert status("3x^2", "f'(x) = 3x") == "incorrect"
+    assert status("5", "g(2) = 5") == "correct"
+    assert status("0.25", "P(A|B) = 1/4") == "correct"
+    assert status("0.25", r"P(A \mid B) = 0.25") == "correct"
+    assert status("s^2 t", "h(s, t) = s^2 t") == "correct"
+    assert check("3x^2", "f'(x) = 3x^2").interpreted_as == "f'(x) = 3*x^2"
+    # Inside an expression the letters still multiply, and a prime is not a derivative we take.
+    assert status("x + x^2", "x(1 + x)") == "correct"
+    assert check("3x^2", "f'(x) + 1").status == "invalid"
+    assert check("3x^2", "(x^3)'").status == "invalid"
+
+
+def test_working_counts_only_when_every_step_is_true() -> None:
+    assert status("12", "x = 7 + 5 = 12") == "correct"
+    assert status("t = 12", "t = 3 \\cdot 4 = 12") == "correct"
+    assert status("2/3", "p = 4/6 \\approx 0.667") == "correct"  # ≈ illustrates the exact value
+    assert status("2/3", "p = 4/6 \\approx 0.6") == "correct"  # true to the digit written
+    assert status("x^2 + 2x + 1", "y = (x+1)^2 = x^2 + 2x + 1") == "correct"
+    false_sum = check("12", "x = 7 + 4 = 12")
+    assert false_sum.status == "incorrect" and "7 + 4 = 12" in false_sum.message
+    false_approx = check("2/3", "p = 4/6 \\approx 0.5")
+    assert false_approx.status == "incorrect" and "≈ 0.5" in false_approx.message
+    assert status("12", "x = 7 + 5 = 13") == "incorrect"  # true working, wrong value: no free pass
+    assert status("t = 2", "t = 1 + 1 = 2") == "correct"
+    # A single link is an equation or a statement, not working.
+    assert status("12", "7 + 5 = 12") == "incorrect"
+    assert status("x = 1", "1 = 1") == "incorrect"
+    assert status("x = y = z", "x = y = z") == "correct"
+
+
 def test_a_range_of_one_named_quantity_is_an_interval() -> None:
     assert status("-1 <= g(t) <= 1", "[-1, 1]") == "correct"
     assert status("[-1, 1]", "-1 <= g(t) <= 1") == "correct"
