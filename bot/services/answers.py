@@ -74,9 +74,12 @@ def verdict_reply(result: CheckResult, *, label: str, attempts: int, notes: Sequ
     if result.interpreted_as:
         fields.append(Field("Interpreted as", f"`{result.interpreted_as}`"))
     fields.append(Field("Attempts so far", str(attempts), inline=True))
+    text = result.message
+    if result.status == "invalid":
+        text += "\n/help topic:answers shows how to write answers."
     return Reply(
         title=f"{_TITLES.get(result.status, result.status)} — {label}",
-        text=result.message,
+        text=text,
         fields=tuple(fields),
         footer="\n".join(notes) or None,
         tone=_TONES.get(result.status, "info"),

@@ -22,3 +22,22 @@ def about(version: str) -> Reply:
         ),
         ephemeral=True,
     )
+
+
+ANSWER_GUIDE = """\
+**Numbers**: `3/4`, `0.75`, `75%`, `1e-3`, `2^10`, `sqrt(2)`, `pi`, `e`. A decimal is checked to the \
+digits you write (`3.14` is fine for π); `0,75` and `7,425,000` are read as one number.
+**Expressions**: `2x(1-x)`, `x^2 + 3x`, `e^(-x)`, `ln(x)` (natural log), `log(x, 2)`, `sin^2 x`, \
+`|x|`, `n!`, `sigma(x)` where a problem declares it. `xy` is x times y; `x1` and `x_1` are names.
+**LaTeX** works too: `\\frac{1}{2}`, `e^{-x}`, `\\sqrt{x}`, `2 \\cdot x`, \
+`\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}`.
+**Sums and products**: `\\sum_{i=1}^{n} i^2` or `sum(i^2, i, 1, n)`; `\\prod_{i=1}^{n} p_i` likewise.
+**Several values**: `2, -3` or `x = ±2` (any order); a point or vector `(1, 2)`; a set `{1, 3}`; \
+an interval `(0, 1]` or `0 < x <= 1`; a matrix `[[1, 2], [3, 4]]`; solutions `p = 5, q = 2; p = 7, q = 2`.
+**Naming and working**: `x = 3`, `f'(x) = 2x` and `P(A|B) = 0.4` are all fine, and so is working \
+such as `x = 7 + 5 = 12` as long as every step is true.
+**Not checked**: operations to carry out (`d/dx`, `\\int`, `\\lim`): give their result instead."""
+
+
+def answers_help() -> Reply:
+    return Reply(title="How to write answers", text=ANSWER_GUIDE, ephemeral=True)

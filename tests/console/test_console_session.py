@@ -32,7 +32,8 @@ def console(
 
 
 def test_help_unknown_command_and_bad_option_keep_the_session_going(tmp_path: Path) -> None:
-    result = console(tmp_path, "/help\n/nope\n/setup time:25:00\n/about\n", "--user", "ada", "--moderator")
+    script = "/help\n/nope\n/setup time:25:00\n/about\n/help topic:answers\n"
+    result = console(tmp_path, script, "--user", "ada", "--moderator")
 
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -40,6 +41,7 @@ def test_help_unknown_command_and_bad_option_keep_the_session_going(tmp_path: Pa
     assert "Unknown command /nope" in out
     assert "HH:MM" in out
     assert "studybot 0.1.0" in out  # /about still answered after the errors
+    assert "How to write answers" in out and "p = 5, q = 2; p = 7, q = 2" in out
     assert "Traceback" not in result.stderr
 
 

@@ -53,6 +53,7 @@ async def test_invalid_input_is_not_an_attempt(svc: Services) -> None:
     await todays_id(svc, ada)
     result = await svc.answers.answer(ada, "2x +* (")
     assert result.reply.title.startswith("Couldn't read that")
+    assert result.reply.text.endswith("/help topic:answers shows how to write answers.")
     assert {f.name: f.value for f in result.reply.fields}["Attempts so far"] == "0"
     with pytest.raises(UserError):
         await svc.answers.answer(ada, "   ")

@@ -13,6 +13,12 @@ async def test_help_lists_commands_ephemerally(simcord_env):
     text = result.response.embeds[0].description
     assert "/setup" in text and "/help" in text
 
+    guide = await ada.slash(channel, "help", topic="answers")
+
+    assert guide.ephemeral
+    assert guide.response.embeds[0].title == "How to write answers"
+    assert "x = 7 + 5 = 12" in guide.response.embeds[0].description
+
 
 async def _allow_for_everyone(simcord_env, guild, name):
     """What an admin does in Server Settings → Integrations: open a command to @everyone."""
