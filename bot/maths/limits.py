@@ -12,3 +12,4 @@ MAX_FACTORIAL = 1000  # largest constant argument of factorial / gamma / binomia
 MAX_MATRIX_CELLS = 100  # entries in one matrix (10x10)
 MAX_ITEMS = 50  # elements of one tuple, set or list
 MAX_PLUS_MINUS = 3  # \pm signs expanded into alternatives (2^3 values)
+MAX_LINKS = 12  # relation signs in one chain (each step of working is compared)

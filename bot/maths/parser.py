@@ -225,6 +225,10 @@ class _Parser:
                 op = "="
                 approx.append(len(ops))
             ops.append(op)
+            if len(ops) > limits.MAX_LINKS:
+                raise ParseError(
+                    f"Too many `=` or `<` signs in a row (the limit is {limits.MAX_LINKS}).", limit="chain"
+                )
             exprs.append(self.parse_named_value() or self.parse_ratio())
         while self.peek().kind == "text":  # a trailing unit: "1/3 \text{ meters}"
             self.take()

@@ -43,6 +43,9 @@ HOSTILE = [
     "[" + ",".join(["[" + ",".join(["1"] * 30) + "]"] * 30) + "]",
     "(x+1)^100000",
     "\\pm 1 \\pm 2 \\pm 3 \\pm 4 \\pm 5",
+    "y = " + " = ".join(["(x+1)^9/(x-1)^7*sin(x)^2"] * 12),  # working: every step is compared
+    "1" + "=1" * 200,
+    "f" + "'" * 200 + "(x) = " + "g'(x) = " * 40 + "1",
 ]
 
 PRELOAD = ("sympy", "mpmath", "bot.maths.checker")
