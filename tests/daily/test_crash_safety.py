@@ -37,20 +37,20 @@ BURST = textwrap.dedent(
 
 def burst_then_kill(db_path: Path, after: int) -> list[int]:
     """Run a burst in another process and SIGKILL it after `after` acknowledged verdicts."""
-    proc = subprocess.Popen(
+    acked: list[int] = []
+    with subprocess.Popen(
         [sys.executable, "-c", BURST, str(db_path)],
         stdout=subprocess.PIPE,
         text=True,
         env={**os.environ, "STUDYBOT_LOG_LEVEL": "WARNING"},
-    )
-    acked: list[int] = []
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        acked.append(int(line.split()[1]))
-        if len(acked) == after:
-            proc.kill()  # SIGKILL: no cleanup, no chance to flush anything
-            break
-    proc.wait(timeout=30)
+    ) as proc:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            acked.append(int(line.split()[1]))
+            if len(acked) == after:
+                proc.kill()  # SIGKILL: no cleanup, no chance to flush anything
+                break
+        proc.wait(timeout=30)
     return acked
 
 
