@@ -14,7 +14,9 @@ Policies (what a member can rely on; reading rules are in bot.maths.parser):
   Explicit tolerances follow STACK: |a-e| <= rel_tol*|e|, |a-e| < abs_tol; sig_figs rounds both.
 * Expressions: equal at random real points where both are defined (a common-domain policy:
   log(a^2 b) = 2 log a + log b is accepted); complex arithmetic only when `i` appears.
-* Equations: equal up to a non-zero constant factor after clearing denominators. Inequalities in
+* Equations: equal up to a non-zero constant factor after clearing denominators, or with the same
+  real solutions of the same multiplicity (|x| = |y| and x^2 = y^2; not x = 2 and (x-2)^2 = 0,
+  as in STACK), found numerically along lines through the plane (bot.maths.zeros). Inequalities in
   one variable: the same set of reals (so x > 1 and t > 1 match); otherwise a positive factor.
 * Sets and bare lists (`1, 2, 3`): order-free, duplicates ignored. Tuples, lists and matrices:
   element-wise with the same shape (a wrong shape says which).

@@ -23,6 +23,7 @@ import sympy
 from bot.maths.numeric import Undefined, evaluate
 from bot.maths.render import as_text
 from bot.maths.values import Interval, Matrix, Membership, Relation, Seq, SetValue, Text, Value, kind_of
+from bot.maths.zeros import same_zero_set
 
 DEFAULT_REL = 1e-3
 ZERO_FLOOR = 1e-9  # absolute floor used only when the expected value is (near) zero
@@ -404,8 +405,14 @@ def compare_equations(e: Relation, a: Relation, tol: Tolerance) -> Outcome:
         fe = _cleared(_difference(e.exprs[k], e.exprs[k + 1]))
         fa = _cleared(_difference(a.exprs[k], a.exprs[k + 1]))
         out = _proportional(fe, fa, tol, positive=False)
-        if not out.equal:
-            return out
+        if out.equal:
+            continue
+        if len(e.ops) == 1 and not out.message and not (tol.explicit or has_float(fe) or has_float(fa)):
+            # |x| = |y| and (x - y)(x + y) = 0: not multiples of each other, yet the same solutions.
+            same = same_zero_set(_difference(*e.exprs), _difference(*a.exprs))
+            if same:
+                return SAME
+        return out
     return SAME
 
 

@@ -257,6 +257,22 @@ def test_equations_up_to_a_non_zero_factor() -> None:
     assert status("x = x", "a = a") == "correct"
 
 
+def test_equations_with_the_same_real_solutions() -> None:
+    assert status("s^2 = t^2", "|s| = |t|") == "correct"
+    assert status("u = e^v", "ln(u) = v") == "correct"
+    assert status("t^2 = 9", "|t| = 3") == "correct"
+    assert status("tan(t) = 0", "sin(t) = 0") == "correct"
+    assert status("t = 3", "t^2 = 9") == "incorrect"  # an extra solution
+    assert status("u = v", "sqrt(u) = sqrt(v)") == "incorrect"  # fewer: u, v < 0 are lost
+    assert status("u = sqrt(v)", "u^2 = v") == "incorrect"
+    assert status("u^2 + v^2 = 4", "u = sqrt(4 - v^2)") == "incorrect"
+    assert status("sin(t) = 0", "sin(3t) = 0") == "incorrect"
+    assert status("1/t = 0", "t = 0") == "incorrect"  # a pole is not a solution
+    # Multiplicity counts, as in STACK: (t - 3)^2 = 0 is not the same equation as t = 3.
+    assert status("t = 3", "(t - 3)^2 = 0") == "incorrect"
+    assert status("t - 3 = 0", "(t - 3)(t - 1)^2 = 0") == "incorrect"
+
+
 def test_inequalities_describe_the_same_set() -> None:
     assert status("x > 1", "1 < x") == "correct"
     assert status("x > 1", "-2 > -2x") == "correct"
