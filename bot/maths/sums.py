@@ -17,6 +17,7 @@ Representation:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import re
 from collections.abc import Iterable, Sequence
@@ -27,11 +28,10 @@ from sympy.core.function import AppliedUndef
 from bot.maths import limits
 from bot.maths.errors import ParseError
 from bot.maths.lexer import SUB_OPEN, Token
+from bot.maths.values import Interval, Matrix, Membership, Relation, Seq, SetValue, Value
 
 BIG_OPS = {"sum": sympy.Sum, "prod": sympy.Product, "product": sympy.Product}
 BigOp = (sympy.Sum, sympy.Product)
-
-_LIMITS_HELP = "Write the limits as in \\sum_{k=1}^{n} k^2, or as sum(k^2, k, 1, n)."
 
 
 def term(base: str, index: sympy.Expr) -> sympy.Expr:
@@ -86,7 +86,7 @@ def call_variable(tokens: Sequence[Token], k: int) -> str:
             if _at(tokens, j + 1, "name") and _at(tokens, j + 2, "op", ","):
                 return tokens[j + 1].value
             break
-    raise ParseError(f"Write a sum or product as sum(body, k, a, b). {_LIMITS_HELP}")
+    raise ParseError("Write a sum as sum(body, k, a, b) with one name for k, as in sum(k^2, k, 1, n).")
 
 
 def bound_names(tokens: Sequence[Token]) -> set[str]:
@@ -131,9 +131,27 @@ def body_cost(body: sympy.Basic) -> int:
 
 def limit_terms(lower: sympy.Expr, upper: sympy.Expr) -> int | None:
     """Terms from lower to upper when both are integer constants (None when they depend on variables)."""
-    if not (isinstance(lower, sympy.Integer) and isinstance(upper, sympy.Integer)):
+    lo, hi = _constant_int(lower), _constant_int(upper)
+    if lo is None or hi is None:
         return None
-    return max(0, int(upper) - int(lower) + 1)
+    return max(0, hi - lo + 1)
+
+
+def _constant_int(expr: sympy.Expr) -> int | None:
+    if isinstance(expr, sympy.Integer):
+        return int(expr)
+    if expr.free_symbols:
+        return None
+    import mpmath
+
+    from bot.maths.numeric import Undefined, evaluate  # numeric imports this module
+
+    try:
+        with mpmath.workdps(15):
+            value, _ = evaluate(expr, {}, complex_mode=False)
+    except Undefined:
+        return None
+    return int(value) if mpmath.isfinite(value) and value == int(value) else None
 
 
 def constant_terms(expr: sympy.Sum | sympy.Product) -> int | None:
@@ -191,3 +209,82 @@ def index_symbols(exprs: Iterable[sympy.Basic]) -> set[sympy.Symbol]:
         return set()
     free = set().union(*(e.free_symbols for e in exprs))
     return {s for s in found & free if isinstance(s, sympy.Symbol)}
+
+
+# -- one representation for both answers ------------------------------------------------------
+
+
+def same_sequences(expected: Value, answer: Value) -> tuple[Value, Value]:
+    """Read `a_1` as a term of sequence a in one answer when the other answer uses a as a sequence.
+
+    Each answer decides alone (see the module docstring); this makes `a_1 + a_2 + a_3` comparable
+    with `\\sum_{k=1}^{3} a_k`. Answers without sequences come back unchanged.
+    """
+    in_expected, in_answer = _sequences_in(expected), _sequences_in(answer)
+    if in_expected == in_answer:
+        return expected, answer
+    return _as_terms(expected, in_answer), _as_terms(answer, in_expected)
+
+
+def _sequences_in(value: Value) -> set[str]:
+    return {type(n).__name__ for e in _exprs(value) for n in sympy.preorder_traversal(e) if is_term(n)}
+
+
+def _exprs(value: Value) -> list[sympy.Basic]:
+    if isinstance(value, sympy.Basic):
+        return [value]
+    if isinstance(value, (Seq, SetValue)):
+        return [e for v in value.items for e in _exprs(v)]
+    if isinstance(value, Matrix):
+        return [c for row in value.rows for c in row]
+    if isinstance(value, Interval):
+        return [e for part in value.parts for e in part[:2]]
+    if isinstance(value, Relation):
+        return [e for v in value.exprs for e in _exprs(v)]
+    if isinstance(value, Membership):
+        return [value.var, *_exprs(value.region)]
+    return []
+
+
+def _as_terms(value: Value, bases: set[str]) -> Value:
+    mapping: dict[sympy.Basic, sympy.Expr] = {}
+    for e in _exprs(value):
+        for s in e.free_symbols:
+            base, _, sub = s.name.partition("_")
+            index = simple_index(sub) if base in bases else None
+            if index is not None:
+                mapping[s] = term(base, index)
+    return _map_value(value, mapping) if mapping else value
+
+
+def _map_value(value: Value, mapping: dict[sympy.Basic, sympy.Expr]) -> Value:
+    def m(v: Value) -> Value:
+        return _map_value(v, mapping)
+
+    if isinstance(value, sympy.Basic):
+        return _replace(value, mapping)
+    if isinstance(value, (Seq, SetValue)):
+        return dataclasses.replace(value, items=tuple(m(v) for v in value.items))
+    if isinstance(value, Matrix):
+        return Matrix(tuple(tuple(m(c) for c in row) for row in value.rows))
+    if isinstance(value, Interval):
+        return Interval(tuple((m(lo), m(hi), lo_open, hi_open) for lo, hi, lo_open, hi_open in value.parts))
+    if isinstance(value, Relation):
+        return dataclasses.replace(value, exprs=tuple(m(v) for v in value.exprs))
+    if isinstance(value, Membership):
+        return Membership(m(value.var), m(value.region))
+    return value
+
+
+def _replace(expr: sympy.Basic, mapping: dict[sympy.Basic, sympy.Expr]) -> sympy.Basic:
+    """xreplace without SymPy's evaluation, so the answer keeps the form it was typed in."""
+    if expr in mapping:
+        return mapping[expr]
+    if not expr.args:
+        return expr
+    args = [_replace(a, mapping) for a in expr.args]
+    if all(a is b for a, b in zip(args, expr.args, strict=True)):
+        return expr
+    if isinstance(expr, (sympy.Add, sympy.Mul, sympy.Pow, sympy.Function)):
+        return expr.func(*args, evaluate=False)
+    return expr.func(*args)
