@@ -268,6 +268,8 @@ def sample(
 
     Returns ([(values, scales, point), ...], complex_mode). Real arithmetic first; integer points when the
     reals give too few (powers like (-1)^n); complex arithmetic last (or at once when `i` appears).
+    Variables in the limits of a sum or in a sequence index always get integers 0..9, and points where
+    an outermost sum runs backwards are skipped: sum_{i=1}^{n} i is compared with n(n+1)/2 for n >= 0.
     """
     symbols = sorted(set().union(*(e.free_symbols for e in exprs)), key=lambda s: s.name)
     rng = random.Random(_seed(*exprs))
