@@ -521,10 +521,13 @@ class _Parser:
         index = _scalar(self.parse_sum(), "a subscript")
         self.in_index -= 1
         self.depth -= 1
+        self._close_subscript()
+        return index
+
+    def _close_subscript(self) -> None:
         if not self.at_op(SUB_CLOSE):
             raise ParseError(f"I can't read that subscript ({self._where()}).")
         self.take()
-        return index
 
     def parse_big_operator(self, word: str) -> Value:
         """`\\sum_{k=a}^{b} body`; the body is the run of factors up to the next `+`/`-` (a term)."""
@@ -534,7 +537,7 @@ class _Parser:
             raise ParseError(f"A sum needs a range for `{var}`. {_LIMITS_HELP}")
         self.take()
         lower = _scalar(self.parse_sum(), "a limit of a sum")
-        self.expect_op(SUB_CLOSE)
+        self._close_subscript()
         if not self.at_op("^"):
             raise ParseError(f"A sum needs an upper limit. {_LIMITS_HELP}")
         self.take()

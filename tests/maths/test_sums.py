@@ -197,6 +197,8 @@ def test_recurrence(answer: str, verdict: str) -> None:
         ("a_1 + a_2 + a_3", r"\sum_{k=1}^{3} a_k"),
         (r"a_{n+1} = 2a_n + 1", "a_(n+1) - 1 = 2 a_n"),
         (r"\sum_{k=1}^{n} (2k - 1)", "sum(2j - 1, j, 1, n)"),
+        # A denominator inside a sum depends on its variable: equations are not multiplied by it.
+        (r"y = \frac{1}{x}\sum_{k=1}^{n} \frac{1}{k}", r"x y = \sum_{j=1}^{n} j^{-1}"),
     ],
 )
 def test_equal_sums(expected: str, answer: str) -> None:
@@ -216,6 +218,7 @@ def test_equal_sums(expected: str, answer: str) -> None:
         (r"\sum_{k=1}^{3} a_k", "a_1 + a_2 + a_4"),
         (r"\sum_{k=1}^n k^2 + 1", r"\sum_{k=1}^n (k^2 + 1)"),
         (r"\sum_{k=1}^{n} k", "x_1"),
+        (r"y = \frac{1}{x}\sum_{k=1}^{n} \frac{1}{k}", r"x y = \sum_{j=1}^{n} j^{-2}"),
     ],
 )
 def test_different_sums(expected: str, answer: str) -> None:
