@@ -91,24 +91,26 @@ _UNARY: dict[type, Any] = {
 class Evaluator:
     """One evaluation context: the point, real or complex arithmetic, and the scale seen."""
 
-    def __init__(
-        self,
-        env: dict[sympy.Symbol, Any],
-        *,
-        complex_mode: bool,
-        natural: bool = False,
-        parent: Evaluator | None = None,
-    ) -> None:
+    # A sum's terms are evaluated by children (the bound variable changes, so memos can't be shared);
+    # the term budget and the point's salt belong to the outermost evaluator (class defaults keep the
+    # constructor as cheap as before for the many evaluations without sums).
+    natural = False
+    _parent: Evaluator | None = None
+    _budget: list[int] | None = None
+    _salt: str | None = None
+
+    def __init__(self, env: dict[sympy.Symbol, Any], *, complex_mode: bool) -> None:
         self.env = env
         self.complex_mode = complex_mode
-        self.natural = natural
         self.scale = mpmath.mpf(0)
         self._memo: dict[sympy.Basic, Any] = {}
-        # A sum's terms are evaluated by children (the bound variable changes, so memos can't be shared);
-        # the term budget and the point's salt belong to the outermost evaluator.
-        self._root: Evaluator = parent._root if parent is not None else self
-        self._budget = [limits.MAX_SUM_TERMS, limits.MAX_SUM_WORK]
-        self._salt: str | None = None
+
+    @property
+    def _root(self) -> Evaluator:
+        root = self
+        while root._parent is not None:
+            root = root._parent
+        return root
 
     def __call__(self, expr: sympy.Basic) -> Any:
         try:
@@ -194,10 +196,6 @@ class Evaluator:
             if any(isinstance(v, mpmath.mpc) for v in values):
                 raise Undefined("max of complex")
             return max(values) if isinstance(expr, sympy.Max) else min(values)
-        if isinstance(expr, BigOp):
-            return self._big_operator(expr, len(expr.limits) - 1)
-        if is_term(expr) and len(expr.args) == 1:
-            return _term_value(type(expr).__name__, self._integer(expr.args[0]), self._root.salt())
         func = _UNARY.get(type(expr))
         if func is not None and len(expr.args) == 1:
             arg = self._value_of(expr.args[0])
@@ -210,6 +208,10 @@ class Evaluator:
             if func is mpmath.exp:
                 self._guard_exp(arg)
             return func(arg)
+        if isinstance(expr, BigOp):
+            return self._big_operator(expr, len(expr.limits) - 1)
+        if is_term(expr) and len(expr.args) == 1:
+            return _term_value(type(expr).__name__, self._integer(expr.args[0]), self._root.salt())
         raise Undefined(f"can't evaluate {type(expr).__name__}")
 
     def _big_operator(self, expr: sympy.Sum | sympy.Product, level: int) -> Any:
@@ -229,13 +231,15 @@ class Evaluator:
                 raise Undefined("reversed range")
             return total
         budget = self._root._budget
+        if budget is None:
+            budget = self._root._budget = [limits.MAX_SUM_TERMS, limits.MAX_SUM_WORK]
         budget[0] -= count
         budget[1] -= count * (body_cost(expr.function) if level == 0 else 1)
         if budget[0] < 0 or budget[1] < 0:
             raise TooManyTerms("too many terms")
         for j in range(lo, hi + 1):
-            child = Evaluator({**self.env, var: mpmath.mpf(j)}, complex_mode=self.complex_mode,
-                              natural=self.natural, parent=self)  # fmt: skip
+            child = Evaluator({**self.env, var: mpmath.mpf(j)}, complex_mode=self.complex_mode)
+            child.natural, child._parent = self.natural, self
             value = child._value_of(expr.function) if level == 0 else child._big_operator(expr, level - 1)
             self.scale = max(self.scale, child.scale)
             total = total + value if is_sum else total * value
@@ -320,6 +324,8 @@ def evaluate(
     `natural`: an outermost sum or product whose range is reversed (upper < lower - 1) is Undefined
     instead of empty, so random points stay where closed forms hold (see Evaluator._big_operator).
     """
-    ev = Evaluator(env, complex_mode=complex_mode, natural=natural)
+    ev = Evaluator(env, complex_mode=complex_mode)
+    if natural:
+        ev.natural = True
     value = ev(expr)
     return value, max(ev.scale, abs(value) if mpmath.isfinite(value) else 0)

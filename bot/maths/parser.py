@@ -467,7 +467,7 @@ class _Parser:
             return _sym(word)
         if word in BIG_OPS and self.at_op("("):
             return self.parse_big_call(word)
-        if word.split("_", 1)[0] in BIG_OPS:
+        if word.startswith(("sum_", "prod_", "product_")):
             raise ParseError("A sum or product needs its limits, as in \\sum_{k=1}^{n} k or sum(k, k, 1, n).")
         if word in self.declared and self.at_op("(", "^"):
             return self.parse_call(word, self.declared[word])
@@ -903,6 +903,7 @@ def _size(expr: sympy.Basic, budget: list[int]) -> float:
 def _big_op_size(expr: sympy.Sum | sympy.Product, budget: list[int]) -> float:
     """A sum is about as big as its largest term (plus a few digits); a product of c terms like a c-th
     power (symbolic limits count once, as symbolic exponents do: nothing is ever expanded)."""
+    check_terms(expr)  # (again for nested ones: cheap, and only answers with sums pay for it)
     body = _size(expr.function, budget)
     for _, lower, upper in expr.limits:
         _size(lower, budget)
@@ -954,7 +955,6 @@ def check_size(value: Value) -> None:
     total = 0.0
     for e in _walk_exprs(value):
         total += _size(e, budget)
-        check_terms(e)
     if total > limits.MAX_SIZE:
         raise ParseError("The numbers in that answer are too large to work with.", limit="exponent size")
 

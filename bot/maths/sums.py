@@ -199,16 +199,30 @@ def index_symbols(exprs: Iterable[sympy.Basic]) -> set[sympy.Symbol]:
     exprs = list(exprs)
     found: set[sympy.Basic] = set()
     for e in exprs:
-        for node in sympy.preorder_traversal(e):
-            if isinstance(node, BigOp):
-                for _, lower, upper in node.limits:
-                    found |= lower.free_symbols | upper.free_symbols
-            elif is_term(node):
-                found |= node.args[0].free_symbols
+        found |= _scan(e)[1]
     if not found:
         return set()
     free = set().union(*(e.free_symbols for e in exprs))
     return {s for s in found & free if isinstance(s, sympy.Symbol)}
+
+
+@functools.lru_cache(maxsize=1024)
+def _scan(expr: sympy.Basic) -> tuple[frozenset[str], frozenset[sympy.Basic]]:
+    """(sequence names, symbols in limits and indices) of expr: one walk, cached, as the sampler and the
+    comparison ask about the same expressions many times and most have neither."""
+    names: set[str] = set()
+    found: set[sympy.Basic] = set()
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, BigOp):
+            for _, lower, upper in node.limits:
+                found |= lower.free_symbols | upper.free_symbols
+        elif is_term(node):
+            names.add(type(node).__name__)
+            found |= node.args[0].free_symbols
+        stack.extend(node.args)
+    return frozenset(names), frozenset(found)
 
 
 # -- one representation for both answers ------------------------------------------------------
@@ -227,7 +241,7 @@ def same_sequences(expected: Value, answer: Value) -> tuple[Value, Value]:
 
 
 def _sequences_in(value: Value) -> set[str]:
-    return {type(n).__name__ for e in _exprs(value) for n in sympy.preorder_traversal(e) if is_term(n)}
+    return {name for e in _exprs(value) for name in _scan(e)[0]}
 
 
 def _exprs(value: Value) -> list[sympy.Basic]:
