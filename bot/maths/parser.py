@@ -467,7 +467,7 @@ class _Parser:
             return _sym(word)
         if word in BIG_OPS and self.at_op("("):
             return self.parse_big_call(word)
-        if word.startswith(("sum_", "prod_", "product_")):
+        if word in BIG_OPS or word.startswith(("sum_", "prod_", "product_")):
             raise ParseError("A sum or product needs its limits, as in \\sum_{k=1}^{n} k or sum(k, k, 1, n).")
         if word in self.declared and self.at_op("(", "^"):
             return self.parse_call(word, self.declared[word])
