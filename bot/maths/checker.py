@@ -44,6 +44,7 @@ from bot.maths.errors import ParseError
 from bot.maths.lexer import normalize
 from bot.maths.parser import parse_answer
 from bot.maths.render import as_latex, as_text
+from bot.maths.sums import same_sequences
 from bot.maths.values import Interval, Seq, Text, Value, kind_of
 
 if TYPE_CHECKING:
@@ -166,6 +167,7 @@ def _tolerance(options: CheckOptions, raw_answer: str) -> Tolerance:
 
 
 def _compare(expected: Value, answer: Value, options: CheckOptions, raw_answer: str) -> Outcome:
+    expected, answer = same_sequences(expected, answer)
     return equivalent(expected, answer, _tolerance(options, raw_answer), raw_answer)
 
 

@@ -20,8 +20,9 @@ from typing import Any
 import mpmath
 import sympy
 
-from bot.maths.numeric import Undefined, evaluate
+from bot.maths.numeric import TooManyTerms, Undefined, evaluate
 from bot.maths.render import as_text
+from bot.maths.sums import BigOp, index_symbols
 from bot.maths.values import Interval, Matrix, Membership, Relation, Seq, SetValue, Text, Value, kind_of
 from bot.maths.zeros import same_zero_set
 
@@ -219,6 +220,8 @@ def exactly_equal(e: sympy.Expr, a: sympy.Expr, env: dict, scale: Any, *, comple
 
 LATTICE_ATTEMPTS = 64
 LATTICE = (-3, -2, -1.5, -1, -0.5, 0.5, 1, 1.5, 2, 3)
+INDEX_VALUES = range(10)  # n in a sum's limit or an index: closed forms are claimed for n >= 0
+TOO_MANY_TERMS = 4  # give up on a plan after this many points where the sums were too long
 
 
 def _seed(*exprs: sympy.Basic) -> int:
@@ -267,10 +270,13 @@ def sample(
 
     Returns ([(values, scales, point), ...], complex_mode). Real arithmetic first; integer points when the
     reals give too few (powers like (-1)^n); complex arithmetic last (or at once when `i` appears).
+    Variables in the limits of a sum or in a sequence index always get integers 0..9, and points where
+    an outermost sum runs backwards are skipped: sum_{i=1}^{n} i is compared with n(n+1)/2 for n >= 0.
     """
     symbols = sorted(set().union(*(e.free_symbols for e in exprs)), key=lambda s: s.name)
     rng = random.Random(_seed(*exprs))
     regimes = _regimes(rng)
+    index = index_symbols(exprs)  # integers only (sums' limits, sequence indices); empty for most answers
     needs_complex = any(e.has(sympy.I) for e in exprs)
     plans: list[tuple[bool, list[int], int]] = []
     if not needs_complex:
@@ -279,12 +285,24 @@ def sample(
     plans.append((True, [0, 1, 2], 24))
     for complex_mode, which, attempts in plans:
         found: list[tuple[list[Any], list[Any], dict[sympy.Symbol, Any]]] = []
+        seen: set[tuple[Any, ...]] = set()
+        too_long = 0
         with mpmath.workdps(POINT_DPS):
             for k in range(attempts):
                 gen = regimes[which[k % len(which)]]
-                env = {s: gen() for s in symbols}
+                env = {s: mpmath.mpf(rng.choice(INDEX_VALUES)) if s in index else gen() for s in symbols}
+                if index:  # few distinct integer points exist: don't spend attempts on repeats
+                    key = tuple(env.values())
+                    if key in seen:
+                        continue
+                    seen.add(key)
                 try:
-                    results = [evaluate(e, env, complex_mode=complex_mode) for e in exprs]
+                    results = [evaluate(e, env, complex_mode=complex_mode, natural=True) for e in exprs]
+                except TooManyTerms:
+                    too_long += 1
+                    if too_long >= TOO_MANY_TERMS:
+                        break
+                    continue
                 except Undefined:
                     continue
                 values = [r[0] for r in results]
@@ -295,7 +313,7 @@ def sample(
                 found.append((values, [r[1] for r in results], env))
                 if len(found) >= want:
                     break
-            if not complex_mode and found:
+            if not complex_mode and found and not index:
                 # Lattice points on top: integers and halves make real powers of negative bases
                 # defined, where (a^b)^c and a^(bc) part ways; random reals almost never land there.
                 for _ in range(LATTICE_ATTEMPTS):
@@ -348,7 +366,11 @@ def compare_expressions(e: sympy.Expr, a: sympy.Expr, tol: Tolerance) -> Outcome
 def _cleared(expr: sympy.Expr) -> sympy.Expr:
     """expr times its denominators, so 1/x + 1/y = 2 and y = x/(2x-1) become comparable."""
     dens: dict[sympy.Expr, sympy.Expr] = {}
-    for node in sympy.preorder_traversal(expr):
+    nodes = sympy.preorder_traversal(expr)
+    for node in nodes:
+        if isinstance(node, BigOp):
+            nodes.skip()  # a denominator inside a sum depends on its bound variable: not a factor
+            continue
         if (
             isinstance(node, sympy.Pow)
             and isinstance(node.args[1], sympy.Number)
@@ -618,8 +640,8 @@ def _truth_fn(value: Value) -> Truth | None:
             return None
         return lambda x: any(abs(x - p[0]) <= TRUTH_EPS for p in points if p is not None)
     if isinstance(value, Relation):
-        if not all(isinstance(e, sympy.Expr) for e in value.exprs):
-            return None
+        if not all(isinstance(e, sympy.Expr) for e in value.exprs) or index_symbols(value.exprs):
+            return None  # a grid of reals never meets the integers a sum needs
         symbols = set().union(*(e.free_symbols for e in value.exprs))
         if len(symbols) != 1:
             return None

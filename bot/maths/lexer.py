@@ -52,6 +52,8 @@ _UNICODE = {
     "±": "\\pm ",
     "∓": "\\mp ",
     "∪": "\\cup ",
+    "∑": "\\sum ",
+    "∏": "\\prod ",
     "∈": "\\in ",
     "≈": "\\approx ",
     "θ": "theta",
@@ -244,8 +246,9 @@ def tokenize(text: str) -> list[Token]:
                 if len(word) == 1 or d.group(0) in ("2", "10"):
                     word += d.group(0)
                     i += len(d.group(0))
-            word, i = _subscript(text, i, word)
+            word, i, group = _subscript(text, i, word)
             out.append(Token("name", word, m.start()))
+            out.extend(group)
             continue
         if ch == "\\":
             i = _command(text, i, out)
@@ -267,17 +270,34 @@ def tokenize(text: str) -> list[Token]:
     return out
 
 
-def _subscript(text: str, i: int, word: str) -> tuple[str, int]:
-    """Attach `_1`, `_{12}`, `_n` to a name: x_1 and a_{37} are single atoms."""
+SUB_OPEN, SUB_CLOSE = "sub{", "sub}"  # around the tokens of an expression used as a subscript
+_SIMPLE_SUB = re.compile(r"[A-Za-z][A-Za-z0-9]{0,11}|\d{1,12}")
+
+
+def _subscript(text: str, i: int, word: str) -> tuple[str, int, list[Token]]:
+    """Attach `_1`, `_{12}`, `_n` to a name: x_1 and a_{37} are single atoms (the word returned).
+
+    A braced or parenthesised subscript that is not a plain run of letters or digits (`F_{n-k-1}`,
+    `a_{2k}`, `x_(i+1)`, `\\sum_{k=1}`) is an expression: its tokens come back between `sub{` and `sub}`
+    and the parser decides (a term of a sequence, or the limits of a sum).
+    """
     n = len(text)
+    if i < n and text[i] == "_" and word in OPERATORS:  # \lim_{x \to 0}, \int_0^1
+        raise ParseError(OPERATORS[word])
     if i < n and text[i] == "_":
         j = i + 1
         while j < n and text[j] == " ":
             j += 1
-        if j < n and text[j] == "{":
-            content, j = _read_group(text, j)
-            content = content.strip()
-        elif j < n and text[j].isalnum():
+        if j < n and text[j] in "{(":
+            start = j + 1
+            content, j = _read_group(text, j) if text[j] == "{" else _read_paren(text, j)
+            if _SIMPLE_SUB.fullmatch(content.strip()):
+                return f"{word}_{content.strip()}", j, []
+            inner = [Token(t.kind, t.value, t.pos + start) for t in tokenize(content) if t.kind != "end"]
+            if not inner:
+                raise ParseError(f"The subscript after `{word}` is empty.")
+            return word, j, [Token("op", SUB_OPEN, i), *inner, Token("op", SUB_CLOSE, j - 1)]
+        if j < n and text[j].isalnum():
             # LaTeX takes one character (x_12 is x_1 times 2); plain text the whole run (y_hat, x_12).
             m = re.match(r"[A-Za-z0-9]+", text[j:]) if "\\" not in text else None
             run = m.group(0) if m else text[j]
@@ -285,11 +305,50 @@ def _subscript(text: str, i: int, word: str) -> tuple[str, int]:
         else:
             raise ParseError(f"I can't read the subscript after `{word}`.")
         if not re.fullmatch(r"[A-Za-z0-9]{1,12}", content):
-            if word in OPERATORS:  # \lim_{x \to 0}
-                raise ParseError(OPERATORS[word])
             raise ParseError(f"Subscripts can only be letters or digits (`{word}_{{{content}}}`).")
-        return f"{word}_{content}", j
-    return word, i
+        return f"{word}_{content}", j, []
+    return word, i, []
+
+
+def _read_paren(text: str, i: int) -> tuple[str, int]:
+    """Raw content of a `(...)` group starting at text[i] == '('; returns (content, index after)."""
+    depth = 0
+    for k in range(i, len(text)):
+        if text[k] == "(":
+            depth += 1
+        elif text[k] == ")":
+            depth -= 1
+            if depth == 0:
+                return text[i + 1 : k], k + 1
+    raise ParseError("A `(` is never closed.")
+
+
+_LIMITS = re.compile(r"\s*(\\(limits|nolimits|displaystyle)(?![A-Za-z])\s*)*")
+
+
+def _big_operator(name: str, text: str, j: int, pos: int, out: list[Token]) -> int:
+    """`\\sum\\limits_{k=1}^{n}`: the name, its subscript group, then `^` and the upper limit.
+
+    LaTeX also allows the limits the other way round (`\\prod^{n}_{i=1}`); the tokens come out in the
+    one order the parser reads.
+    """
+    j = _LIMITS.match(text, j).end()  # type: ignore[union-attr]
+    upper: list[Token] = []
+    if j < len(text) and text[j] == "^":
+        m = re.match(r"\s*(\{|\\[A-Za-z]+|\S)", text[j + 1 :])
+        if not m:
+            raise ParseError(f"`\\{name}^` needs an upper limit.")
+        k = j + 1 + m.start(1)
+        raw, end = _read_group(text, k) if m.group(1) == "{" else (m.group(1), j + 1 + m.end())
+        upper = [Token("op", "^", j), Token("op", "{", k)]
+        upper += [Token(t.kind, t.value, t.pos + k) for t in tokenize(raw) if t.kind != "end"]
+        upper.append(Token("op", "}", end - 1))
+        j = _LIMITS.match(text, end).end()  # type: ignore[union-attr]
+    word, j, group = _subscript(text, j, name)
+    out.append(Token("name", word, pos))
+    out.extend(group)
+    out.extend(upper)
+    return j
 
 
 def _command(text: str, i: int, out: list[Token]) -> int:
@@ -345,10 +404,13 @@ def _command(text: str, i: int, out: list[Token]) -> int:
     if name in _PARSER_CMDS:
         out.append(Token("cmd", name, i))
         return j
+    if name in ("sum", "prod"):
+        return _big_operator(name, text, j, i, out)
     # Function names, Greek letters and constants (\sin, \alpha, \pi): the parser decides.
     if name.isalpha():
-        word, j = _subscript(text, j, name)
+        word, j, group = _subscript(text, j, name)
         out.append(Token("name", word, i))
+        out.extend(group)
         return j
     raise ParseError(f"I can't read the LaTeX command `\\{name}`.")
 

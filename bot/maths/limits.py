@@ -13,3 +13,5 @@ MAX_MATRIX_CELLS = 100  # entries in one matrix (10x10)
 MAX_ITEMS = 50  # elements of one tuple, set or list
 MAX_PLUS_MINUS = 3  # \pm signs expanded into alternatives (2^3 values)
 MAX_LINKS = 12  # relation signs in one chain (each step of working is compared)
+MAX_SUM_TERMS = 1000  # terms of all sums / products evaluated at one point (nested ones multiply)
+MAX_SUM_WORK = 5000  # parts of sum / product bodies evaluated at one point (terms x body size)

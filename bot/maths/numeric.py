@@ -4,16 +4,24 @@ A point where any part of the expression leaves the reals (sqrt of a negative, l
 is reported as :class:`Undefined` so the checker can pick another point: variables are real, and
 two answers only have to agree where both are defined. The evaluator also records the largest
 magnitude it met (``scale``) so the comparison knows how much cancellation to expect.
+
+Sums and products (bot.maths.sums) have a value only where their limits are integers; the terms
+they may compute at one point are bounded (`limits.MAX_SUM_TERMS`, `MAX_SUM_WORK`). A term of a
+sequence, F(j), is a pseudo-random real fixed by (F, j, the point): the formulas are compared, not
+one particular sequence.
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import mpmath
 import sympy
 
+from bot.maths import limits
 from bot.maths.functions import relu, sigma, softplus
+from bot.maths.sums import BigOp, body_cost, is_term
 
 MAX_MAG_BITS = 1_000_000  # |value| beyond 2^this (about 10^300000) is treated as overflow
 MAX_TRIG_ARG = mpmath.mpf(10) ** 12
@@ -22,6 +30,10 @@ MAX_GAMMA_ARG = 100_000
 
 class Undefined(Exception):
     """The expression has no (real) value at this point."""
+
+
+class TooManyTerms(Undefined):
+    """Sums at this point need more terms than one evaluation may compute."""
 
 
 def _mp_sigma(x: Any) -> Any:
@@ -79,11 +91,26 @@ _UNARY: dict[type, Any] = {
 class Evaluator:
     """One evaluation context: the point, real or complex arithmetic, and the scale seen."""
 
+    # A sum's terms are evaluated by children (the bound variable changes, so memos can't be shared);
+    # the term budget and the point's salt belong to the outermost evaluator (class defaults keep the
+    # constructor as cheap as before for the many evaluations without sums).
+    natural = False
+    _parent: Evaluator | None = None
+    _budget: list[int] | None = None
+    _salt: str | None = None
+
     def __init__(self, env: dict[sympy.Symbol, Any], *, complex_mode: bool) -> None:
         self.env = env
         self.complex_mode = complex_mode
         self.scale = mpmath.mpf(0)
         self._memo: dict[sympy.Basic, Any] = {}
+
+    @property
+    def _root(self) -> Evaluator:
+        root = self
+        while root._parent is not None:
+            root = root._parent
+        return root
 
     def __call__(self, expr: sympy.Basic) -> Any:
         try:
@@ -181,7 +208,60 @@ class Evaluator:
             if func is mpmath.exp:
                 self._guard_exp(arg)
             return func(arg)
+        if isinstance(expr, BigOp):
+            return self._big_operator(expr, len(expr.limits) - 1)
+        if is_term(expr) and len(expr.args) == 1:
+            return _term_value(type(expr).__name__, self._integer(expr.args[0]), self._root.salt())
         raise Undefined(f"can't evaluate {type(expr).__name__}")
+
+    def _big_operator(self, expr: sympy.Sum | sympy.Product, level: int) -> Any:
+        """Sum / product over limits[level] (SymPy lists several limits innermost first).
+
+        An empty range (upper < lower) gives 0 / 1. With `natural` (the sampler's points), an outermost
+        range with fewer than zero terms is Undefined instead: closed forms such as n(n+1)/2 only claim
+        to agree with their sums where the sum has a meaning a member would give it.
+        """
+        var, lower, upper = expr.limits[level]
+        lo, hi = self._integer(lower), self._integer(upper)
+        count = hi - lo + 1
+        is_sum = isinstance(expr, sympy.Sum)
+        total = mpmath.mpf(0) if is_sum else mpmath.mpf(1)
+        if count <= 0:
+            if count < 0 and self.natural and self._root is self:
+                raise Undefined("reversed range")
+            return total
+        budget = self._root._budget
+        if budget is None:
+            budget = self._root._budget = [limits.MAX_SUM_TERMS, limits.MAX_SUM_WORK]
+        budget[0] -= count
+        budget[1] -= count * (body_cost(expr.function) if level == 0 else 1)
+        if budget[0] < 0 or budget[1] < 0:
+            raise TooManyTerms("too many terms")
+        for j in range(lo, hi + 1):
+            child = Evaluator({**self.env, var: mpmath.mpf(j)}, complex_mode=self.complex_mode)
+            child.natural, child._parent = self.natural, self
+            value = child._value_of(expr.function) if level == 0 else child._big_operator(expr, level - 1)
+            self.scale = max(self.scale, child.scale)
+            total = total + value if is_sum else total * value
+        return total
+
+    def _integer(self, expr: sympy.Basic) -> int:
+        """A limit of a sum or an index: only integers mean anything there."""
+        value = self._value_of(expr)
+        if isinstance(value, mpmath.mpc):
+            if value.imag:
+                raise Undefined("complex index")
+            value = value.real
+        if not mpmath.isfinite(value) or value != mpmath.floor(value):
+            raise Undefined("index not an integer")
+        return int(value)
+
+    def salt(self) -> str:
+        """The point, exactly (independent of the working precision), for sequence terms."""
+        if self._salt is None:
+            items = sorted(self.env.items(), key=lambda kv: str(kv[0]))
+            self._salt = ";".join(f"{k}={_exact(v)}" for k, v in items)
+        return self._salt
 
     def _bounded(self, expr: sympy.Basic) -> Any:
         """An argument of factorial/gamma/binomial; huge ones (x!! of x = e^n) count as overflow."""
@@ -221,8 +301,31 @@ class Evaluator:
         return mpmath.power(base, exponent)
 
 
-def evaluate(expr: sympy.Basic, env: dict[sympy.Symbol, Any], *, complex_mode: bool) -> tuple[Any, Any]:
-    """(value, scale) of expr at env; raises Undefined. Call inside an mpmath precision context."""
+def _exact(value: Any) -> str:
+    if isinstance(value, mpmath.mpc):
+        return f"{_exact(value.real)},{_exact(value.imag)}"
+    if isinstance(value, mpmath.mpf):
+        sign, man, exp, _ = value._mpf_
+        return f"{sign}:{int(man)}:{exp}"
+    return repr(value)
+
+
+def _term_value(name: str, index: int, salt: str) -> Any:
+    """F(j) at one point: a real in [-2, 2) with 46 fraction bits, so exact at every precision."""
+    digest = hashlib.sha256(f"{name}|{index}|{salt}".encode()).digest()
+    return mpmath.mpf(int.from_bytes(digest[:6], "big")) / 2**46 - 2
+
+
+def evaluate(
+    expr: sympy.Basic, env: dict[sympy.Symbol, Any], *, complex_mode: bool, natural: bool = False
+) -> tuple[Any, Any]:
+    """(value, scale) of expr at env; raises Undefined. Call inside an mpmath precision context.
+
+    `natural`: an outermost sum or product whose range is reversed (upper < lower - 1) is Undefined
+    instead of empty, so random points stay where closed forms hold (see Evaluator._big_operator).
+    """
     ev = Evaluator(env, complex_mode=complex_mode)
+    if natural:
+        ev.natural = True
     value = ev(expr)
     return value, max(ev.scale, abs(value) if mpmath.isfinite(value) else 0)

@@ -23,6 +23,16 @@ Reading decisions (the member's guide is bot.services.help.ANSWER_GUIDE):
 * ``log`` is the natural log; ``log(x, b)`` and ``\\log_b x`` have base b.
 * ``f(x)``, ``f'(x)``, ``g(2)``, ``P(A|B)`` as a whole side of a relation are names of values
   (``f'(x) = 2x``); elsewhere ``f(x)`` is f*x and a prime is refused.
+* ``\\sum_{k=a}^{b} body`` (also ``\\sum\\limits``, ``\\prod``, ``sum_{k=a}^b`` typed without the backslash,
+  and ``sum(body, k, a, b)`` / ``prod(...)``): the body is what a big operator takes in LaTeX, the run
+  of factors after the limits up to the next ``+``/``-`` (or ``=``, ``,``, closing bracket) at the same
+  level: ``\\sum_{k=1}^n k^2 + 1`` is (sum of k^2) + 1, ``\\sum_{k=1}^n (k+1)`` sums k+1,
+  ``\\sum_i x_i y_i`` sums the products, and ``2 \\sum_k k`` is 2 times the sum. Inside the body the
+  bound variable is a real name (``i`` there is not the imaginary unit).
+* A subscript that is an expression (``F_{n-k-1}``, ``a_{2k}``, ``x_(i+1)``) is a term of a sequence.
+  In an answer that has one, or that subscripts a name by a sum's variable (``\\sum_k F_k``), every
+  ``F_n``, ``F_0`` of that name is a term of the same sequence (bot.maths.sums); elsewhere ``x_1`` and
+  ``a_n`` are plain names as before.
 """
 
 from __future__ import annotations
@@ -47,7 +57,18 @@ from bot.maths.functions import (
     INVERSES,
     PlusMinus,
 )
-from bot.maths.lexer import OPERATORS, Token, is_latex, normalize, tokenize
+from bot.maths.lexer import OPERATORS, SUB_CLOSE, SUB_OPEN, Token, is_latex, normalize, tokenize
+from bot.maths.sums import (
+    BIG_OPS,
+    BigOp,
+    build,
+    call_variable,
+    check_terms,
+    constant_terms,
+    sequence_bases,
+    simple_index,
+    term,
+)
 from bot.maths.values import Interval, Matrix, Membership, Relation, Seq, SetValue, Text, Value, kind_of
 
 __all__ = ["EXPECT_KINDS", "parse_answer", "parse_expression"]
@@ -127,6 +148,9 @@ class _Parser:
         self.declared = {f: DECLARABLE[f] for f in functions if f in DECLARABLE}
         self.depth = 0
         self.abs_depth = 0
+        self.sequences = sequence_bases(tokens)  # names whose subscripts are indices (bot.maths.sums)
+        self.bound: list[str] = []  # variables of the sums being read: `i` there is not the imaginary unit
+        self.in_index = 0
 
     # -- token helpers -------------------------------------------------------------------------
     def peek(self, k: int = 0) -> Token:
@@ -436,6 +460,8 @@ class _Parser:
             return _number(t.value)
         if t.kind == "name":
             self.take()
+            if self.at_op(SUB_OPEN):
+                return self.parse_subscripted(t.value)
             return self.parse_name(t.value)
         if t.kind == "cmd":
             return self.parse_command()
@@ -515,6 +541,12 @@ class _Parser:
         return _maybe_matrix(seq)
 
     def parse_name(self, word: str) -> Value:
+        if word in self.bound or (self.in_index and word in ("i", "e")):
+            return _sym(word)
+        if word in BIG_OPS and self.at_op("("):
+            return self.parse_big_call(word)
+        if word in BIG_OPS or word.startswith(("sum_", "prod_", "product_")):
+            raise ParseError("A sum or product needs its limits, as in \\sum_{k=1}^{n} k or sum(k, k, 1, n).")
         if word in self.declared and self.at_op("(", "^"):
             return self.parse_call(word, self.declared[word])
         canon = ALIASES.get(word, word)
@@ -529,6 +561,10 @@ class _Parser:
         if word == "i":
             return sympy.I
         base = word.split("_", 1)[0]
+        if base in self.sequences and "_" in word:
+            index = simple_index(word.split("_", 1)[1])
+            if index is not None:
+                return term(base, index)
         if word in GREEK or base in GREEK:
             return _sym(word)
         if re.fullmatch(r"[A-Za-z]\d*(_[A-Za-z0-9]+)?", word):
@@ -547,6 +583,83 @@ class _Parser:
         if shown in OPERATORS:
             raise ParseError(OPERATORS[shown])
         raise ParseError(f"Unknown name '{shown}'.")
+
+    # -- sums, products, sequences (representation: bot.maths.sums) -------------------------------
+    def parse_subscripted(self, word: str) -> Value:
+        """`F_{n-k-1}`: a term of sequence F; `\\sum_{k=1}^{n}`: a sum."""
+        if word in BIG_OPS:
+            return self.parse_big_operator(word)
+        canon = ALIASES.get(word, word)
+        if not _sequence_name(word) or canon in FUNCTIONS or word in self.declared:
+            raise ParseError(f"Only a name can have an expression as its subscript (not `{word}`).")
+        return term(word, self.parse_index())
+
+    def parse_index(self) -> sympy.Expr:
+        self.expect_op(SUB_OPEN)
+        self.enter()
+        self.in_index += 1
+        index = _scalar(self.parse_sum(), "a subscript")
+        self.in_index -= 1
+        self.depth -= 1
+        self._close_subscript()
+        return index
+
+    def _close_subscript(self) -> None:
+        if not self.at_op(SUB_CLOSE):
+            raise ParseError(f"I can't read that subscript ({self._where()}).")
+        self.take()
+
+    def parse_big_operator(self, word: str) -> Value:
+        """`\\sum_{k=a}^{b} body`; the body is the run of factors up to the next `+`/`-` (a term)."""
+        self.expect_op(SUB_OPEN)
+        var = self._bound_variable()
+        if not self.at_op("="):
+            raise ParseError(f"A sum needs a range for `{var}`. {_LIMITS_HELP}")
+        self.take()
+        lower = _scalar(self.parse_sum(), "a limit of a sum")
+        self._close_subscript()
+        if not self.at_op("^"):
+            raise ParseError(f"A sum needs an upper limit. {_LIMITS_HELP}")
+        self.take()
+        upper = _scalar(self.parse_exponent(), "a limit of a sum")
+        self.bound.append(var)
+        self.enter()
+        try:
+            if not (self._starts_factor() or self.at_op("-", "+")):
+                raise ParseError(f"A sum needs something to add up after its limits. {_LIMITS_HELP}")
+            body = _scalar(self.parse_term(), "a sum")
+        finally:
+            self.bound.pop()
+            self.depth -= 1
+        return build(word, body, var, lower, upper)
+
+    def parse_big_call(self, word: str) -> Value:
+        """`sum(body, k, a, b)` and `prod(body, k, a, b)`, as in CAS."""
+        var = call_variable(self.toks, self.i)
+        self.take()
+        self.enter()
+        self.bound.append(var)
+        try:
+            body = _scalar(self.parse_sum(), "a sum")
+        finally:
+            self.bound.pop()
+        self.expect_op(",")
+        self.take()  # the variable, checked by call_variable
+        self.expect_op(",")
+        lower = _scalar(self.parse_sum(), "a limit of a sum")
+        self.expect_op(",")
+        upper = _scalar(self.parse_sum(), "a limit of a sum")
+        self.expect_op(")")
+        self.depth -= 1
+        if not _sequence_name(var):
+            raise ParseError(f"The variable of a sum must be a single name (not `{var}`).")
+        return build(word, body, var, lower, upper)
+
+    def _bound_variable(self) -> str:
+        t = self.take()
+        if t.kind != "name" or not _sequence_name(t.value) or t.value in self.declared:
+            raise ParseError(f"The variable of a sum must be a single name. {_LIMITS_HELP}")
+        return t.value
 
     def parse_call(self, name: str, declared: Any) -> Value:
         base: sympy.Expr | None = None
@@ -696,6 +809,15 @@ def _scalar(value: Value, where: str) -> sympy.Expr:
     kind = kind_of(value)
     article = "An" if kind[0] in "aeiou" else "A"
     raise ParseError(f"{article} {kind} can't be used in {where}.")
+
+
+_LIMITS_HELP = "Write the limits as in \\sum_{k=1}^{n} k^2, or as sum(k^2, k, 1, n)."
+
+
+def _sequence_name(word: str) -> bool:
+    """A letter (with digits) or a Greek letter: what can name a sequence or a bound variable."""
+    named = re.fullmatch(r"[A-Za-z]\d*", word) or word in GREEK
+    return bool(named) and ALIASES.get(word, word) not in FUNCTIONS and word != "pi"
 
 
 def _is_symbol_tuple(value: Value) -> bool:
@@ -881,11 +1003,29 @@ def _size(expr: sympy.Basic, budget: list[int]) -> float:
                 )
             digits = max(digits, value * math.log10(max(value, 10)) + 1)  # about the digits of value!
         return digits
+    if isinstance(expr, BigOp):
+        return _big_op_size(expr, budget)
     if not expr.args:
         return 1
     if isinstance(expr, sympy.Add):  # a sum has about as many digits (or the degree) of its largest term
         return max(_size(a, budget) for a in expr.args) + 1
     return sum(_size(a, budget) for a in expr.args)
+
+
+def _big_op_size(expr: sympy.Sum | sympy.Product, budget: list[int]) -> float:
+    """A sum is about as big as its largest term (plus a few digits); a product of c terms like a c-th
+    power (symbolic limits count once, as symbolic exponents do: nothing is ever expanded)."""
+    check_terms(expr)  # (again for nested ones: cheap, and only answers with sums pay for it)
+    body = _size(expr.function, budget)
+    for _, lower, upper in expr.limits:
+        _size(lower, budget)
+        _size(upper, budget)
+    if isinstance(expr, sympy.Sum):
+        return body + 4
+    total = body * max(1, constant_terms(expr) or 1)
+    if total > limits.MAX_SIZE:
+        raise ParseError("That product is too large to work with.", limit="exponent size")
+    return total
 
 
 def _small_constant(arg: sympy.Expr) -> float | None:

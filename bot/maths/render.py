@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sympy
+from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
+from bot.maths.sums import is_term
 from bot.maths.values import Interval, Matrix, Membership, Relation, Seq, SetValue, Text, Value
 
 _OPS_TEXT = {"=": "=", "<": "<", "<=": "<=", ">": ">", ">=": ">=", "!=": "!="}
@@ -12,7 +16,29 @@ _OPS_LATEX = {"=": "=", "<": "<", "<=": r"\le", ">": ">", ">=": r"\ge", "!=": r"
 
 
 class _Printer(StrPrinter):
-    """SymPy's str printer, but with the symbols members type: e, i, oo and ^."""
+    """SymPy's str printer, but with the symbols members type: e, i, oo, ^, sum(...), F_(n-1)."""
+
+    def _print(self, expr: Any, **kwargs: Any) -> str:
+        # Sequence terms first: their class is named after the sequence (F, beta), not a printer rule.
+        if isinstance(expr, sympy.Basic) and is_term(expr):
+            (index,) = expr.args
+            shown = self._print(index)
+            simple = isinstance(index, sympy.Symbol) or (isinstance(index, sympy.Integer) and index >= 0)
+            return f"{type(expr).__name__}_{shown if simple else f'({shown})'}"
+        return super()._print(expr, **kwargs)
+
+    def _print_Sum(self, expr: sympy.Sum) -> str:
+        return self._big_operator(expr, "sum")
+
+    def _print_Product(self, expr: sympy.Product) -> str:
+        return self._big_operator(expr, "prod")
+
+    def _big_operator(self, expr: sympy.Sum | sympy.Product, name: str) -> str:
+        """sum(body, k, a, b): the plain-text form the parser reads back; several limits nest."""
+        out = self._print(expr.function)
+        for var, lower, upper in expr.limits:  # innermost first
+            out = f"{name}({out}, {self._print(var)}, {self._print(lower)}, {self._print(upper)})"
+        return out
 
     def _print_ImaginaryUnit(self, expr: sympy.Basic) -> str:
         return "i"
@@ -30,6 +56,34 @@ class _Printer(StrPrinter):
 _PRINTER = _Printer({"order": "none"})
 
 
+class _LatexPrinter(LatexPrinter):
+    """SymPy's LaTeX printer with sequence terms as F_{n-1} and nested sums written out."""
+
+    def _print(self, expr: Any, **kwargs: Any) -> str:
+        if isinstance(expr, sympy.Basic) and is_term(expr):
+            text = f"{self._print(sympy.Symbol(type(expr).__name__))}_{{{self._print(expr.args[0])}}}"
+            exp = kwargs.get("exp")
+            return f"{text}^{{{exp}}}" if exp is not None else text
+        return super()._print(expr, **kwargs)
+
+    def _print_Sum(self, expr: sympy.Sum) -> str:
+        return self._big_operator(expr, r"\sum")
+
+    def _print_Product(self, expr: sympy.Product) -> str:
+        return self._big_operator(expr, r"\prod")
+
+    def _big_operator(self, expr: sympy.Sum | sympy.Product, command: str) -> str:
+        out = self._print(expr.function)
+        if isinstance(expr.function, sympy.Add):
+            out = rf"\left({out}\right)"
+        for var, lower, upper in expr.limits:  # innermost first
+            out = f"{command}_{{{self._print(var)}={self._print(lower)}}}^{{{self._print(upper)}}} {out}"
+        return out
+
+
+_LATEX = _LatexPrinter({"order": "none"})
+
+
 def _expr_text(expr: sympy.Basic) -> str:
     try:
         text = _PRINTER.doprint(expr)
@@ -40,7 +94,7 @@ def _expr_text(expr: sympy.Basic) -> str:
 
 def _expr_latex(expr: sympy.Basic) -> str:
     try:
-        return sympy.latex(expr, order="none")
+        return _LATEX.doprint(expr)
     except Exception:
         return sympy.latex(expr)
 

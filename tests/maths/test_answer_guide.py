@@ -1,0 +1,30 @@
+"""The member's guide to writing answers (/help topic:answers) shows only what the checker reads."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.maths.errors import ParseError
+from bot.maths.parser import parse_answer
+from bot.services.help import ANSWER_GUIDE
+
+_READ, _NOT_CHECKED = ANSWER_GUIDE.split("**Not checked**")
+EXAMPLES = [e for e in re.findall(r"`([^`]+)`", _READ) if "..." not in e]
+REFUSED = re.findall(r"`([^`]+)`", _NOT_CHECKED)
+
+
+def test_the_guide_has_examples_of_each_kind() -> None:
+    assert len(EXAMPLES) > 30 and len(REFUSED) == 3
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_every_example_in_the_guide_is_read(example: str) -> None:
+    parse_answer(example, functions=("sigma",))  # raises ParseError when the guide promises too much
+
+
+@pytest.mark.parametrize("example", REFUSED)
+def test_what_the_guide_says_is_not_checked_is_refused_with_a_reason(example: str) -> None:
+    with pytest.raises(ParseError, match=r"give|write"):
+        parse_answer(example + " x^2" if example != r"\lim" else r"\lim_{x \to 0} x")
