@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import sympy
+from sympy.core.function import AppliedUndef
 
 from bot.plots.errors import PlotError
 from bot.plots.models import MAX_FUNCTIONS
@@ -92,10 +93,23 @@ def parse_functions(text: str, *, max_variables: int = 2) -> Parsed:
     return analyse([parse_one(p) for p in split_functions(text)], max_variables=max_variables)
 
 
+def _expand_big_operators(expr: sympy.Expr) -> sympy.Expr:
+    """Sums and products with number limits written out (the parser bounded their terms)."""
+    if expr.has(AppliedUndef):
+        raise PlotError("Terms of a sequence (like a_k) have no values to plot; write their formula out.")
+    big = expr.atoms(sympy.Sum, sympy.Product)
+    if not big:
+        return expr
+    if any(limit.free_symbols for node in big for _var, *ends in node.limits for limit in ends):
+        raise PlotError("A sum or product with a variable limit can't be plotted; give numbers as limits.")
+    return expr.doit()
+
+
 def numeric(expr: sympy.Expr, variables: Sequence[sympy.Symbol]) -> NumericFn:
     """A numpy function of the variables; non-finite and complex results become NaN."""
     if expr.has(sympy.Derivative, sympy.Integral):
         raise PlotError(f"I can't evaluate {expr} numerically")
+    expr = _expand_big_operators(expr)
     fn = sympy.lambdify(list(variables), expr, modules=[_numpy_extras(), "numpy"])
     scalar_fn: Callable[..., object] | None = None
 

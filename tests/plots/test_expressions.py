@@ -26,6 +26,21 @@ def test_named_functions_are_accepted() -> None:
     assert [v.name for v in parse_functions("f(x, y) = x^2 + y^2").variables] == ["x", "y"]
 
 
+def test_sums_and_products_with_number_limits_are_written_out() -> None:
+    parsed = parse_functions(r"\sum_{k=1}^{3} x^k; \prod_{k=1}^{3} (x - k)")
+    at_two = [float(numeric(e, parsed.variables)(np.array([2.0]))[0]) for e in parsed.exprs]
+    assert at_two == [2 + 4 + 8, 0.0]
+    check_picture(render_plot(PlotRequest(r"\sum_{k=0}^{4} x^k / k!")).png)
+
+
+@pytest.mark.parametrize(
+    "text", [r"\sum_{k=1}^{n} x^k", r"\prod_{k=1}^{n} (x - k)", r"\sum_{k=1}^{3} a_k x^k"]
+)
+def test_sums_that_cannot_be_drawn_say_why(text: str) -> None:
+    with pytest.raises(PlotError, match=r"limit|sequence"):
+        render_plot(PlotRequest(text))
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
