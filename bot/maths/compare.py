@@ -23,7 +23,18 @@ import sympy
 from bot.maths.numeric import TooManyTerms, Undefined, evaluate
 from bot.maths.render import as_text
 from bot.maths.sums import BigOp, index_symbols
-from bot.maths.values import Interval, Matrix, Membership, Relation, Seq, SetValue, Text, Value, kind_of
+from bot.maths.values import (
+    Interval,
+    Matrix,
+    Membership,
+    Relation,
+    Seq,
+    SetValue,
+    Text,
+    Value,
+    kind_of,
+    scalars,
+)
 from bot.maths.zeros import same_zero_set
 
 DEFAULT_REL = 1e-3
@@ -597,18 +608,6 @@ TRUTH_EPS = mpmath.mpf(10) ** -18  # |g| below this (times the scale) counts as 
 Truth = Callable[[Any], bool]
 
 
-def _walk(value: Value) -> list[sympy.Expr]:
-    if isinstance(value, Interval):
-        return [x for part in value.parts for x in part[:2]]
-    if isinstance(value, Membership):
-        return [value.var, *_walk(value.region)]
-    if isinstance(value, SetValue):
-        return [x for x in value.items if isinstance(x, sympy.Expr)]
-    if isinstance(value, Relation):
-        return [x for x in value.exprs if isinstance(x, sympy.Expr)]
-    return []
-
-
 def _truth_fn(value: Value) -> Truth | None:
     """x -> whether x belongs to the set of reals the answer describes (one variable only)."""
     if isinstance(value, Interval):
@@ -981,7 +980,7 @@ def equivalent(expected: Value, answer: Value, tol: Tolerance, raw_answer: str =
             return compare_real_sets(se, sa, tol)
         te, ta = _truth_fn(expected), _truth_fn(answer)
         if te is not None and ta is not None:
-            inexact = tol.explicit or any(has_float(x) for x in _walk(expected) + _walk(answer))
+            inexact = tol.explicit or any(has_float(x) for x in scalars(expected) + scalars(answer))
             return compare_truth(te, ta, tol, inexact)
         if isinstance(expected, Relation) and isinstance(answer, Relation):
             return compare_inequalities(expected, answer, tol)

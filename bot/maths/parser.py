@@ -69,7 +69,18 @@ from bot.maths.sums import (
     simple_index,
     term,
 )
-from bot.maths.values import Interval, Matrix, Membership, Relation, Seq, SetValue, Text, Value, kind_of
+from bot.maths.values import (
+    Interval,
+    Matrix,
+    Membership,
+    Relation,
+    Seq,
+    SetValue,
+    Text,
+    Value,
+    kind_of,
+    scalars,
+)
 
 __all__ = ["EXPECT_KINDS", "parse_answer", "parse_expression"]
 
@@ -883,7 +894,7 @@ def _check_primes(value: Value) -> None:
     """f'(x) may stand left of `=`, nowhere else: the checker can't differentiate for the member."""
     if isinstance(value, Relation) and value.is_equation and isinstance(value.exprs[0], sympy.Expr):
         value = Seq(value.exprs[1:], "", "")
-    if any("'" in s.name for e in _walk_exprs(value) for s in e.free_symbols):
+    if any("'" in s.name for e in scalars(value) for s in e.free_symbols):
         raise ParseError(PRIMES)
 
 
@@ -939,25 +950,9 @@ def _expand_pm(value: Value) -> list[Value]:
 
 def _check_no_pm(value: Value) -> None:
     """± is only allowed at the top of an answer (its values become a set)."""
-    for e in _walk_exprs(value):
+    for e in scalars(value):
         if e.has(PlusMinus):
             raise ParseError("Use ± only at the top level of an answer, as in x = 1 ± 2.")
-
-
-def _walk_exprs(value: Value) -> list[sympy.Expr]:
-    if isinstance(value, sympy.Expr):
-        return [value]
-    if isinstance(value, (Seq, SetValue)):
-        return [e for v in value.items for e in _walk_exprs(v)]
-    if isinstance(value, Matrix):
-        return [c for r in value.rows for c in r]
-    if isinstance(value, Interval):
-        return [e for p in value.parts for e in p[:2]]
-    if isinstance(value, Relation):
-        return [e for v in value.exprs for e in _walk_exprs(v)]
-    if isinstance(value, Membership):
-        return [value.var, *_walk_exprs(value.region)]
-    return []
 
 
 # -- size limits (exponent towers, factorials, node count) ------------------------------------
@@ -1065,7 +1060,7 @@ def _exponent_bound(exp: sympy.Expr, size: float) -> float:
 def check_size(value: Value) -> None:
     budget = [limits.MAX_NODES]
     total = 0.0
-    for e in _walk_exprs(value):
+    for e in scalars(value):
         total += _size(e, budget)
     if total > limits.MAX_SIZE:
         raise ParseError("The numbers in that answer are too large to work with.", limit="exponent size")

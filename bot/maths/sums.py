@@ -28,7 +28,7 @@ from sympy.core.function import AppliedUndef
 from bot.maths import limits
 from bot.maths.errors import ParseError
 from bot.maths.lexer import SUB_OPEN, Token
-from bot.maths.values import Interval, Matrix, Membership, Relation, Seq, SetValue, Value
+from bot.maths.values import Interval, Matrix, Membership, Relation, Seq, SetValue, Value, scalars
 
 BIG_OPS = {"sum": sympy.Sum, "prod": sympy.Product, "product": sympy.Product}
 BigOp = (sympy.Sum, sympy.Product)
@@ -241,28 +241,12 @@ def same_sequences(expected: Value, answer: Value) -> tuple[Value, Value]:
 
 
 def _sequences_in(value: Value) -> set[str]:
-    return {name for e in _exprs(value) for name in _scan(e)[0]}
-
-
-def _exprs(value: Value) -> list[sympy.Basic]:
-    if isinstance(value, sympy.Basic):
-        return [value]
-    if isinstance(value, (Seq, SetValue)):
-        return [e for v in value.items for e in _exprs(v)]
-    if isinstance(value, Matrix):
-        return [c for row in value.rows for c in row]
-    if isinstance(value, Interval):
-        return [e for part in value.parts for e in part[:2]]
-    if isinstance(value, Relation):
-        return [e for v in value.exprs for e in _exprs(v)]
-    if isinstance(value, Membership):
-        return [value.var, *_exprs(value.region)]
-    return []
+    return {name for e in scalars(value) for name in _scan(e)[0]}
 
 
 def _as_terms(value: Value, bases: set[str]) -> Value:
     mapping: dict[sympy.Basic, sympy.Expr] = {}
-    for e in _exprs(value):
+    for e in scalars(value):
         for s in e.free_symbols:
             base, _, sub = s.name.partition("_")
             index = simple_index(sub) if base in bases else None

@@ -79,6 +79,23 @@ class Text:
     word: str
 
 
+def scalars(value: Value) -> list[sympy.Expr]:
+    """Every SymPy expression inside a typed answer (items, entries, endpoints, sides)."""
+    if isinstance(value, sympy.Basic):
+        return [value]
+    if isinstance(value, (Seq, SetValue)):
+        return [e for v in value.items for e in scalars(v)]
+    if isinstance(value, Matrix):
+        return [c for row in value.rows for c in row]
+    if isinstance(value, Interval):
+        return [e for part in value.parts for e in part[:2]]
+    if isinstance(value, Relation):
+        return [e for v in value.exprs for e in scalars(v)]
+    if isinstance(value, Membership):
+        return [value.var, *scalars(value.region)]
+    return []
+
+
 def kind_of(value: Value) -> str:
     """The answer kind named in messages and used for `expect`."""
     if isinstance(value, sympy.Basic):
