@@ -799,20 +799,6 @@ def _names_expected(answer: Value, expected: sympy.Expr) -> bool:
     return bool(lhs.free_symbols - expected.free_symbols - rhs.free_symbols)
 
 
-def _one_quantity(value: Value) -> Value:
-    """`0 < f(x) < 1` bounds one named quantity: read it as an inequality in one variable."""
-    if not isinstance(value, Relation) or value.is_equation:
-        return value
-    named = {x for x in value.exprs if isinstance(x, sympy.Expr) and x.free_symbols}
-    if len(named) != 1:
-        return value
-    (label,) = named
-    if len(label.free_symbols) < 2 or not is_label(label):
-        return value  # one variable already: 1 <= |z| <= 2 is about z
-    var = sympy.Dummy(str(label), real=True)
-    return Relation(tuple(var if x == label else x for x in value.exprs), value.ops, value.approx_at)
-
-
 def _as_interval_if_infinite(value: Value) -> Value:
     """A pair with an infinite end, like (1, oo), can only be an interval."""
     if isinstance(value, Seq) and len(value.items) == 2 and value.open:
@@ -971,10 +957,6 @@ def equivalent(expected: Value, answer: Value, tol: Tolerance, raw_answer: str =
             isinstance(answer, Relation) and answer.is_equation
         ):
             return _differ(f"Expected {_describe(expected)}, but your answer is {_describe(answer)}.")
-        if not (isinstance(expected, Relation) and isinstance(answer, Relation)):
-            # Against an interval, 0 < f(x) < 1 is the set of values of f(x); between two
-            # inequalities a product stays a product (xy > 0 is not x > 0).
-            expected, answer = _one_quantity(expected), _one_quantity(answer)
         se, sa = _safe_real_set(expected), _safe_real_set(answer)
         if se is not None and sa is not None:
             return compare_real_sets(se, sa, tol)
@@ -1004,7 +986,7 @@ def equivalent(expected: Value, answer: Value, tol: Tolerance, raw_answer: str =
         ):
             # [-2, 7] against "-2 <= x <= 7": the answer shows the pair was meant as an interval.
             as_set = _safe_real_set(expected)
-            answer_set = _safe_real_set(_one_quantity(answer))
+            answer_set = _safe_real_set(answer)
             if as_set is not None and answer_set is not None:
                 return compare_real_sets(as_set, answer_set, tol)
         if isinstance(answer, Matrix) and 1 in answer.shape:
