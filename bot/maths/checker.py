@@ -39,7 +39,8 @@ from typing import TYPE_CHECKING
 
 import sympy
 
-from bot.maths.compare import ExpectedAnswerError, Outcome, Tolerance, equivalent
+from bot.maths.compare import ExpectedAnswerError, Outcome, Tolerance
+from bot.maths.equivalence import equivalent
 from bot.maths.errors import ParseError
 from bot.maths.lexer import normalize
 from bot.maths.parser import parse_answer
@@ -172,7 +173,7 @@ def _compare(expected: Value, answer: Value, options: CheckOptions, raw_answer: 
 
 
 def check(expected: str, answer: str, options: CheckOptions = CheckOptions()) -> Verdict:
-    """Judge `answer` against `expected`; see the module docstring of bot.maths.compare for the rules."""
+    """Judge `answer` against `expected`; see the module docstrings of bot.maths.equivalence and compare."""
     if options.answer_type is not None and options.answer_type not in ANSWER_TYPES:
         raise ValueError(f"unknown answer_type {options.answer_type!r}")
     expected_value = _parse_expected(expected, options)

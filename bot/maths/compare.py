@@ -1,18 +1,17 @@
-"""Equivalence of typed answers. The expected answer's type decides how the submission is read.
+"""How two values of one kind compare: numbers, expressions, equations, inequalities, sets of reals.
 
-Scalars: exact vs exact compares exactly (rationals exactly, other constants to 50 digits);
-a decimal on either side, or an explicit tolerance, compares with a tolerance. Expressions are
-evaluated at random real points where both sides are defined (real arithmetic; complex only when
-`i` appears or no real point exists), with a deterministic seed so a verdict never flickers.
-Nothing here calls simplify: every step is bounded.
+Which comparison applies to two typed answers is decided in bot.maths.equivalence. Scalars: exact vs
+exact compares exactly (rationals exactly, other constants to 50 digits); a decimal on either side,
+or an explicit tolerance, compares with a tolerance. Expressions are evaluated at random real points
+where both sides are defined (real arithmetic; complex only when `i` appears or no real point
+exists), with a deterministic seed so a verdict never flickers. Nothing here calls simplify: every
+step is bounded.
 """
 
 from __future__ import annotations
 
 import hashlib
 import random
-import re
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,20 +20,8 @@ import mpmath
 import sympy
 
 from bot.maths.numeric import TooManyTerms, Undefined, evaluate
-from bot.maths.render import as_text
 from bot.maths.sums import BigOp, index_symbols
-from bot.maths.values import (
-    Interval,
-    Matrix,
-    Membership,
-    Relation,
-    Seq,
-    SetValue,
-    Text,
-    Value,
-    kind_of,
-    scalars,
-)
+from bot.maths.values import Interval, Membership, Relation, Seq, SetValue, Value
 from bot.maths.zeros import same_zero_set
 
 DEFAULT_REL = 1e-3
@@ -42,7 +29,6 @@ ZERO_FLOOR = 1e-9  # absolute floor used only when the expected value is (near) 
 EXACT_DPS = 30
 POINT_DPS = 30
 MAX_EXTRA_DIGITS = 400
-HINT_BUDGET = 0.05  # seconds: slower comparisons skip the sign / factor-of-2 hints
 WANT_POINTS = 6
 MIN_POINTS = 3
 
@@ -73,7 +59,7 @@ class Outcome:
 SAME = Outcome(True)
 
 
-def _differ(message: str = "") -> Outcome:
+def differ(message: str = "") -> Outcome:
     return Outcome(False, message)
 
 
@@ -125,7 +111,7 @@ def exact_rational(expr: sympy.Basic) -> sympy.Rational | None:
     return None
 
 
-def _const_value(expr: sympy.Expr, dps: int) -> tuple[Any, Any] | None:
+def const_value(expr: sympy.Expr, dps: int) -> tuple[Any, Any] | None:
     """Numeric value of a constant: real arithmetic first, principal complex values otherwise."""
     with mpmath.workdps(dps):
         for complex_mode in (False, True):
@@ -179,11 +165,11 @@ def compare_constants(e: sympy.Expr, a: sympy.Expr, tol: Tolerance) -> Outcome:
         re_, ra = exact_rational(e), exact_rational(a)
         if re_ is not None and ra is not None:
             return Outcome(re_ == ra)
-    ve, va = _const_value(e, POINT_DPS), _const_value(a, POINT_DPS)
+    ve, va = const_value(e, POINT_DPS), const_value(a, POINT_DPS)
     if ve is None:
         raise ExpectedAnswerError(f"the expected answer {e} has no value")
     if va is None:
-        return _differ("Your answer has no value (it divides by zero or similar).")
+        return differ("Your answer has no value (it divides by zero or similar).")
     (xe, scale_e), (xa, scale_a) = ve, va
     inf = _same_infinity(xa, xe)
     if inf is not None:
@@ -194,8 +180,8 @@ def compare_constants(e: sympy.Expr, a: sympy.Expr, tol: Tolerance) -> Outcome:
         if _within(xa, xe, t):
             return SAME
         if xe != 0 and abs(xa - xe) <= abs(xe) * mpmath.mpf("0.02"):
-            return _differ("Close, but not accurate enough: check your rounding.")
-        return _differ()
+            return differ("Close, but not accurate enough: check your rounding.")
+        return differ()
     return Outcome(exactly_equal(e, a, {}, max(scale_e, scale_a), complex_mode=None))
 
 
@@ -361,13 +347,13 @@ def compare_expressions(e: sympy.Expr, a: sympy.Expr, tol: Tolerance) -> Outcome
         tol = Tolerance(rel=min(DEFAULT_REL, tol.claimed_rel))
     points, complex_mode = sample([e, a])
     if not points:
-        return _differ("I couldn't find values of the variables where both answers are defined.")
+        return differ("I couldn't find values of the variables where both answers are defined.")
     for (ve, va), (se, sa), point in points:
         if inexact:
             if not _close(va, ve, max(se, sa), tol, inexact):
-                return _differ()
+                return differ()
         elif not exactly_equal(e, a, point, max(se, sa), complex_mode=complex_mode):
-            return _differ()
+            return differ()
     return SAME
 
 
@@ -406,7 +392,7 @@ def _proportional(fe: sympy.Expr, fa: sympy.Expr, tol: Tolerance, *, positive: b
     inexact = tol.explicit or has_float(fe) or has_float(fa)
     points, _ = sample([fe, fa], want=8)
     if not points:
-        return _differ("I couldn't find values of the variables where both answers are defined.")
+        return differ("I couldn't find values of the variables where both answers are defined.")
     ratio = None
     e_zero_everywhere = True
     for (ve, va), (se, sa), _ in points:
@@ -414,26 +400,26 @@ def _proportional(fe: sympy.Expr, fa: sympy.Expr, tol: Tolerance, *, positive: b
         small_a = abs(va) <= max(sa, 1) * mpmath.mpf(10) ** (-(POINT_DPS - 12))
         if small_e:
             if not small_a:
-                return _differ()
+                return differ()
             continue
         e_zero_everywhere = False
         r = va / ve
         if abs(r) <= mpmath.mpf(10) ** (-(POINT_DPS - 12)):
-            return _differ()
+            return differ()
         if ratio is None:
             ratio = r
         elif not _close(r, ratio, max(abs(r), abs(ratio)), tol if inexact else Tolerance(), inexact):
-            return _differ()
+            return differ()
     if e_zero_everywhere:
         return SAME  # both are identities (x = x), or both hold nowhere
     if positive and ratio is not None and (isinstance(ratio, mpmath.mpc) or ratio < 0):
-        return _differ()
+        return differ()
     return SAME
 
 
 def compare_equations(e: Relation, a: Relation, tol: Tolerance) -> Outcome:
     if len(e.ops) != len(a.ops):
-        return _differ("Your answer has a different number of `=` signs.")
+        return differ("Your answer has a different number of `=` signs.")
     for k in range(len(e.ops)):
         fe = _cleared(_difference(e.exprs[k], e.exprs[k + 1]))
         fa = _cleared(_difference(a.exprs[k], a.exprs[k + 1]))
@@ -536,7 +522,7 @@ def _solvable(expr: sympy.Expr) -> bool:
     return True
 
 
-def _safe_real_set(value: Value) -> sympy.Set | None:
+def safe_real_set(value: Value) -> sympy.Set | None:
     try:
         return real_set(value)
     except (TypeError, ValueError, NotImplementedError, RecursionError):
@@ -571,7 +557,7 @@ def compare_real_sets(se: sympy.Set, sa: sympy.Set, tol: Tolerance) -> Outcome:
         except Exception:
             return Outcome(se == sa)
     if len(pe) != len(pa):
-        return _differ()
+        return differ()
 
     def key(p: tuple[Any, ...]) -> float:
         return float(p[0]) if _finite(p[0]) else float("-inf")
@@ -583,9 +569,9 @@ def compare_real_sets(se: sympy.Set, sa: sympy.Set, tol: Tolerance) -> Outcome:
             if x == y:
                 continue
             if not compare_constants(_elementary(x), _elementary(y), tol).equal:
-                return _differ()
+                return differ()
         if (_finite(lo_e) and lo_oe != lo_oa) or (_finite(hi_e) and hi_oe != hi_oa):
-            return _differ("An endpoint is included on one side and not on the other.")
+            return differ("An endpoint is included on one side and not on the other.")
     return SAME
 
 
@@ -608,12 +594,12 @@ TRUTH_EPS = mpmath.mpf(10) ** -18  # |g| below this (times the scale) counts as 
 Truth = Callable[[Any], bool]
 
 
-def _truth_fn(value: Value) -> Truth | None:
+def truth_fn(value: Value) -> Truth | None:
     """x -> whether x belongs to the set of reals the answer describes (one variable only)."""
     if isinstance(value, Interval):
         ends = []
         for lo, hi, lo_open, hi_open in value.parts:
-            lo_v, hi_v = _const_value(lo, POINT_DPS), _const_value(hi, POINT_DPS)
+            lo_v, hi_v = const_value(lo, POINT_DPS), const_value(hi, POINT_DPS)
             if (
                 lo_v is None
                 or hi_v is None
@@ -633,8 +619,8 @@ def _truth_fn(value: Value) -> Truth | None:
     if isinstance(value, Membership):
         region = value.region
         if isinstance(region, Interval):
-            return _truth_fn(region)
-        points = [_const_value(i, POINT_DPS) for i in region.items if isinstance(i, sympy.Expr)]
+            return truth_fn(region)
+        points = [const_value(i, POINT_DPS) for i in region.items if isinstance(i, sympy.Expr)]
         if len(points) != len(region.items) or any(p is None for p in points):
             return None
         return lambda x: any(abs(x - p[0]) <= TRUTH_EPS for p in points if p is not None)
@@ -696,28 +682,28 @@ def compare_truth(te: Truth, ta: Truth, tol: Tolerance, inexact: bool) -> Outcom
         xs.sort()
         fe, fa = [te(x) for x in xs], [ta(x) for x in xs]
         if fe[0] != fa[0] or fe[-1] != fa[-1]:
-            return _differ()
+            return differ()
         be, ba = _boundaries(te, xs, fe), _boundaries(ta, xs, fa)
         if len(be) != len(ba):
-            return _differ()
+            return differ()
         rel = (tol.rel if tol.rel is not None else DEFAULT_REL) if inexact else 1e-12
         for x, y in zip(be, ba, strict=True):
             if abs(x - y) > rel * max(abs(x), mpmath.mpf("0.01")) + (tol.abs or 0) + mpmath.mpf(10) ** -15:
-                return _differ("The boundaries of the two sets are in different places.")
+                return differ("The boundaries of the two sets are in different places.")
     return SAME
 
 
 def compare_inequalities(e: Relation, a: Relation, tol: Tolerance) -> Outcome:
-    se, sa = _safe_real_set(e), _safe_real_set(a)
+    se, sa = safe_real_set(e), safe_real_set(a)
     if se is not None and sa is not None:
         return compare_real_sets(se, sa, tol)
     if len(e.ops) != len(a.ops):
-        return _differ()
+        return differ()
     for k in range(len(e.ops)):
         ge, strict_e, ne_e = _oriented(e.exprs[k], e.ops[k], e.exprs[k + 1])
         ga, strict_a, ne_a = _oriented(a.exprs[k], a.ops[k], a.exprs[k + 1])
         if strict_e != strict_a or ne_e != ne_a:
-            return _differ()
+            return differ()
         out = _proportional(ge, ga, tol, positive=not ne_e)
         if not out.equal:
             return out
@@ -731,339 +717,3 @@ def _oriented(lhs: sympy.Expr, op: str, rhs: sympy.Expr) -> tuple[sympy.Expr, bo
     if op in ("<", "<="):
         return _difference(rhs, lhs), op == "<", False
     return _difference(lhs, rhs), False, True
-
-
-# -- names ------------------------------------------------------------------------------------
-
-
-def is_label(expr: Value) -> bool:
-    """A named quantity as written left of `=`: x, F_n, AB and |AB| (points), f(x), NO/BO.
-
-    A product or quotient of names with no number in it. `x^2 = 4` and `2x = 6` are equations to
-    solve, not names, so a bare 4 or 6 never matches them.
-    """
-    if isinstance(expr, sympy.Abs):
-        expr = expr.args[0]
-    if isinstance(expr, sympy.Symbol):
-        return True
-    if isinstance(expr, sympy.Mul):
-        return all(is_label(a) and not isinstance(a, sympy.Abs) for a in expr.args)
-    if isinstance(expr, sympy.Pow) and expr.args[1] is sympy.S.NegativeOne:
-        return is_label(expr.args[0]) and not isinstance(expr.args[0], sympy.Abs)
-    return False
-
-
-def _is_assignment(value: Value) -> bool:
-    """`x = 3`, `f(x) = 1`, `(p, q) = (3, 2)`: a name (or names) given a value with no variables."""
-    if not isinstance(value, Relation) or value.ops != ("=",):
-        return False
-    lhs, rhs = value.exprs
-    names = (isinstance(lhs, sympy.Expr) and is_label(lhs)) or (
-        isinstance(lhs, Seq) and all(isinstance(s, sympy.Symbol) for s in lhs.items)
-    )
-    if not names:
-        return False
-    if isinstance(rhs, sympy.Expr):
-        return not rhs.free_symbols
-    return True
-
-
-def _hint(expected: sympy.Expr, answer: sympy.Expr, tol: Tolerance) -> str:
-    """A generic nudge for two common slips: a sign error, a factor of 2."""
-    try:
-        if _scaled_equal(expected, answer, -1, tol):
-            return "Check the sign."
-        if expected.free_symbols and any(
-            _scaled_equal(expected, answer, k, tol) for k in (2, sympy.Rational(1, 2))
-        ):
-            return "Off by a factor of 2."
-    except (TypeError, ValueError, ArithmeticError):
-        pass
-    return ""
-
-
-def _scaled_equal(expected: sympy.Expr, answer: sympy.Expr, k: sympy.Expr, tol: Tolerance) -> bool:
-    return compare_expressions(sympy.Mul(k, expected, evaluate=False), answer, tol).equal
-
-
-def _names_expected(answer: Value, expected: sympy.Expr) -> bool:
-    """`x = 3` for 3, `y = 2x + 1` or `f(x) = 2x + 1` for 2x + 1: a name given the expected value.
-
-    The name must bring a new letter (x = x^2 is an equation in x, not a name for x^2).
-    """
-    if not isinstance(answer, Relation) or answer.ops != ("=",):
-        return False
-    lhs, rhs = answer.exprs
-    if not (isinstance(lhs, sympy.Expr) and isinstance(rhs, sympy.Expr) and is_label(lhs)):
-        return False
-    return bool(lhs.free_symbols - expected.free_symbols - rhs.free_symbols)
-
-
-def _as_interval_if_infinite(value: Value) -> Value:
-    """A pair with an infinite end, like (1, oo), can only be an interval."""
-    if isinstance(value, Seq) and len(value.items) == 2 and value.open:
-        lo, hi = value.items
-        infinite = (
-            isinstance(lo, sympy.Expr)
-            and isinstance(hi, sympy.Expr)
-            and any(x.has(sympy.oo, sympy.S.NegativeInfinity) for x in (lo, hi))
-        )
-        if infinite:
-            return Interval(((lo, hi, value.open == "(", value.close == ")"),))
-    return value
-
-
-def _describe(value: Value) -> str:
-    kind = kind_of(value)
-    return {"number": "a number", "expression": "an expression", "equation": "an equation",
-            "inequality": "an inequality", "interval": "an interval", "tuple": "a tuple",
-            "list": "a list", "set": "a set", "matrix": "a matrix", "text": "a word",
-            "ratio": "a ratio"}[kind]  # fmt: skip
-
-
-# -- working: x = 5 + 5 = 10 -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Working:
-    """Steps of working that end in a value, optionally after a name: `x = 5 + 5 = 10`."""
-
-    name: sympy.Expr | None
-    steps: tuple[sympy.Expr, ...]
-    approx: frozenset[int]  # link k (steps[k] to steps[k + 1]) was written with ≈
-
-
-def working(value: Value) -> Working | None:
-    """`x = 5 + 5 = 10`, `x = 1/3 ≈ 0.33`, `(x+1)^2 = x^2 + 2x + 1 = ...` — or None."""
-    if not isinstance(value, Relation) or not value.is_equation:
-        return None
-    exprs = value.exprs
-    if not all(isinstance(x, sympy.Expr) for x in exprs):
-        return None
-    later = set().union(*(x.free_symbols for x in exprs[1:]))
-    named = is_label(exprs[0]) and bool(exprs[0].free_symbols - later)
-    steps = exprs[1:] if named else exprs
-    if len(steps) < (2 if named else 3):
-        return None  # 2x = 6 is an equation to solve, and 1 = 4 a (false) statement, not working
-    offset = 1 if named else 0
-    approx = frozenset(k - offset for k in value.approx_at if k >= offset)
-    return Working(exprs[0] if named else None, steps, approx)
-
-
-def false_step(w: Working) -> str | None:
-    """The first link of the working that isn't true, as text (5 + 5 + 1 = 7; 1/3 ≈ 1.3), if any."""
-    for k in range(len(w.steps) - 1):
-        a, b = w.steps[k], w.steps[k + 1]
-        if k in w.approx:
-            if not _approximately(a, b):
-                return f"{as_text(a)} ≈ {as_text(b)}"
-        elif not compare_expressions(a, b, Tolerance()).equal:
-            return f"{as_text(a)} = {as_text(b)}"
-    return None
-
-
-def final_value(w: Working) -> Value:
-    """What the working arrives at: its last exact step (a following ≈ only illustrates it)."""
-    value = w.steps[min(w.approx)] if w.approx else w.steps[-1]
-    return Relation((w.name, value), ("=",)) if w.name is not None else value
-
-
-def _unit_in_last_place(x: sympy.Expr) -> Any:
-    """1 for 11, 0.01 for 3.14: how closely a number written after ≈ claims to match."""
-    if isinstance(x, sympy.Integer):
-        return mpmath.mpf(1)
-    if isinstance(x, sympy.Float):
-        digits = mpmath.nstr(mpmath.mpf(x._mpf_), 15, min_fixed=-mpmath.inf, max_fixed=mpmath.inf)
-        return mpmath.mpf(10) ** -(len(digits.split(".")[1]) if "." in digits else 0)
-    return None
-
-
-def _approximately(a: sympy.Expr, b: sympy.Expr) -> bool:
-    """a ≈ b: equal to the last digit written (1/3 ≈ 0.333 and ≈ 0.33, not ≈ 1.3), else within 1%."""
-    units = [u for u in (_unit_in_last_place(a), _unit_in_last_place(b)) if u is not None]
-    if a.free_symbols or b.free_symbols or not units:
-        return compare_expressions(a, b, Tolerance(rel=0.01)).equal
-    va, vb = _const_value(a, POINT_DPS), _const_value(b, POINT_DPS)
-    if va is None or vb is None:
-        return False
-    diff = abs(va[0] - vb[0])
-    return bool(diff <= max(units) * (1 + 1e-9) or diff <= DEFAULT_REL * abs(vb[0]))
-
-
-def _settled(expected: Value, answer: Value) -> tuple[Value, Value | Outcome]:
-    """Working on either side replaced by what it arrives at; a false step in the answer is the verdict.
-
-    An expected chain that isn't true working (x = y = z) is left for the equation comparison.
-    """
-    w = working(expected)
-    if w is not None and false_step(w) is None:
-        expected = final_value(w)
-    if isinstance(expected, Relation) and len(expected.ops) > 1:
-        return expected, answer
-    w = working(answer)
-    if w is None:
-        return expected, answer
-    wrong = false_step(w)
-    if wrong is not None:
-        return expected, _differ(f"This step of your working isn't true: {wrong}.")
-    return expected, final_value(w)
-
-
-# -- typed dispatch ---------------------------------------------------------------------------
-
-
-def equivalent(expected: Value, answer: Value, tol: Tolerance, raw_answer: str = "") -> Outcome:
-    if expected == answer:  # structurally identical (evaluate=False keeps what was typed)
-        return SAME
-    expected, settled = _settled(expected, answer)
-    if isinstance(settled, Outcome):
-        return settled
-    answer = settled
-    expected = _as_interval_if_infinite(expected)
-    if isinstance(expected, Text):
-        word = re.sub(r"\\text\w*\{([^}]*)\}", r"\1", raw_answer).strip().strip("$").strip().lower()
-        if isinstance(answer, Text):
-            word = answer.word
-        return Outcome(word == expected.word)
-
-    if isinstance(expected, sympy.Expr):
-        if isinstance(answer, sympy.Expr):
-            started = time.perf_counter()
-            out = compare_expressions(expected, answer, tol)
-            if out.equal or out.message or time.perf_counter() - started > HINT_BUDGET:
-                return out  # hints cost up to three more comparisons: only when the first was quick
-            return Outcome(False, _hint(expected, answer, tol))
-        if _names_expected(answer, expected):
-            return compare_expressions(expected, answer.exprs[1], tol)
-        return _differ(f"Expected {_describe(expected)}, but your answer is {_describe(answer)}.")
-
-    if _is_assignment(expected) and not isinstance(answer, Relation):
-        return equivalent(expected.exprs[1], answer, tol, raw_answer)
-
-    if isinstance(expected, Relation) and expected.is_equation:
-        if not (isinstance(answer, Relation) and answer.is_equation):
-            return _differ(f"Expected an equation, but your answer is {_describe(answer)}.")
-        if not all(isinstance(x, sympy.Expr) for x in (*expected.exprs, *answer.exprs)):
-            if not (_is_assignment(expected) and _is_assignment(answer)):
-                return _differ()
-            lhs = equivalent(expected.exprs[0], answer.exprs[0], Tolerance())
-            return lhs if not lhs.equal else equivalent(expected.exprs[1], answer.exprs[1], tol)
-        return compare_equations(expected, answer, tol)
-
-    if isinstance(expected, (Relation, Membership, Interval)):
-        if isinstance(answer, Seq) and len(answer.items) == 2 and answer.open:
-            answer = Interval(((answer.items[0], answer.items[1], answer.open == "(", answer.close == ")"),))
-        if not isinstance(answer, (Relation, Membership, Interval)) or (
-            isinstance(answer, Relation) and answer.is_equation
-        ):
-            return _differ(f"Expected {_describe(expected)}, but your answer is {_describe(answer)}.")
-        se, sa = _safe_real_set(expected), _safe_real_set(answer)
-        if se is not None and sa is not None:
-            return compare_real_sets(se, sa, tol)
-        te, ta = _truth_fn(expected), _truth_fn(answer)
-        if te is not None and ta is not None:
-            inexact = tol.explicit or any(has_float(x) for x in scalars(expected) + scalars(answer))
-            return compare_truth(te, ta, tol, inexact)
-        if isinstance(expected, Relation) and isinstance(answer, Relation):
-            return compare_inequalities(expected, answer, tol)
-        if isinstance(expected, Interval) and isinstance(answer, Interval):
-            return _compare_interval_parts(expected, answer, tol)
-        return _differ("I couldn't work out which numbers your answer describes.")
-
-    if isinstance(expected, SetValue) or (isinstance(expected, Seq) and expected.bare):
-        if isinstance(answer, SetValue) or (isinstance(answer, Seq) and answer.bare):
-            return _compare_collections(expected.items, answer.items, tol)
-        if isinstance(expected, Seq) and not isinstance(answer, (Seq, SetValue)):
-            return _compare_collections(expected.items, (answer,), tol)
-        return _differ(f"Expected {_describe(expected)}, but your answer is {_describe(answer)}.")
-
-    if isinstance(expected, Matrix):
-        return _compare_matrix(expected, answer, tol)
-
-    if isinstance(expected, Seq):
-        if isinstance(answer, (Interval, Membership)) or (
-            isinstance(answer, Relation) and not answer.is_equation
-        ):
-            # [-2, 7] against "-2 <= x <= 7": the answer shows the pair was meant as an interval.
-            as_set = _safe_real_set(expected)
-            answer_set = _safe_real_set(answer)
-            if as_set is not None and answer_set is not None:
-                return compare_real_sets(as_set, answer_set, tol)
-        if isinstance(answer, Matrix) and 1 in answer.shape:
-            answer = Seq(tuple(c for r in answer.rows for c in r), "(", ")")
-        if _is_assignment(answer):
-            answer = answer.exprs[1]
-        if not isinstance(answer, Seq):
-            return _differ(f"Expected {_describe(expected)} of {len(expected.items)} entries, "
-                           f"but your answer is {_describe(answer)}.")  # fmt: skip
-        if len(answer.items) != len(expected.items):
-            return _differ(
-                f"Expected {len(expected.items)} entries, but your answer has {len(answer.items)}."
-            )
-        for x, y in zip(expected.items, _in_order_of_names(expected.items, answer.items), strict=True):
-            out = equivalent(x, y, tol)
-            if not out.equal:
-                return _differ(out.message if out.message.startswith("Expected") else "")
-        return SAME
-
-    raise TypeError(f"can't compare {type(expected).__name__}")
-
-
-def _assigned_name(value: Value) -> sympy.Symbol | None:
-    if isinstance(value, Relation) and value.ops == ("=",) and isinstance(value.exprs[0], sympy.Symbol):
-        return value.exprs[0]
-    return None
-
-
-def _in_order_of_names(expected: Sequence[Value], answer: Sequence[Value]) -> Sequence[Value]:
-    """(q = 2, p = 5) against (p = 5, q = 2): assignments to the same names match by name."""
-    names_e = [_assigned_name(x) for x in expected]
-    names_a = {_assigned_name(y): y for y in answer}
-    if None in names_e or None in names_a or len(names_a) != len(answer) or set(names_e) != set(names_a):
-        return answer
-    return [names_a[n] for n in names_e]
-
-
-def _compare_interval_parts(expected: Interval, answer: Interval, tol: Tolerance) -> Outcome:
-    """Intervals with variables in their ends, like (0, a]: the same brackets and equivalent ends."""
-    if len(expected.parts) != len(answer.parts):
-        return _differ()
-    for (lo_e, hi_e, lo_oe, hi_oe), (lo_a, hi_a, lo_oa, hi_oa) in zip(
-        expected.parts, answer.parts, strict=True
-    ):
-        if (lo_oe, hi_oe) != (lo_oa, hi_oa):
-            return _differ("An endpoint is open on one side and closed on the other.")
-        if not (compare_expressions(lo_e, lo_a, tol).equal and compare_expressions(hi_e, hi_a, tol).equal):
-            return _differ()
-    return SAME
-
-
-def _compare_collections(expected: Sequence[Value], answer: Sequence[Value], tol: Tolerance) -> Outcome:
-    """Order-free: every expected element appears in the answer and every answer element is expected."""
-    for x in expected:
-        if not any(equivalent(x, y, tol).equal for y in answer):
-            return _differ("Some expected values are missing." if len(answer) < len(expected) else "")
-    for y in answer:
-        if not any(equivalent(x, y, tol).equal for x in expected):
-            return _differ("Your answer has values that don't belong.")
-    return SAME
-
-
-def _compare_matrix(expected: Matrix, answer: Value, tol: Tolerance) -> Outcome:
-    r, c = expected.shape
-    if (
-        isinstance(answer, Seq)
-        and (r == 1 or c == 1)
-        and all(isinstance(x, sympy.Expr) for x in answer.items)
-    ):
-        answer = Matrix(tuple((x,) for x in answer.items)) if c == 1 else Matrix((tuple(answer.items),))
-    if not isinstance(answer, Matrix):
-        return _differ(f"Expected a {r}×{c} matrix, but your answer is {_describe(answer)}.")
-    if answer.shape != expected.shape:
-        ar, ac = answer.shape
-        return _differ(f"Expected a {r}×{c} matrix, but yours is {ar}×{ac}.")
-    for row_e, row_a in zip(expected.rows, answer.rows, strict=True):
-        for x, y in zip(row_e, row_a, strict=True):
-            if not compare_expressions(x, y, tol).equal:
-                return _differ()
-    return SAME
