@@ -56,6 +56,8 @@ _UNICODE = {
     "∏": "\\prod ",
     "∈": "\\in ",
     "≈": "\\approx ",
+    "∂": "\\partial ",
+    "∇": "\\nabla ",
     "θ": "theta",
     "α": "alpha",
     "β": "beta",

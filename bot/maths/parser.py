@@ -289,12 +289,16 @@ class _Parser:
         return Relation(tuple(exprs), tuple(ops), tuple(approx))
 
     def parse_named_value(self) -> sympy.Symbol | None:
-        """`f(x)`, `f'(2)`, `P(A|B)`, `g(s, t)` as a whole side of a relation: the name of a value.
+        """`f(x)`, `f'(2)`, `P(A|B)`, `∇f`, `∂L/∂w` as a whole side of a relation: the name of a value.
 
         Read as one name, so f(x) = 2x + 1 names the answer 2x + 1; inside an expression the same
-        letters still multiply (x(1 + x)).
+        letters still multiply (x(1 + x)) and derivative operators are refused.
         """
         toks, i = self.toks, self.i
+        derivative = _derivative_name(toks, i)
+        if derivative is not None:
+            name, j = derivative
+            return self._named_if_beside_relation(name, i, j)
         head = toks[i]
         if head.kind != "name" or not re.fullmatch(r"[A-Za-z](_[A-Za-z0-9]+)?", head.value):
             return None
@@ -321,13 +325,18 @@ class _Parser:
                 j += 1
                 break
             return None
+        return self._named_if_beside_relation("".join(parts) + ")", i, j)
+
+    def _named_if_beside_relation(self, name: str, i: int, j: int) -> sympy.Symbol | None:
+        """Take tokens i..j-1 as the name `name` when they are a whole side of a relation."""
+        toks = self.toks
         after_relation = i > 0 and toks[i - 1].kind == "op" and toks[i - 1].value in _RELOPS
         before_relation = toks[j].kind == "op" and toks[j].value in _RELOPS
         ends = toks[j].kind == "end" or (toks[j].kind == "op" and toks[j].value in (",", ";", ")", "]", "}"))
         if not (before_relation or (after_relation and ends)):
             return None
         self.i = j
-        return _sym("".join(parts) + ")")
+        return _sym(name)
 
     def parse_ratio(self) -> Value:
         """`3:1` (odds, ratios, 12:00): compared entry by entry, like a tuple."""
@@ -885,6 +894,37 @@ def _as_region(value: Value) -> Interval | SetValue:
     if isinstance(value, SetValue):
         return value
     return _as_interval(value)
+
+
+def _derivative_name(toks: list[Token], i: int) -> tuple[str, int] | None:
+    """`∇f`, `\\frac{∂L}{∂w}`, `∂L/∂w`, `\\frac{dy}{dx}` at toks[i]: (the name, the index after it)."""
+
+    def letter(k: int) -> bool:
+        return toks[k].kind == "name" and bool(re.fullmatch(r"[A-Za-z](_[A-Za-z0-9]+)?", toks[k].value))
+
+    def partial(k: int) -> bool:  # ∂ followed by a letter
+        return toks[k].kind == "name" and toks[k].value == "partial" and letter(k + 1)
+
+    def op(k: int, value: str) -> bool:
+        return toks[k].kind == "op" and toks[k].value == value
+
+    t = toks[i]
+    if t.kind == "name" and t.value == "nabla" and letter(i + 1):
+        return f"∇{toks[i + 1].value}", i + 2
+    if partial(i) and op(i + 2, "/") and partial(i + 3):
+        return f"∂{toks[i + 1].value}/∂{toks[i + 4].value}", i + 5
+    if t.kind == "cmd" and t.value in ("frac", "dfrac") and op(i + 1, "{"):
+        if partial(i + 2) and op(i + 4, "}") and op(i + 5, "{") and partial(i + 6) and op(i + 8, "}"):
+            return f"∂{toks[i + 3].value}/∂{toks[i + 7].value}", i + 9
+        top, bottom = toks[i + 2], toks[i + 5]
+        if (
+            op(i + 3, "}")
+            and op(i + 4, "{")
+            and op(i + 6, "}")
+            and all(x.kind == "name" and re.fullmatch(r"d[A-Za-z]", x.value) for x in (top, bottom))
+        ):
+            return f"{top.value}/{bottom.value}", i + 7
+    return None
 
 
 PRIMES = "Derivative marks (') only name an answer, as in f'(x) = 2x; write the derivative itself."

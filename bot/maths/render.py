@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import sympy
@@ -65,6 +66,21 @@ class _LatexPrinter(LatexPrinter):
             exp = kwargs.get("exp")
             return f"{text}^{{{exp}}}" if exp is not None else text
         return super()._print(expr, **kwargs)
+
+    def _print_Symbol(self, expr: sympy.Symbol, style: str = "plain") -> str:
+        """Names of values the parser made whole (∂L/∂w, ∇f, f'(x), P(A|B)) in LaTeX."""
+        name = expr.name
+        ratio = re.fullmatch(r"([∂d])(\w+)/([∂d])(\w+)", name)
+        if ratio:
+            top, bottom = (
+                ("\\partial " if d == "∂" else "d") + v for d, v in (ratio.group(1, 2), ratio.group(3, 4))
+            )
+            return rf"\frac{{{top}}}{{{bottom}}}"
+        if name.startswith("∇"):
+            return rf"\nabla {name[1:]}"
+        if "(" in name:
+            return name.replace("|", r" \mid ")
+        return super()._print_Symbol(expr, style)
 
     def _print_Sum(self, expr: sympy.Sum) -> str:
         return self._big_operator(expr, r"\sum")

@@ -34,9 +34,9 @@ digits you write (`3.14` is fine for π); `0,75` and `7,425,000` are read as one
 **Sums and products**: `\\sum_{i=1}^{n} i^2` or `sum(i^2, i, 1, n)`; `\\prod_{i=1}^{n} p_i` likewise.
 **Several values**: `2, -3` or `x = ±2` (any order); a point or vector `(1, 2)`; a set `{1, 3}`; \
 an interval `(0, 1]` or `0 < x <= 1`; a matrix `[[1, 2], [3, 4]]`; solutions `p = 5, q = 2; p = 7, q = 2`.
-**Naming and working**: `x = 3`, `f'(x) = 2x` and `P(A|B) = 0.4` are all fine, and so is working \
-such as `x = 7 + 5 = 12` as long as every step is true.
-**Not checked**: operations to carry out (`d/dx`, `\\int`, `\\lim`): give their result instead."""
+**Naming and working**: `x = 3`, `f'(x) = 2x`, `∂L/∂w = 2w` and `P(A|B) = 0.4` are all fine, and \
+so is working such as `x = 7 + 5 = 12` as long as every step is true.
+**Not checked**: operations to carry out (`d/dx`, `\\int`, `\\lim`) on their own: give the result."""
 
 
 def answers_help() -> Reply:

@@ -165,6 +165,12 @@ def test_function_and_probability_names() -> None:
     assert status("0.25", r"P(A \mid B) = 0.25") == "correct"
     assert status("s^2 t", "h(s, t) = s^2 t") == "correct"
     assert check("3x^2", "f'(x) = 3x^2").interpreted_as == "f'(x) = 3*x^2"
+    assert status("2w - 2", r"\frac{\partial L}{\partial w} = 2(w - 1)") == "correct"
+    assert status("2w - 2", "∂L/∂w = 2w - 2") == "correct"
+    assert status("(2s, 2t)", r"\nabla f = (2s, 2t)") == "correct"
+    assert status("3x^2", r"\frac{dy}{dx} = 3x^2") == "correct"
+    named = check("2w", r"\frac{\partial L}{\partial w} = 2w")
+    assert named.interpreted_latex == r"\frac{\partial L}{\partial w} = 2 w"
     # Inside an expression the letters still multiply, and a prime is not a derivative we take.
     assert status("x + x^2", "x(1 + x)") == "correct"
     assert check("3x^2", "f'(x) + 1").status == "invalid"
