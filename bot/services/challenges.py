@@ -10,6 +10,7 @@ submission's transaction, so a verdict is only shown once its points are stored.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
@@ -325,12 +326,10 @@ class ChallengeService:
             else f"Review it: /challenge edit challenge:{challenge_id} or"
             f" /challenge cancel challenge:{challenge_id} work until it opens."
         )
-        return Reply(
+        return replace(
+            reply,
             title=f"Challenge #{challenge_id} created: {clean_title}",
             text=f"{reply.text}\n\n{state}",
-            fields=reply.fields,
-            attachments=reply.attachments,
-            image=reply.image,
             tone="success",
             ephemeral=True,
         )
@@ -438,12 +437,10 @@ class ChallengeService:
         updated = await rows.get_challenge(self.db, actor.guild_id, target.id)
         assert updated is not None
         reply = await self._describe(updated, tz, now, reveal=True)
-        return Reply(
+        return replace(
+            reply,
             title=f"Challenge #{target.id} updated: {new_title}",
             text=reply.text + ("\n\nNew problems were drawn." if problems is not None else ""),
-            fields=reply.fields,
-            attachments=reply.attachments,
-            image=reply.image,
             tone="success",
             ephemeral=True,
         )
@@ -470,12 +467,10 @@ class ChallengeService:
         names = await rows.participant_names(self.db, target.id)
         joined = ", ".join(names[:40]) + (f" and {len(names) - 40} more" if len(names) > 40 else "")
         open_now = target.status == "scheduled" and now < target.closes_at
-        return Reply(
+        return replace(
+            reply,
             title=f"{target.title} (#{target.id})",
-            text=reply.text,
             fields=(*reply.fields, Field(f"Joined ({len(names)})", joined or "nobody yet")),
-            attachments=reply.attachments,
-            image=reply.image,
             buttons=(join_button(target.id),) if open_now else (),
             footer="Answer with /answer problem:<n> text:<answer> · /challenge leaderboard",
             ephemeral=True,
@@ -588,13 +583,11 @@ class ChallengeService:
         tz = settings.timezone
         described = await self._describe(challenge, tz, now, reveal=True)
         title = f"{challenge.title} — challenge open"
-        reply = Reply(
+        reply = replace(
+            described,
             title=title,
             text=f"{described.text}\nJoin, then answer with /answer problem:<n> text:<answer>"
             " (verdicts are private).",
-            fields=described.fields,
-            attachments=described.attachments,
-            image=described.image,
             buttons=(join_button(challenge.id),),
             footer="Points: the problem's difficulty, minus a little per wrong attempt; ties go to the"
             " earlier finish.",
