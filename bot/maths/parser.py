@@ -307,25 +307,12 @@ class _Parser:
         j = i + 1
         while toks[j].kind == "op" and toks[j].value == "'":
             j += 1
-        if not (toks[j].kind == "op" and toks[j].value == "("):
+        primes = j - i - 1
+        called = _arguments(toks, j)
+        if called is None:
             return None
-        parts = [head.value + "'" * (j - i - 1) + "("]
-        j += 1
-        while True:
-            arg = toks[j]
-            if not (arg.kind == "num" or (arg.kind == "name" and _ARGUMENT_NAME.fullmatch(arg.value))):
-                return None
-            parts.append(arg.value)
-            j += 1
-            if toks[j].kind == "op" and toks[j].value in (",", "|"):
-                parts.append(", " if toks[j].value == "," else "|")
-                j += 1
-                continue
-            if toks[j].kind == "op" and toks[j].value == ")":
-                j += 1
-                break
-            return None
-        return self._named_if_beside_relation("".join(parts) + ")", i, j)
+        arguments, j = called
+        return self._named_if_beside_relation(head.value + "'" * primes + arguments, i, j)
 
     def _named_if_beside_relation(self, name: str, i: int, j: int) -> sympy.Symbol | None:
         """Take tokens i..j-1 as the name `name` when they are a whole side of a relation."""
@@ -896,6 +883,27 @@ def _as_region(value: Value) -> Interval | SetValue:
     return _as_interval(value)
 
 
+def _arguments(toks: list[Token], j: int) -> tuple[str, int] | None:
+    """`(x)`, `(1, 2)`, `(A|B)` at toks[j]: (the text, the index after it), else None."""
+    if not (toks[j].kind == "op" and toks[j].value == "("):
+        return None
+    parts = ["("]
+    j += 1
+    while True:
+        arg = toks[j]
+        if not (arg.kind == "num" or (arg.kind == "name" and _ARGUMENT_NAME.fullmatch(arg.value))):
+            return None
+        parts.append(arg.value)
+        j += 1
+        if toks[j].kind == "op" and toks[j].value in (",", "|"):
+            parts.append(", " if toks[j].value == "," else "|")
+            j += 1
+            continue
+        if toks[j].kind == "op" and toks[j].value == ")":
+            return "".join(parts) + ")", j + 1
+        return None
+
+
 def _derivative_name(toks: list[Token], i: int) -> tuple[str, int] | None:
     """`∇f`, `\\frac{∂L}{∂w}`, `∂L/∂w`, `\\frac{dy}{dx}` at toks[i]: (the name, the index after it)."""
 
@@ -910,7 +918,8 @@ def _derivative_name(toks: list[Token], i: int) -> tuple[str, int] | None:
 
     t = toks[i]
     if t.kind == "name" and t.value == "nabla" and letter(i + 1):
-        return f"∇{toks[i + 1].value}", i + 2
+        at = _arguments(toks, i + 2)  # ∇f(1, 2)
+        return (f"∇{toks[i + 1].value}{at[0]}", at[1]) if at else (f"∇{toks[i + 1].value}", i + 2)
     if partial(i) and op(i + 2, "/") and partial(i + 3):
         return f"∂{toks[i + 1].value}/∂{toks[i + 4].value}", i + 5
     if t.kind == "cmd" and t.value in ("frac", "dfrac") and op(i + 1, "{"):

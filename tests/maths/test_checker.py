@@ -168,6 +168,8 @@ def test_function_and_probability_names() -> None:
     assert status("2w - 2", r"\frac{\partial L}{\partial w} = 2(w - 1)") == "correct"
     assert status("2w - 2", "∂L/∂w = 2w - 2") == "correct"
     assert status("(2s, 2t)", r"\nabla f = (2s, 2t)") == "correct"
+    assert status("(8, 7)", "∇f(1, 2) = (8, 7)") == "correct"
+    assert status("(8, 7)", "∇f(1, 2) = (7, 8)") == "incorrect"
     assert status("3x^2", r"\frac{dy}{dx} = 3x^2") == "correct"
     named = check("2w", r"\frac{\partial L}{\partial w} = 2w")
     assert named.interpreted_latex == r"\frac{\partial L}{\partial w} = 2 w"
