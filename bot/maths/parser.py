@@ -482,7 +482,7 @@ class _Parser:
                 self.expect_op("setr")
                 return SetValue(tuple(items))
             if v == "{":
-                if self.latex and not self._brace_has_comma():
+                if self._brace_is_group():
                     return self.parse_group()
                 self.take()
                 items = self.parse_items(end=("}",))
@@ -496,18 +496,22 @@ class _Parser:
             raise ParseError("The answer ends too early (something is missing at the end).")
         raise ParseError(f"I didn't expect `{t.value}` there.")
 
-    def _brace_has_comma(self) -> bool:
+    def _brace_is_group(self) -> bool:
+        """`{...}` groups in LaTeX, and in plain text when raised to a power ({0.95}^{20});
+        with a comma inside it is a set."""
         depth = 0
-        for t in self.toks[self.i :]:
+        for k in range(self.i, len(self.toks)):
+            t = self.toks[k]
             if t.kind == "op" and t.value in ("{", "(", "[", "setl"):
                 depth += 1
             elif t.kind == "op" and t.value in ("}", ")", "]", "setr"):
                 depth -= 1
                 if depth == 0:
-                    return False
+                    after = self.toks[min(k + 1, len(self.toks) - 1)]
+                    return self.latex or (after.kind == "op" and after.value == "^")
             elif depth == 1 and t.kind == "op" and t.value in (",", ";"):
-                return True
-        return False
+                return False
+        return self.latex
 
     def parse_group(self) -> Value:
         """A LaTeX `{...}` group: just grouping."""

@@ -1,0 +1,22 @@
+"""Every answer in the prompt bank is accepted when a member types it back the way the checker shows
+it ("interpreted as", in plain text and in LaTeX): what the bot prints, it can read."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.content import load_content
+from bot.maths.checker import CheckOptions, check
+from bot.maths.parser import parse_answer
+from bot.maths.render import as_latex, as_text
+
+PROMPTS = sorted(load_content().prompts.values(), key=lambda p: p.id)
+
+
+@pytest.mark.parametrize("prompt", PROMPTS, ids=[p.id for p in PROMPTS])
+def test_the_answer_as_shown_is_read_back_as_correct(prompt) -> None:
+    options = CheckOptions(**prompt.check_kwargs())
+    value = parse_answer(prompt.answer, functions=options.functions)
+    for shown in (as_text(value), as_latex(value)):
+        verdict = check(prompt.answer, shown, options)
+        assert verdict.status == "correct", (shown, verdict.message)
