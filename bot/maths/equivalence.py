@@ -254,7 +254,12 @@ def equivalent(expected: Value, answer: Value, tol: Tolerance, raw_answer: str =
         return differ(f"Expected {_describe(expected)}, but your answer is {_describe(answer)}.")
 
     if _is_assignment(expected) and not isinstance(answer, Relation):
-        return equivalent(expected.exprs[1], answer, tol, raw_answer)
+        names, values = expected.exprs
+        if isinstance(names, Seq) and isinstance(values, Seq) and len(names.items) == len(values.items):
+            # (x, y) = (2, 3): one assignment per name, so y = 3, x = 2 matches by name.
+            pairs = zip(names.items, values.items, strict=True)
+            return equivalent(Seq(tuple(Relation((n, v), ("=",)) for n, v in pairs), "(", ")"), answer, tol)
+        return equivalent(values, answer, tol, raw_answer)
 
     if isinstance(expected, Relation) and expected.is_equation:
         if not (isinstance(answer, Relation) and answer.is_equation):

@@ -309,6 +309,9 @@ def test_ratios_and_named_values() -> None:
     assert status("3:1", "1:3") == "incorrect"
     assert status("A:B = 2:3", "2:3") == "correct"
     assert status("(p, q) = (3, 2)", "(3, 2)") == "correct"
+    assert status("(p, q) = (3, 2)", "q = 2, p = 3") == "correct"  # the names say which is which
+    assert status("(p, q) = (3, 2)", "q = 3, p = 2") == "incorrect"
+    assert status("(p, q) = (3, 2)", "(2, 3)") == "incorrect"
     assert status("D = (0, 1)", "D = (0, 1)") == "correct"
     assert status("D = (0, 1)", "D = (0, 1.5)") == "incorrect"
 
