@@ -119,7 +119,7 @@ def _one_number_if_answered_so(expected: str, value: Value, answer: str, options
     """An expected `0,111` or `7,425` read as one number when the member answered with one number.
 
     The same number formats (decimal comma, thousands separators) the checker accepts from a
-    member, applied to the expected answer: a moderator's imported problem may be written that way.
+    member, applied to the expected answer, so the rule reads the same in both directions.
     """
     if not (isinstance(value, Seq) and value.bare and len(value.items) <= 3):
         return value
