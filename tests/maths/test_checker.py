@@ -132,7 +132,7 @@ def test_number_formats_a_learner_types() -> None:
 
 def test_decimal_comma_and_thousands_on_either_side() -> None:
     assert status("0.25", "0,25") == "correct"
-    assert status("0,25", "0.25") == "correct"  # an imported problem written with a decimal comma
+    assert status("0,25", "0.25") == "correct"  # the same reading in both directions
     assert status("0,25", "0.26") == "incorrect"
     assert status("2,500", "2500") == "correct"
     assert status("0.375", "0,375") == "correct"  # a leading 0 is never a thousands group
