@@ -27,7 +27,9 @@ Policies (what a member can rely on; reading rules are in bot.maths.parser):
   (1000,99, 0,111) when one number is compared with one number, on either side; `\text{odd}`
   answers compare as words.
 * Working (`x = 7 + 5 = 12`, `p = 4/6 ≈ 0.67`) is judged by the value it arrives at, and only when
-  every step is true (≈ to the last digit written); a false step is named in the message.
+  every step is true (≈ to the last digit written); a false step is named in the message. One step
+  with no name counts when its sides are equal everywhere (`(x+1)^2 = x^2 + 2x + 1`); `2x = 6`
+  stays an equation.
 """
 
 from __future__ import annotations

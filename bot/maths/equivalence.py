@@ -218,11 +218,24 @@ def _settled(expected: Value, answer: Value) -> tuple[Value, Value | Outcome]:
         return expected, answer
     w = working(answer)
     if w is None:
-        return expected, answer
+        return expected, _identity_shown(expected, answer)
     wrong = false_step(w)
     if wrong is not None:
         return expected, differ(f"This step of your working isn't true: {wrong}.")
     return expected, final_value(w)
+
+
+def _identity_shown(expected: Value, answer: Value) -> Value:
+    """`(x+1)^2 = x^2 + 2x + 1` or `7 + 5 = 12` for an expression or number: one step of working
+    when both sides are equal everywhere; otherwise (2x = 6) it stays an equation."""
+    if not isinstance(expected, sympy.Expr) or not isinstance(answer, Relation) or answer.ops != ("=",):
+        return answer
+    lhs, rhs = answer.exprs
+    if not (isinstance(lhs, sympy.Expr) and isinstance(rhs, sympy.Expr)):
+        return answer
+    if answer.approx_at:  # 1/3 ≈ 0.333: the exact side is the answer, as in longer working
+        return lhs if _approximately(lhs, rhs) else answer
+    return rhs if compare_expressions(lhs, rhs, Tolerance()).equal else answer
 
 
 # -- typed dispatch ---------------------------------------------------------------------------

@@ -191,8 +191,12 @@ def test_working_counts_only_when_every_step_is_true() -> None:
     assert false_approx.status == "incorrect" and "≈ 0.5" in false_approx.message
     assert status("12", "x = 7 + 5 = 13") == "incorrect"  # true working, wrong value: no free pass
     assert status("t = 2", "t = 1 + 1 = 2") == "correct"
-    # A single link is an equation or a statement, not working.
-    assert status("12", "7 + 5 = 12") == "incorrect"
+    # One link is working when its sides are equal everywhere; otherwise it is an equation.
+    assert status("12", "7 + 5 = 12") == "correct"
+    assert status("x^2 + 2x + 1", "(x + 1)^2 = x^2 + 2x + 1") == "correct"
+    assert status("2/3", "4/6 \\approx 0.67") == "correct"
+    assert status("12", "7 + 4 = 12") == "incorrect"
+    assert status("3", "2x = 6") == "incorrect"
     assert status("x = 1", "1 = 1") == "incorrect"
     assert status("x = y = z", "x = y = z") == "correct"
 
