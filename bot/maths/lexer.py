@@ -248,6 +248,9 @@ def tokenize(text: str) -> list[Token]:
                 if len(word) == 1 or d.group(0) in ("2", "10"):
                     word += d.group(0)
                     i += len(d.group(0))
+            if word.lower() in UNIT_WORDS and out and _ends_element(text, i):
+                out.append(Token("text", word, m.start()))  # "1.5 bits": a unit, read like \text{bits}
+                continue
             word, i, group = _subscript(text, i, word)
             out.append(Token("name", word, m.start()))
             out.extend(group)
@@ -274,6 +277,19 @@ def tokenize(text: str) -> list[Token]:
 
 SUB_OPEN, SUB_CLOSE = "sub{", "sub}"  # around the tokens of an expression used as a subscript
 _SIMPLE_SUB = re.compile(r"[A-Za-z][A-Za-z0-9]{0,11}|\d{1,12}")
+
+
+# Unit words a member may write after a value (not single letters: m and s are variables too).
+UNIT_WORDS = frozenset(
+    {w + plural for w in ("bit", "nat", "meter", "metre", "second", "unit") for plural in ("", "s")}
+    | {"cm", "mm", "km", "kg"}
+)
+
+
+def _ends_element(text: str, i: int) -> bool:
+    """Nothing but spaces before the end of the answer, a separator or a closing bracket."""
+    rest = text[i:].lstrip()
+    return not rest or rest[0] in ",;)]}"
 
 
 def _subscript(text: str, i: int, word: str) -> tuple[str, int, list[Token]]:

@@ -130,6 +130,14 @@ def test_number_formats_a_learner_types() -> None:
     assert status("x = 3", "3") == "correct"
 
 
+def test_a_unit_after_a_value_is_read_as_text() -> None:
+    assert status("0.69", "0.69 nats") == "correct"
+    assert status("1.5", "1.5 bits") == "correct"
+    assert status("(3, 4)", "(3 cm, 4 cm)") == "correct"
+    assert status("1.5", "1.6 bits") == "incorrect"
+    assert check("x^2", "cm").interpreted_as == "c*m"  # alone it is still the product of two letters
+
+
 def test_decimal_comma_and_thousands_on_either_side() -> None:
     assert status("0.25", "0,25") == "correct"
     assert status("0,25", "0.25") == "correct"  # the same reading in both directions
