@@ -88,6 +88,7 @@ class PlusMinus(sympy.Function):
 
 
 DECLARABLE: dict[str, type[sympy.Function]] = {"sigma": sigma, "relu": relu, "softplus": softplus}
+DECLARED_ALIASES = {"sigmoid": "sigma", "ReLU": "relu"}  # other spellings of a declared function
 
 # name -> (builder, allowed argument counts)
 Builder = Callable[..., sympy.Expr]

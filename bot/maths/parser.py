@@ -52,6 +52,7 @@ from bot.maths.functions import (
     ALIASES,
     CONSTANTS,
     DECLARABLE,
+    DECLARED_ALIASES,
     FUNCTIONS,
     GREEK,
     INVERSES,
@@ -156,7 +157,9 @@ class _Parser:
         self.toks = tokens
         self.i = 0
         self.latex = latex
-        self.declared = {f: DECLARABLE[f] for f in functions if f in DECLARABLE}
+        declared = {f: DECLARABLE[f] for f in functions if f in DECLARABLE}
+        aliases = {alias: declared[f] for alias, f in DECLARED_ALIASES.items() if f in declared}
+        self.declared = declared | aliases  # sigmoid(x) where sigma is declared
         self.depth = 0
         self.abs_depth = 0
         self.sequences = sequence_bases(tokens)  # names whose subscripts are indices (bot.maths.sums)

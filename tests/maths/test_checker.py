@@ -346,6 +346,9 @@ def test_declared_functions() -> None:
     assert status("sigma(x)(1 - sigma(x))", "e^(-x)/(1+e^(-x))^2", functions=fns) == "correct"
     assert status("relu(x)", "max(0, x)", functions=("relu",)) == "correct"
     assert status("softplus(x)", "ln(1 + e^x)", functions=("softplus",)) == "correct"
+    assert status("sigma(x)(1 - sigma(x))", "sigmoid(x)(1 - sigmoid(x))", functions=fns) == "correct"
+    assert status("relu(x)", "ReLU(x)", functions=("relu",)) == "correct"
+    assert check("x", "sigmoid(x)").status == "invalid"  # only where a problem declares sigma
 
 
 # -- verdict shape, mistakes, invalid input ----------------------------------------------------
