@@ -2,7 +2,7 @@
 
 `|x| = |y|` and `(x - y)(x + y) = 0`, or `ln y = x` and `y = e^x`, are the same equations although
 neither is a multiple of the other. Along lines through the plane (the other variables fixed at
-random values) the zeros of each side are located on a grid: sign changes are narrowed by bisection,
+values of both signs) the zeros of each side are located on a grid: sign changes are narrowed by bisection,
 touching zeros (x - 2)^2 by a golden-section search on |f|. Each zero of one must be a zero of the
 other, of the same order (multiplicity counts, as in STACK). A pole where the sign flips is not a
 zero, and a point where an equation is undefined is not a solution of it (so `sqrt(y) = sqrt(x)` is
