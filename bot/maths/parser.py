@@ -366,6 +366,8 @@ class _Parser:
         while True:
             if self.at_op("*", "/"):
                 op = self.take().value
+                if op == "/" and left == _sym("d") and re.fullmatch(r"d[A-Za-z]", self.peek().value):
+                    raise ParseError(OPERATORS["partial"])  # d/dx: `dx` would be split to d*x below
                 right = _scalar(self.parse_unary(), f"`{op}`")
                 left = _scalar(left, f"`{op}`")
                 left = _mul(left, right) if op == "*" else _div(left, right)
@@ -469,6 +471,15 @@ class _Parser:
             self.take()
             return _number(t.value)
         if t.kind == "name":
+            parts = self._juxtaposed(t.value)
+            if parts is not None and not (self.peek(1).kind == "op" and self.peek(1).value == SUB_OPEN):
+                # `xy^2` is x*y^2: the word becomes one token per factor, so `^` takes the last one.
+                first, rest = parts
+                self.toks[self.i : self.i + 1] = [
+                    Token("name", first, t.pos),
+                    Token("name", rest, t.pos + len(first)),
+                ]
+                t = self.peek()
             self.take()
             if self.at_op(SUB_OPEN):
                 return self.parse_subscripted(t.value)
@@ -498,6 +509,30 @@ class _Parser:
         if t.kind == "end":
             raise ParseError("The answer ends too early (something is missing at the end).")
         raise ParseError(f"I didn't expect `{t.value}` there.")
+
+    def _juxtaposed(self, word: str) -> tuple[str, str] | None:
+        """`xy` -> (x, y), `xy_1` -> (x, y_1), `sinx` -> (sin, x): a word that is two factors.
+
+        None for every word `parse_name` reads as one atom (names, functions, constants, Greek).
+        """
+        if word in self.bound or word in self.declared or word in BIG_OPS or word in CONSTANTS:
+            return None
+        canon = ALIASES.get(word, word)
+        if canon in FUNCTIONS or canon.startswith("log_") or word in ("pi", "e", "i"):
+            return None
+        base, _, sub = word.partition("_")
+        if word in GREEK or base in GREEK or re.fullmatch(r"[A-Za-z]\d*", base):
+            return None
+        if re.fullmatch(r"[A-Za-z]{2}", base):
+            return base[0], base[1] + (f"_{sub}" if sub else "")
+        if sub:
+            return None
+        for prefix in _FUNC_PREFIXES:  # sinx, lnx: a function applied to one letter
+            rest = word[len(prefix) :]
+            one_argument = 1 in FUNCTIONS[ALIASES.get(prefix, prefix)][1]
+            if word.startswith(prefix) and (len(rest) == 1 or rest in GREEK) and one_argument:
+                return prefix, rest
+        return None
 
     def _brace_is_group(self) -> bool:
         """`{...}` groups in LaTeX, and in plain text when raised to a power ({0.95}^{20});
