@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.content.models import Curriculum, CurriculumWeek, Mistake, Prompt, Resource, Topic
 from bot.content.yamlio import ContentError, Located
+from bot.maths.limits import tolerance_problem
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ANSWER_TYPES = frozenset(
@@ -223,15 +224,17 @@ def parse_prompt(
             for key, value in tol.items():
                 if key in ("rel_tol", "abs_tol"):
                     num = _number(value)
-                    if num is None or num < 0:
-                        e.problem("tolerance", f"tolerance.{key} must be a non-negative number")
+                    problem = tolerance_problem(key, num) if num is not None else f"{key} must be a number"
+                    if problem:  # the checker's own range (bot.maths.limits), so a prompt can't set more
+                        e.problem("tolerance", f"tolerance.{problem}")
                     elif key == "rel_tol":
                         rel_tol = num
                     else:
                         abs_tol = num
                 elif key == "sig_figs":
-                    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                        e.problem("tolerance", "tolerance.sig_figs must be a positive integer")
+                    problem = tolerance_problem(key, value)
+                    if problem:
+                        e.problem("tolerance", f"tolerance.{problem}")
                     else:
                         sig_figs = value
                 else:

@@ -3,8 +3,18 @@
     studybot check EXPECTED ANSWER [--rel-tol X] [--abs-tol X] [--sig-figs N] [--type T] [--json]
     studybot check --batch FILE.jsonl [--workers N]
 
-Batch lines are JSON objects with `id`, `expected`, `answer` and optional `rel_tol`, `abs_tol`;
-each output line is `{"id", "status", "message", "interpreted_as", "ms"}` in input order.
+Batch lines are JSON objects with `id`, `expected`, `answer` and optional `rel_tol`, `abs_tol`,
+`sig_figs`, `answer_type`; each output line is `{"id", "status", "message", "interpreted_as", "ms"}`
+in input order.
+
+Exit status of a single check, for scripts (like grep: 2 is "could not be judged"):
+0 correct, 1 incorrect, 2 invalid (the answer can't be read; also a bad expected answer or bad
+options), 3 timeout (the check ran out of time or its worker failed). `--batch` exits 0 once every
+line is answered (each line carries its own status) and 2 when the file can't be read.
+
+A value may start with `-` without `--` before it: `studybot check 2 -2`, `studybot check x -x+1`.
+Tolerances are range-checked (bot.maths.limits): 0 < --rel-tol <= 0.5, 0 <= --abs-tol <= 1,
+1 <= --sig-figs <= 15.
 """
 
 from __future__ import annotations
@@ -17,18 +27,66 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from bot.maths import limits
+
 CHECK_TIMEOUT = 2.0
 # Imported once in the pool's fork server, so a fresh worker starts checking at once.
 PRELOAD = ("sympy", "mpmath", "bot.maths.checker")
 
 
+EXIT_STATUS = {"correct": 0, "incorrect": 1, "invalid": 2, "timeout": 3}
+
+
+class _ValuesMayStartWithMinus(argparse.ArgumentParser):
+    """`studybot check 2 -2`: an argument that starts with `-` but is no option of ours is a value.
+
+    argparse takes `-x^2` for an unknown option; a leading space makes it a plain argument (and
+    the checker ignores surrounding spaces). `-h`, `--help` and `--opt` / `--opt=value` stay options.
+    """
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        if args is not None:
+            args = [self._as_value(a) for a in args]
+        return super().parse_known_args(args, namespace)
+
+    def _as_value(self, arg: str) -> str:
+        if not arg.startswith("-") or arg in ("-", "--", "-h"):
+            return arg
+        if arg.startswith("--") and arg[2:3].isalpha():
+            return arg  # an option, or an abbreviation argparse resolves (--rel for --rel-tol)
+        return " " + arg
+
+
+def _tolerance(name: str, kind: type) -> Any:
+    """argparse type for a tolerance flag: the number, range-checked like prompt data."""
+
+    def convert(text: str) -> int | float:
+        try:
+            value = kind(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text.strip()!r} is not a number") from None
+        problem = limits.tolerance_problem(name, value)
+        if problem:
+            raise argparse.ArgumentTypeError(problem.replace(name, "--" + name.replace("_", "-"), 1))
+        return value
+
+    return convert
+
+
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser("check", help="check an answer against the expected one (or a JSONL batch)")
+    p.__class__ = _ValuesMayStartWithMinus  # same parser, only the argument pre-pass differs
     p.add_argument("expected", nargs="?", help="the expected answer")
     p.add_argument("answer", nargs="?", help="the submitted answer")
-    p.add_argument("--rel-tol", type=float, default=None, help="relative tolerance for decimals")
-    p.add_argument("--abs-tol", type=float, default=None, help="absolute tolerance for decimals")
-    p.add_argument("--sig-figs", type=int, default=None, help="compare to this many significant figures")
+    p.add_argument(
+        "--rel-tol", type=_tolerance("rel_tol", float), default=None, help="relative tolerance (0 < X <= 0.5)"
+    )
+    p.add_argument(
+        "--abs-tol", type=_tolerance("abs_tol", float), default=None, help="absolute tolerance (0 <= X <= 1)"
+    )
+    p.add_argument(
+        "--sig-figs", type=_tolerance("sig_figs", int), default=None, help="significant figures (1 to 15)"
+    )
     p.add_argument("--type", dest="answer_type", default=None, help="answer type (interval, set, tuple, ...)")
     p.add_argument(
         "--functions", default="", help="declared functions, comma-separated (sigma,relu,softplus)"
@@ -67,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
 
     pool = WorkerPool(1, timeout=args.timeout, preload=PRELOAD)
     try:
-        verdict = check_in_pool(pool, args.expected, args.answer, options)
+        verdict = check_in_pool(pool, args.expected.strip(), args.answer.strip(), options)
     except ValueError as exc:  # the expected answer itself is invalid
         print(f"studybot check: {exc}", file=sys.stderr)
         return 2
@@ -81,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"interpreted as: {verdict.interpreted_as}")
         if verdict.mistake:
             print(f"known mistake: {verdict.mistake}")
-    return 0
+    return EXIT_STATUS[verdict.status]
 
 
 def _functions(text: str) -> tuple[str, ...]:

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING
 
 import sympy
 
+from bot.maths import limits
 from bot.maths.compare import ExpectedAnswerError, Outcome, Tolerance
 from bot.maths.equivalence import equivalent
 from bot.maths.errors import ParseError
@@ -78,6 +79,9 @@ class CheckOptions:
     answer_type: str | None = None
     functions: tuple[str, ...] = ()
     mistakes: tuple[tuple[str, str], ...] = ()  # (wrong answer, message)
+
+    def __post_init__(self) -> None:
+        limits.check_tolerances(self.rel_tol, self.abs_tol, self.sig_figs)  # ValueError names the range
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from typing import Any
 import mpmath
 import sympy
 
+from bot.maths import limits
 from bot.maths.numeric import TooManyTerms, Undefined, evaluate
 from bot.maths.sums import BigOp, index_symbols
 from bot.maths.values import Interval, Membership, Relation, Seq, SetValue, Value
@@ -44,6 +45,11 @@ class Tolerance:
     sig_figs: int | None = None
     answer_decimals: int | None = None  # decimals written in a plain decimal answer, e.g. 3.14 -> 2
     claimed_rel: float | None = None  # finest relative precision of the decimals written in the answer
+
+    def __post_init__(self) -> None:
+        # Out-of-range settings would make unequal answers "correct" (rel 1e308, sig_figs 0).
+        # A derived rel of 0 (from a claimed precision that underflows) only means "exact".
+        limits.check_tolerances(self.rel or None, self.abs, self.sig_figs)
 
     @property
     def explicit(self) -> bool:
