@@ -131,7 +131,9 @@ _ACCENTS = {"hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar", "ti
 # Commands the parser handles itself (arguments, environments, delimiters).
 _PARSER_CMDS = {"frac", "dfrac", "tfrac", "cfrac", "sqrt", "binom", "dbinom", "tbinom"}
 
-_NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+# ASCII digits only: `⑺` and `٣` are digits to str.isdigit and to `\d`, but not numbers to read.
+_DIGITS = frozenset("0123456789")
+_NUMBER = re.compile(r"([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 _NAME = re.compile(r"[A-Za-z]+")
 _CONTROL_OK = {"\t", "\n", "\r"}
 
@@ -232,7 +234,7 @@ def tokenize(text: str) -> list[Token]:
             i += 1
             continue
         m = _NUMBER.match(text, i)
-        if ch.isdigit() or (ch == "." and m):
+        if ch in _DIGITS or (ch == "." and m):
             assert m is not None
             out.append(Token("num", m.group(0), i))
             i = m.end()
@@ -242,8 +244,8 @@ def tokenize(text: str) -> list[Token]:
             assert m is not None
             word, i = m.group(0), m.end()
             # One letter followed by digits is one atom (x1, R2), as in STACK; so are log2/log10.
-            if i < n and text[i].isdigit() and (len(word) == 1 or word == "log"):
-                d = re.match(r"\d+", text[i:])
+            if i < n and text[i] in _DIGITS and (len(word) == 1 or word == "log"):
+                d = re.match(r"[0-9]+", text[i:])
                 assert d is not None
                 if len(word) == 1 or d.group(0) in ("2", "10"):
                     word += d.group(0)
@@ -276,7 +278,7 @@ def tokenize(text: str) -> list[Token]:
 
 
 SUB_OPEN, SUB_CLOSE = "sub{", "sub}"  # around the tokens of an expression used as a subscript
-_SIMPLE_SUB = re.compile(r"[A-Za-z][A-Za-z0-9]{0,11}|\d{1,12}")
+_SIMPLE_SUB = re.compile(r"[A-Za-z][A-Za-z0-9]{0,11}|[0-9]{1,12}")
 
 
 # Unit words a member may write after a value (not single letters: m and s are variables too).

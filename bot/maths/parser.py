@@ -878,7 +878,7 @@ def _is_symbol_tuple(value: Value) -> bool:
 
 
 def _number(text: str) -> sympy.Expr:
-    m = re.fullmatch(r"(\d*)\.?(\d*)(?:[eE]([+-]?\d+))?", text)
+    m = re.fullmatch(r"([0-9]*)\.?([0-9]*)(?:[eE]([+-]?[0-9]+))?", text)
     if not m:
         raise ParseError(f"I can't read the number `{text}`.")
     digits = len(m.group(1)) + len(m.group(2))
@@ -948,6 +948,7 @@ def _arguments(toks: list[Token], j: int) -> tuple[str, int] | None:
 
 def _derivative_name(toks: list[Token], i: int) -> tuple[str, int] | None:
     """`∇f`, `\\frac{∂L}{∂w}`, `∂L/∂w`, `\\frac{dy}{dx}` at toks[i]: (the name, the index after it)."""
+    toks = [*toks, *[toks[-1]] * 9]  # look-ahead past the end sees the end token (`\\frac{\\frac`)
 
     def letter(k: int) -> bool:
         return toks[k].kind == "name" and bool(re.fullmatch(r"[A-Za-z](_[A-Za-z0-9]+)?", toks[k].value))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 import sympy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.maths.checker import check
 from bot.maths.errors import ParseError
@@ -93,3 +95,37 @@ def test_derivative_operators_are_still_refused() -> None:
         parse_answer("d/dx x^2")
     with pytest.raises(ParseError, match="Derivative"):
         parse_answer(r"\frac{d}{dx} x^2")
+
+
+# -- odd input: a clean `invalid`, never a crash ------------------------------------------------
+
+# Pieces of what members type, so the fuzzer reaches deep into the grammar, not just the lexer.
+_PIECES = [
+    *"xy2^()[]{},|\\_-+*/=<>!.'%$ ;&",
+    *(r"\frac", r"\sqrt", r"\left", r"\right", r"\begin{pmatrix}", r"\end{pmatrix}", r"\sum_", r"\text{"),
+    *(r"\partial ", r"\nabla ", r"\pm", r"\cup ", r"\in ", r"\{", r"\}", r"\hat", r"\mathrm{", r"\\"),
+    *("sin", "d", "f", "e", "i", "U", "and", "^{", "1", "0.5", "⑺", "½", "∪", "∅", "⟨", "⟩", "٣", "ﬁ"),
+    *("E[", "Var(", "P(", "O(", "sign", r"\emptyset", "<", ">"),
+]
+_ODD_TEXT = st.one_of(
+    st.text(st.characters(codec="utf-8"), max_size=24),
+    st.lists(st.sampled_from(_PIECES), max_size=24).map("".join),
+)
+
+
+@settings(max_examples=600, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_ODD_TEXT)
+def test_any_text_is_read_or_refused_with_a_parse_error(text: str) -> None:
+    try:
+        parse_answer(text)
+    except ParseError as exc:
+        assert str(exc)  # a message a member can read
+
+
+@pytest.mark.parametrize("text", ["⑺⸃ƚ{ԉ", "⑺)$", "x_{٣}", "٣ + 1", "x⑺", r"\frac{\frac", "x^⑵"])
+def test_unicode_digits_and_odd_symbols_are_a_clean_invalid(
+    text: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    verdict = check("x", text)
+    assert verdict.status == "invalid" and verdict.message
+    assert not caplog.records  # no traceback logged: the parser refused it itself
