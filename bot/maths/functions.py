@@ -149,6 +149,7 @@ FUNCTIONS: dict[str, tuple[Builder, tuple[int, ...]]] = {
     "abs": (_f(sympy.Abs), (1,)),
     "factorial": (_f(sympy.factorial), (1,)),
     "binomial": (_f(sympy.binomial), (2,)),
+    "sign": (_f(sympy.sign), (1,)),
     "floor": (_f(sympy.floor), (1,)),
     "ceil": (_f(sympy.ceiling), (1,)),
     "ceiling": (_f(sympy.ceiling), (1,)),
@@ -161,7 +162,7 @@ ALIASES = {
     "arccot": "acot", "arsinh": "asinh", "arcsinh": "asinh", "arcosh": "acosh", "arccosh": "acosh",
     "artanh": "atanh", "arctanh": "atanh", "arsech": "asech", "arcsech": "asech", "arcsch": "acsch",
     "arccsch": "acsch", "arcoth": "acoth", "arccoth": "acoth", "Abs": "abs", "cosec": "csc",
-    "choose": "binomial", "exponential": "exp",
+    "choose": "binomial", "exponential": "exp", "sgn": "sign", "signum": "sign",
 }  # fmt: skip
 
 # f^-1 written as sin^{-1}(x)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from fractions import Fraction
 
 from bot.maths import limits
 from bot.maths.errors import ParseError
@@ -46,12 +47,16 @@ _UNICODE = {
     "≥": ">=",
     "≠": "!=",
     "√": "sqrt",
-    "²": "^2",
-    "³": "^3",
     "°": "^\\circ",
     "±": "\\pm ",
     "∓": "\\mp ",
     "∪": "\\cup ",
+    "∅": "\\emptyset ",
+    "⟨": "\\langle ",
+    "⟩": "\\rangle ",
+    "〈": "\\langle ",
+    "〉": "\\rangle ",
+    "⁄": "/",
     "∑": "\\sum ",
     "∏": "\\prod ",
     "∈": "\\in ",
@@ -116,6 +121,8 @@ _CMD_TOKENS = {
     "circ": ("op", "circ"),
     "degree": ("op", "circ"),
     "infty": ("name", "oo"),
+    "emptyset": ("op", "emptyset"),
+    "varnothing": ("op", "emptyset"),
     "infin": ("name", "oo"),
     "$": ("text", "$"),
 }
@@ -198,9 +205,29 @@ def _check_depth(text: str) -> None:
             depth = max(0, depth - 1)
 
 
+# Vulgar fractions (½, ¾, ⅞): a fraction in brackets; after digits a mixed number (1½ is 1 + 1/2).
+_FRACTIONS = {ch: Fraction(unicodedata.numeric(ch)).limit_denominator(10) for ch in "½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅐⅛⅜⅝⅞⅑⅒↉"}
+_FRACTION = re.compile(f"([0-9]*)([{''.join(_FRACTIONS)}])")
+# Superscripts beyond ² and ³ (x⁴, x⁻¹, 2⁽ⁿ⁾ is not read): a run is one exponent.
+_SUPERSCRIPT_DIGITS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻", "0123456789+-", strict=True))
+_SUPERSCRIPT = re.compile("[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+
+
+def _fraction(m: re.Match[str]) -> str:
+    value = _FRACTIONS[m.group(2)]
+    fraction = f"{value.numerator}/{value.denominator}"
+    return f"({m.group(1)} + {fraction})" if m.group(1) else f"({fraction})"
+
+
+def _superscript(m: re.Match[str]) -> str:
+    return "^(" + "".join(_SUPERSCRIPT_DIGITS[c] for c in m.group(0)) + ")"
+
+
 def normalize(text: str) -> str:
     """Checks limits, strips wrappers and maps Unicode; the result is what gets tokenized."""
     check_raw(text)
+    text = _FRACTION.sub(_fraction, text)
+    text = _SUPERSCRIPT.sub(_superscript, text)
     for src, dst in _UNICODE.items():
         if src in text:
             text = text.replace(src, dst)

@@ -80,6 +80,7 @@ _UNARY: dict[type, Any] = {
     sympy.exp: mpmath.exp,
     sympy.log: mpmath.log,
     sympy.Abs: abs,
+    sympy.sign: mpmath.sign,
     sympy.floor: mpmath.floor,
     sympy.ceiling: mpmath.ceil,
     sigma: _mp_sigma,

@@ -165,6 +165,7 @@ class _Parser:
         self.sequences = sequence_bases(tokens)  # names whose subscripts are indices (bot.maths.sums)
         self.bound: list[str] = []  # variables of the sums being read: `i` there is not the imaginary unit
         self.in_index = 0
+        self.angle = 0  # inside <a, b>: `>` closes the vector instead of comparing
 
     # -- token helpers -------------------------------------------------------------------------
     def peek(self, k: int = 0) -> Token:
@@ -257,7 +258,7 @@ class _Parser:
         exprs: list[Value] = [first]
         ops: list[str] = []
         approx: list[int] = []
-        while self.at_op(*_RELOPS):
+        while self.at_op(*_RELOPS) and not (self.angle and self.at_op(">")):
             op = self.take().value
             if op == "approx":
                 op = "="
@@ -303,6 +304,10 @@ class _Parser:
             name, j = derivative
             return self._named_if_beside_relation(name, i, j)
         head = toks[i]
+        if head.kind == "name" and head.value in STATISTICS:
+            written = _bracketed_text(toks, i + 1)  # E[X], Var(X - Y), P(X > 2): any inside
+            if written is not None:
+                return self._named_if_beside_relation(head.value + written[0], i, written[1])
         if head.kind != "name" or not re.fullmatch(r"[A-Za-z](_[A-Za-z0-9]+)?", head.value):
             return None
         if head.value in ("e", "i") or head.value in self.declared:
@@ -344,12 +349,14 @@ class _Parser:
         while self.at_op("cup") or (self.at("U") and not isinstance(left, sympy.Expr)):
             self.take()
             right = self.parse_sum()
-            left = Interval(_as_interval(left).parts + _as_interval(right).parts)
+            left = _union(left, right)
         return left
 
     def parse_sum(self) -> Value:
         left = self.parse_term()
         while self.at_op("+", "-", "pm", "mp"):
+            if self._at_remainder():
+                continue
             op = self.take().value
             right = _scalar(self.parse_term(), f"`{op}`")
             left = _scalar(left, f"`{op}`")
@@ -360,6 +367,20 @@ class _Parser:
             else:
                 left = PlusMinus(left, right if op == "pm" else _neg(right))
         return left
+
+    def _at_remainder(self) -> bool:
+        """`+ O(x^3)` after the terms of a series: read (it must make sense) and left out.
+
+        The checker compares the terms written; the order of the remainder is not compared.
+        """
+        after = self.peek(1), self.peek(2)
+        if not (after[0].kind == "name" and after[0].value == "O" and after[1].kind == "op"):
+            return False
+        if after[1].value != "(":
+            return False
+        self.i += 2
+        _scalar(self.parse_bracketed(), "O(...)")
+        return True
 
     def parse_term(self) -> Value:
         left = self.parse_unary()
@@ -490,6 +511,20 @@ class _Parser:
             v = t.value
             if v == "(" or v == "[":
                 return self.parse_bracketed()
+            if v == "emptyset":
+                self.take()
+                return SetValue(())
+            if v == "<":  # <a, b>: a vector, as physics and linear algebra courses write it
+                self.take()
+                self.angle += 1
+                self.enter()
+                items = self.parse_items(end=(">",))
+                self.depth -= 1
+                self.angle -= 1
+                self.expect_op(">")
+                if not items:
+                    raise ParseError("Empty brackets `<>`.")
+                return Seq(tuple(items), "(", ")")
             if v == "setl":
                 self.take()
                 items = self.parse_items(end=("setr",))
@@ -546,6 +581,9 @@ class _Parser:
                 depth -= 1
                 if depth == 0:
                     after = self.toks[min(k + 1, len(self.toks) - 1)]
+                    before = self.toks[self.i - 1] if self.i else after
+                    if any(_is_union(t) for t in (before, after)):
+                        return False  # {1, 2} ∪ {3}: beside a union, braces are a set even in LaTeX
                     return self.latex or (after.kind == "op" and after.value == "^")
             elif depth == 1 and t.kind == "op" and t.value in (",", ";"):
                 return False
@@ -628,6 +666,8 @@ class _Parser:
                     return builder(self.parse_name(rest))
         if word in ("and", "or"):
             raise ParseError(f"`{word}` is in the wrong place.")
+        if word in STATISTICS:
+            raise ParseError(f"`{word}(...)` names a value; write the value, or both: {word}(X) = 2.")
         shown = word.split("_", 1)[0] if "_" in word else word
         if shown in OPERATORS:
             raise ParseError(OPERATORS[shown])
@@ -910,6 +950,10 @@ def _maybe_matrix(seq: Seq) -> Value:
     return Matrix(tuple(tuple(r.items) for r in rows))
 
 
+def _is_union(t: Token) -> bool:
+    return (t.kind == "op" and t.value == "cup") or (t.kind == "name" and t.value == "U")
+
+
 def _as_interval(value: Value) -> Interval:
     if isinstance(value, Interval):
         return value
@@ -917,6 +961,20 @@ def _as_interval(value: Value) -> Interval:
         lo, hi = (_scalar(v, "an interval") for v in value.items)
         return Interval(((lo, hi, value.open == "(", value.close == ")"),))
     raise ParseError(f"A {kind_of(value)} can't be joined with `∪`; use intervals like (0, 1].")
+
+
+def _union(left: Value, right: Value) -> Value:
+    """A ∪ B: two sets are one set; with an interval, a set's numbers are single points [p, p]."""
+    if isinstance(left, SetValue) and isinstance(right, SetValue):
+        return SetValue(left.items + right.items)
+    return Interval(_union_parts(left) + _union_parts(right))
+
+
+def _union_parts(value: Value) -> tuple[tuple[sympy.Expr, sympy.Expr, bool, bool], ...]:
+    if isinstance(value, SetValue):
+        points = [_scalar(v, "a union with an interval") for v in value.items]
+        return tuple((p, p, False, False) for p in points)
+    return _as_interval(value).parts
 
 
 def _as_region(value: Value) -> Interval | SetValue:
@@ -944,6 +1002,36 @@ def _arguments(toks: list[Token], j: int) -> tuple[str, int] | None:
         if toks[j].kind == "op" and toks[j].value == ")":
             return "".join(parts) + ")", j + 1
         return None
+
+
+# Operators of probability and statistics whose value a member names left of `=`: `Var(X) = 2`.
+STATISTICS = frozenset({"E", "Var", "Cov", "Corr", "SD", "Std", "P", "Pr"})
+_CLOSERS = {"(": ")", "[": "]"}
+_SPACED = {",": ", ", "|": "|", **{op: f" {op} " for op in ("=", "<", "<=", ">", ">=", "!=")}}
+
+
+def _bracketed_text(toks: list[Token], j: int) -> tuple[str, int] | None:
+    """`(X - Y)`, `[X^2]`, `(A|B)` at toks[j]: (the text as written, the index after it), else None.
+
+    Only names, numbers and arithmetic inside; at most 40 tokens (it becomes the name of a value).
+    """
+    if not (toks[j].kind == "op" and toks[j].value in _CLOSERS):
+        return None
+    stack: list[str] = []
+    parts: list[str] = []
+    for k in range(j, min(len(toks), j + 42)):
+        t = toks[k]
+        if t.kind == "op" and t.value in _CLOSERS:
+            stack.append(_CLOSERS[t.value])
+        elif t.kind == "op" and t.value in (")", "]"):
+            if t.value != stack.pop():
+                return None
+            if not stack:
+                return "".join(parts) + t.value, k + 1
+        elif not (t.kind in ("name", "num") or (t.kind == "op" and t.value in "+-*/^,|=<<=>>=!=")):
+            return None
+        parts.append(_SPACED.get(t.value, t.value) if t.kind == "op" else t.value)
+    return None
 
 
 def _derivative_name(toks: list[Token], i: int) -> tuple[str, int] | None:

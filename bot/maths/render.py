@@ -153,6 +153,9 @@ def _render(value: Value, expr: object, ops: dict[str, str], *, latex: bool) -> 
     if isinstance(value, Interval):
         parts = []
         for lo, hi, lo_open, hi_open in value.parts:
+            if lo == hi and not (lo_open or hi_open):  # a point from a set in the union: {1} ∪ (2, 3)
+                parts.append(rf"\left\{{{r(lo)}\right\}}" if latex else f"{{{r(lo)}}}")
+                continue
             left, right = "(" if lo_open else "[", ")" if hi_open else "]"
             body = f"{r(lo)}, {r(hi)}"
             parts.append(rf"\left{left}{body}\right{right}" if latex else f"{left}{body}{right}")

@@ -11,6 +11,7 @@ from bot.maths.checker import check
 from bot.maths.errors import ParseError
 from bot.maths.parser import parse_answer
 from bot.maths.render import as_text
+from bot.maths.values import Interval, Seq, SetValue
 
 a, b, e_, m, n, p, v, x, y = (
     sympy.Symbol(s, real=True) for s in ("a", "b", "e", "m", "n", "p", "v", "x", "y")
@@ -129,3 +130,127 @@ def test_unicode_digits_and_odd_symbols_are_a_clean_invalid(
     verdict = check("x", text)
     assert verdict.status == "invalid" and verdict.message
     assert not caplog.records  # no traceback logged: the parser refused it itself
+
+
+# -- notations learners use ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [r"\emptyset", "∅", r"\varnothing", "{}", r"\{\}"])
+def test_the_empty_set(text: str) -> None:
+    assert parse_answer(text) == SetValue(())
+
+
+@pytest.mark.parametrize(
+    ("expected", "answer", "status"),
+    [
+        (r"\emptyset", "∅", "correct"),
+        ("{1}", "∅", "incorrect"),
+        (r"\emptyset", "{0}", "incorrect"),
+        ("{1, 2, 3}", "{1, 2} ∪ {3}", "correct"),
+        ("{1, 2, 3}", r"\{1\} \cup \{2, 3\}", "correct"),
+        ("{1, 2, 3}", "{1} U {2} U {3}", "correct"),
+        ("{1, 2, 3}", "{1, 2} ∪ {4}", "incorrect"),
+        ("{1} ∪ [2, 3]", "[2, 3] U {1}", "correct"),
+        ("{1} ∪ [2, 3]", "[2, 3]", "incorrect"),
+        ("{1} ∪ [2, 3]", "[1, 3]", "incorrect"),
+        ("(0, 1) ∪ {2}", r"(0, 1) \cup \{2\}", "correct"),
+        ("(0, 1)", r"\emptyset \cup (0, 1)", "correct"),
+    ],
+)
+def test_unions_of_sets_and_intervals(expected: str, answer: str, status: str) -> None:
+    assert check(expected, answer).status == status
+
+
+def test_a_union_with_an_interval_shows_the_points_as_sets() -> None:
+    value = parse_answer("{1} ∪ [2, 3)")
+    assert value == Interval(((1, 1, False, False), (2, 3, False, True)))
+    assert as_text(value) == "{1} U [2, 3)"
+    with pytest.raises(ParseError, match="union with an interval"):
+        parse_answer("{(1, 2)} ∪ [2, 3)")
+
+
+@pytest.mark.parametrize("text", ["<1, 2>", "⟨1, 2⟩", r"\langle 1, 2 \rangle", "< 1 , -2 >"])
+def test_angle_bracket_vectors(text: str) -> None:
+    value = parse_answer(text)
+    assert isinstance(value, Seq) and value.open == "(" and len(value.items) == 2
+
+
+def test_angle_bracket_vectors_compare_like_tuples() -> None:
+    assert check("(1, 2)", "<1, 2>").status == "correct"
+    assert check("(1, 2)", "<2, 1>").status == "incorrect"
+    assert check("x < 2", "x < 2").status == "correct"  # `<` between values still compares
+    assert check("(x, 2)", "<x, 1 + 1>").status == "correct"
+    with pytest.raises(ParseError):
+        parse_answer("<>")
+
+
+def test_sign() -> None:
+    assert check("sign(x)", "sgn(x)").status == "correct"
+    assert check("sign(x)", "x/|x|").status == "correct"
+    assert check("sign(x)", "-sign(x)").status == "incorrect"
+    assert check("2 sign(x) x", "2|x|").status == "correct"
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("½", sympy.Rational(1, 2)),
+        ("¾x", sympy.Rational(3, 4) * x),
+        ("1½", sympy.Rational(3, 2)),  # a mixed number
+        ("2¾ + ⅓", sympy.Rational(37, 12)),
+        ("⅞", sympy.Rational(7, 8)),
+        ("1⁄2", sympy.Rational(1, 2)),
+        ("x⁴", x**4),
+        ("x⁻¹", 1 / x),
+        ("x²³", x**23),
+        ("x² + x³", x**2 + x**3),
+    ],
+)
+def test_unicode_fractions_and_superscripts(text: str, target: sympy.Expr) -> None:
+    assert same(parse_answer(text), target)
+
+
+@pytest.mark.parametrize(
+    ("expected", "answer", "status"),
+    [
+        ("3.5", "E[X] = 3.5", "correct"),
+        ("3.5", "E(X) = 3.5", "correct"),
+        ("2", "Var(X) = 2", "correct"),
+        ("5", "Var(X-Y) = 3 + 2 = 5", "correct"),
+        ("5", "Var(X - Y) = 3 + 2 = 6", "incorrect"),
+        ("0.4", "P(A|B) = 0.4", "correct"),
+        ("0.3", "P(X > 2) = 0.3", "correct"),
+        ("0", "Cov(X, Y) = 0", "correct"),
+        ("1/6", "E[X^2] = 1/3", "incorrect"),
+    ],
+)
+def test_statistics_named_left_of_the_working(expected: str, answer: str, status: str) -> None:
+    verdict = check(expected, answer)
+    assert verdict.status == status, verdict
+    assert verdict.interpreted_as.startswith(answer.split(" =")[0].replace("X - Y", "X-Y"))
+
+
+def test_a_statistic_with_no_value_says_how_to_write_it() -> None:
+    with pytest.raises(ParseError, match=r"Var\(X\) = 2"):
+        parse_answer("Var(X)")
+
+
+@pytest.mark.parametrize(
+    ("expected", "answer", "status"),
+    [
+        ("1 + x + x^2/2", "1 + x + x^2/2 + O(x^3)", "correct"),
+        ("1 + x + x^2/2", r"1 + x + \frac{x^2}{2} + \mathcal{O}(x^3)", "correct"),
+        ("x - x^3/6", "x - x^3/6 - O(x^5)", "correct"),
+        ("1 + x + x^2/2", "1 + x + O(x^3)", "incorrect"),  # the remainder is left out, not compared
+        ("1 + x + x^2/2 + O(x^3)", "1 + x + x^2/2", "correct"),
+    ],
+)
+def test_a_series_remainder_is_left_out(expected: str, answer: str, status: str) -> None:
+    assert check(expected, answer).status == status
+
+
+def test_a_remainder_must_still_be_well_formed() -> None:
+    with pytest.raises(ParseError):
+        parse_answer("1 + x + O(")
+    with pytest.raises(ParseError):
+        parse_answer("1 + x + O((1, 2))")
