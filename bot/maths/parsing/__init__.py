@@ -1,0 +1,1 @@
+"""The answer parser in parts: builders, atoms, size limits, answer post-processing (see bot.maths.parser)."""
