@@ -50,12 +50,14 @@ _UNICODE = {
     "°": "^\\circ",
     "±": "\\pm ",
     "∓": "\\mp ",
-    "∪": "\\cup ",
-    "∅": "\\emptyset ",
-    "⟨": "\\langle ",
-    "⟩": "\\rangle ",
-    "〈": "\\langle ",
-    "〉": "\\rangle ",
+    "′": "'",
+    "″": "''",
+    "∗": "*",
+    "∕": "/",
+    "⩽": "<=",
+    "⩾": ">=",
+    "≦": "<=",
+    "≧": ">=",
     "⁄": "/",
     "∑": "\\sum ",
     "∏": "\\prod ",
@@ -63,12 +65,6 @@ _UNICODE = {
     "≈": "\\approx ",
     "∂": "\\partial ",
     "∇": "\\nabla ",
-    "θ": "theta",
-    "α": "alpha",
-    "β": "beta",
-    "λ": "lambda",
-    "μ": "mu",
-    "σ": "sigma",
     "\u00a0": " ",
     "\u2009": " ",
     "\u202f": " ",
@@ -209,8 +205,39 @@ def _check_depth(text: str) -> None:
 _FRACTIONS = {ch: Fraction(unicodedata.numeric(ch)).limit_denominator(10) for ch in "½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅐⅛⅜⅝⅞⅑⅒↉"}
 _FRACTION = re.compile(f"([0-9]*)([{''.join(_FRACTIONS)}])")
 # Superscripts beyond ² and ³ (x⁴, x⁻¹, 2⁽ⁿ⁾ is not read): a run is one exponent.
-_SUPERSCRIPT_DIGITS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻", "0123456789+-", strict=True))
-_SUPERSCRIPT = re.compile("[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_SUPERSCRIPT_DIGITS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ⁿⁱˣʸ", "0123456789+-nixy", strict=True))
+_SUPERSCRIPT = re.compile("[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹ⁿⁱˣʸ]+")
+
+
+# Symbols read as tokens of their own, so they don't switch the answer into LaTeX reading (where
+# braces only group: `{∅}` must stay a set holding the empty set).
+_SYMBOL_TOKENS = {"∅": "emptyset", "∪": "cup", "⟨": "(", "⟩": ")", "〈": "(", "〉": ")"}
+
+# Subscript digits: x₁ is x_1.
+_SUBSCRIPT = re.compile("[₀₁₂₃₄₅₆₇₈₉]+")
+
+# Greek letters by their names (θ -> theta), as a member would type them in plain text.
+_GREEK_NAMES = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
+                "lambda", "mu", "nu", "xi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi",
+                "omega"]  # fmt: skip
+_GREEK_CAPITALS = ("gamma", "delta", "theta", "lambda", "xi", "sigma", "upsilon", "phi", "psi", "omega")
+_GREEK = {
+    unicodedata.lookup(f"GREEK {case} LETTER {'LAMDA' if name == 'lambda' else name.upper()}"): (
+        name if case == "SMALL" else name.capitalize()
+    )
+    for name in _GREEK_NAMES
+    for case in ("SMALL", "CAPITAL")
+    if case == "SMALL" or name in _GREEK_CAPITALS
+} | {"ϵ": "epsilon", "ϕ": "phi", "ϑ": "vartheta", "ς": "varsigma"}  # fmt: skip
+_GREEK_LETTER = re.compile(f"[{''.join(_GREEK)}]")
+
+
+def _greek(m: re.Match[str]) -> str:
+    """A Greek letter's name, spaced from letters beside it (xθ is x*theta, not the word xtheta)."""
+    text, i = m.string, m.start()
+    before = " " if i > 0 and text[i - 1].isascii() and text[i - 1].isalpha() else ""
+    after = " " if m.end() < len(text) and text[m.end()].isascii() and text[m.end()].isalnum() else ""
+    return before + _GREEK[m.group(0)] + after
 
 
 def _fraction(m: re.Match[str]) -> str:
@@ -223,11 +250,32 @@ def _superscript(m: re.Match[str]) -> str:
     return "^(" + "".join(_SUPERSCRIPT_DIGITS[c] for c in m.group(0)) + ")"
 
 
+# Compatibility forms read as the plain letters they stand for: fullwidth （１＋ｘ） from CJK keyboards,
+# math italic 𝑥 pasted from documents, and µ. Only these blocks: elsewhere NFKC would quietly turn
+# odd symbols into something else (⑺ into (7)); those stay unreadable.
+_COMPATIBLE = re.compile("[\uff01-\uff5e\U0001d400-\U0001d7ff\u00b5]")
+
+
+def _check_raised(text: str) -> None:
+    """Raised or lowered characters left over (x⁽²⁾, aₓ) would silently drop to the line under NFKC."""
+    for ch in text:
+        if ord(ch) > 0x7F and unicodedata.decomposition(ch).startswith(("<super>", "<sub>")):
+            raise ParseError(f"I can't read the raised or lowered character {ch!r}; write ^ or _ instead.")
+
+
+def _subscript_digits(m: re.Match[str]) -> str:
+    return "_" + "".join(str(ord(c) - ord("₀")) for c in m.group(0))
+
+
 def normalize(text: str) -> str:
     """Checks limits, strips wrappers and maps Unicode; the result is what gets tokenized."""
     check_raw(text)
     text = _FRACTION.sub(_fraction, text)
     text = _SUPERSCRIPT.sub(_superscript, text)
+    text = _SUBSCRIPT.sub(_subscript_digits, text)
+    _check_raised(text)
+    text = _COMPATIBLE.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
+    text = _GREEK_LETTER.sub(_greek, text)
     for src, dst in _UNICODE.items():
         if src in text:
             text = text.replace(src, dst)
@@ -286,6 +334,10 @@ def tokenize(text: str) -> list[Token]:
             continue
         if ch == "\\":
             i = _command(text, i, out)
+            continue
+        if ch in _SYMBOL_TOKENS:
+            out.append(Token("op", _SYMBOL_TOKENS[ch], i))
+            i += 1
             continue
         two = text[i : i + 2]
         if two in ("**", "<=", ">=", "!=", "=<", "=>", "==", "<>"):

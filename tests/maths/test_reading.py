@@ -254,3 +254,44 @@ def test_a_remainder_must_still_be_well_formed() -> None:
         parse_answer("1 + x + O(")
     with pytest.raises(ParseError):
         parse_answer("1 + x + O((1, 2))")
+
+
+# -- Unicode pasted from phones and documents ---------------------------------------------------
+
+theta, gamma_, lam, alpha = (sympy.Symbol(s, real=True) for s in ("theta", "gamma", "lambda", "alpha"))
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("2θ", 2 * theta),
+        ("xθ", x * theta),  # x times theta, not the word "xtheta"
+        ("sinθ", sympy.sin(theta)),
+        ("γ + λx", gamma_ + lam * x),
+        ("θ²", theta**2),
+        ("𝛼", alpha),  # math italic
+        ("𝑥² + 2𝑥", x**2 + 2 * x),
+        ("（１＋ｘ）^２", (1 + x) ** 2),  # fullwidth, from CJK keyboards
+        ("x₁ + x₂", sympy.Symbol("x_1", real=True) + sympy.Symbol("x_2", real=True)),
+        ("e⁻ˣ", sympy.exp(-x)),
+        ("xⁿ", x**n),
+        ("x ∗ y ∕ 2", x * y / 2),
+    ],
+)
+def test_unicode_letters_and_forms(text: str, target: sympy.Expr) -> None:
+    assert same(parse_answer(text), target)
+
+
+def test_unicode_primes_name_a_derivative() -> None:
+    assert check("2x", "f′(x) = 2x").status == "correct"
+
+
+def test_a_set_holding_the_empty_set_is_not_the_empty_set() -> None:
+    assert parse_answer("{∅}") == SetValue((SetValue(()),))
+    assert check("∅", "{∅}").status == "incorrect"
+
+
+@pytest.mark.parametrize("text", ["x⁻", "x⁽²⁾", "aₓ", "x⑺", "x^⑵"])
+def test_raised_or_odd_characters_are_refused_not_dropped(text: str) -> None:
+    with pytest.raises(ParseError, match="can't read"):
+        parse_answer(text)
