@@ -74,7 +74,12 @@ def _tolerance(name: str, kind: type) -> Any:
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser("check", help="check an answer against the expected one (or a JSONL batch)")
+    p = subparsers.add_parser(
+        "check",
+        help="check an answer against the expected one (or a JSONL batch)",
+        epilog="exit status: 0 correct, 1 incorrect, 2 invalid (or bad input), 3 timeout."
+        " A value may start with '-': studybot check 2 -2.",
+    )
     p.__class__ = _ValuesMayStartWithMinus  # same parser, only the argument pre-pass differs
     p.add_argument("expected", nargs="?", help="the expected answer")
     p.add_argument("answer", nargs="?", help="the submitted answer")

@@ -92,6 +92,8 @@ def test_a_timeout_exits_3(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Captu
         (["-x^2", "-x^2", "--json"], 0, "-x^2"),
         (["x", "-x"], 1, "-x"),
         (["-(x+1)", "-x-1"], 0, "-x - 1"),
+        (["--", "2", "-2"], 1, "-2"),  # the usual `--` still works
+        (["x^2", "-x^2", "--rel", "0.1"], 1, "-x^2"),  # options (abbreviated too) still are options
     ],
 )
 def test_values_may_start_with_a_minus(
