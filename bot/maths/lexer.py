@@ -233,8 +233,13 @@ _GREEK_LETTER = re.compile(f"[{''.join(_GREEK)}]")
 
 
 def _greek(m: re.Match[str]) -> str:
-    """A Greek letter's name, spaced from letters beside it (xθ is x*theta, not the word xtheta)."""
+    """A Greek letter's name, spaced from letters beside it (xθ is x*theta, not the word xtheta).
+
+    Σ and Π with limits (Σ_{k=1}^n k) are the sum and the product, as ∑ and ∏ are.
+    """
     text, i = m.string, m.start()
+    if m.group(0) in "ΣΠ" and text[m.end() : m.end() + 1] == "_":
+        return "\\sum " if m.group(0) == "Σ" else "\\prod "
     before = " " if i > 0 and text[i - 1].isascii() and text[i - 1].isalpha() else ""
     after = " " if m.end() < len(text) and text[m.end()].isascii() and text[m.end()].isalnum() else ""
     return before + _GREEK[m.group(0)] + after
@@ -257,7 +262,7 @@ _COMPATIBLE = re.compile("[\uff01-\uff5e\U0001d400-\U0001d7ff\u00b5]")
 
 
 def _check_raised(text: str) -> None:
-    """Raised or lowered characters left over (x⁽²⁾, aₓ) would silently drop to the line under NFKC."""
+    """Raised or lowered characters left over (x⁽²⁾, aₓ): say how to write them instead."""
     for ch in text:
         if ord(ch) > 0x7F and unicodedata.decomposition(ch).startswith(("<super>", "<sub>")):
             raise ParseError(f"I can't read the raised or lowered character {ch!r}; write ^ or _ instead.")

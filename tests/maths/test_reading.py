@@ -282,6 +282,12 @@ def test_unicode_letters_and_forms(text: str, target: sympy.Expr) -> None:
     assert same(parse_answer(text), target)
 
 
+def test_capital_sigma_with_limits_is_a_sum() -> None:
+    assert check("n(n+1)/2", "Σ_{k=1}^n k").status == "correct"
+    assert check("n(n+1)/2", "Σ_{k=1}^n k^2").status == "incorrect"
+    assert check("Sigma^2", "Σ^2").status == "correct"  # without limits it is the letter
+
+
 def test_unicode_primes_name_a_derivative() -> None:
     assert check("2x", "f′(x) = 2x").status == "correct"
 
