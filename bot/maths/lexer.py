@@ -98,6 +98,7 @@ _CMD_TOKENS = {
     "approx": ("op", "approx"),
     "in": ("op", "in"),
     "cup": ("op", "cup"),
+    "cap": ("op", "cap"),
     "%": ("op", "%"),
     "{": ("op", "setl"),
     "}": ("op", "setr"),
@@ -211,7 +212,7 @@ _SUPERSCRIPT = re.compile("[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹ⁿⁱˣʸ]+")
 
 # Symbols read as tokens of their own, so they don't switch the answer into LaTeX reading (where
 # braces only group: `{∅}` must stay a set holding the empty set).
-_SYMBOL_TOKENS = {"∅": "emptyset", "∪": "cup", "⟨": "(", "⟩": ")", "〈": "(", "〉": ")"}
+_SYMBOL_TOKENS = {"∅": "emptyset", "∪": "cup", "∩": "cap", "⟨": "(", "⟩": ")", "〈": "(", "〉": ")"}
 
 # Subscript digits: x₁ is x_1.
 _SUBSCRIPT = re.compile("[₀₁₂₃₄₅₆₇₈₉]+")

@@ -78,8 +78,8 @@ class _LatexPrinter(LatexPrinter):
             return rf"\frac{{{top}}}{{{bottom}}}"
         if name.startswith("∇"):
             return rf"\nabla {name[1:]}"
-        if "(" in name:
-            return name.replace("|", r" \mid ")
+        if "(" in name or "[" in name:  # P(A|B), Var(X - Y), E[X], P(A ∩ B)
+            return name.replace("|", r" \mid ").replace("∩", r"\cap").replace("∪", r"\cup")
         return super()._print_Symbol(expr, style)
 
     def _print_Sum(self, expr: sympy.Sum) -> str:

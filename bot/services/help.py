@@ -41,8 +41,9 @@ too. A slash takes only the next factor: `1/2x` is x/2 and `1/xy` is y/x, so wri
 `[[1, 2], [3, 4]]`; solutions `p = 5, q = 2; p = 7, q = 2`.
 **Series**: a remainder at the end is left out and only the terms before it are compared: \
 `1 + x + x^2/2 + O(x^3)` counts as `1 + x + x^2/2`.
-**Naming and working**: `x = 3`, `f'(x) = 2x`, `∂L/∂w = 2w`, `P(A|B) = 0.4` and `E[X] = 3.5` are all \
-fine, and so is working such as `x = 7 + 5 = 12` or `Var(X - Y) = 3 + 2 = 5` as long as every step is true.
+**Naming and working**: `x = 3`, `f'(x) = 2x`, `∂L/∂w = 2w`, `P(A|B) = 0.4`, `P(A ∩ B) = 0.1` \
+and `E[X] = 3.5` are all fine, and so is working such as `x = 7 + 5 = 12` or \
+`Var(X - Y) = 3 + 2 = 5` as long as every step is true.
 **Not checked**: operations to carry out (`d/dx`, `\\int`, `\\lim`) on their own: give the result."""
 
 

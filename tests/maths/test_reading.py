@@ -222,12 +222,24 @@ def test_unicode_fractions_and_superscripts(text: str, target: sympy.Expr) -> No
         ("0.3", "P(X > 2) = 0.3", "correct"),
         ("0", "Cov(X, Y) = 0", "correct"),
         ("1/6", "E[X^2] = 1/3", "incorrect"),
+        ("0.2", "P(A ∩ B) = 0.2", "correct"),
+        ("0.2", r"P(A \cap B) = 0.2", "correct"),
+        ("0.2", "P(A ∪ B) = 0.3 + 0.4 - 0.5 = 0.2", "correct"),
+        ("0.2", "P(A') = 0.2", "correct"),
+        ("0.2", "P(X = 2) = 0.3", "incorrect"),
     ],
 )
 def test_statistics_named_left_of_the_working(expected: str, answer: str, status: str) -> None:
     verdict = check(expected, answer)
     assert verdict.status == status, verdict
-    assert verdict.interpreted_as.startswith(answer.split(" =")[0].replace("X - Y", "X-Y"))
+    shown = answer.split(" =")[0].replace("X - Y", "X-Y").replace(r"\cap", "∩")
+    assert verdict.interpreted_as.startswith(shown)
+
+
+def test_intersections_and_unions_of_events_print_as_latex() -> None:
+    assert check("0.2", "P(A ∩ B) = 0.2").interpreted_latex == r"P(A \cap B) = 0.2"
+    with pytest.raises(ParseError):
+        parse_answer("A ∩ B")  # only inside the name of a probability
 
 
 def test_a_statistic_with_no_value_says_how_to_write_it() -> None:

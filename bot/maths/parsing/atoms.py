@@ -82,13 +82,23 @@ STATISTICS = frozenset({"E", "Var", "Cov", "Corr", "SD", "Std", "P", "Pr"})
 
 _CLOSERS = {"(": ")", "[": "]"}
 
-_SPACED = {",": ", ", "|": "|", **{op: f" {op} " for op in ("=", "<", "<=", ">", ">=", "!=")}}
+_SPACED = {
+    ",": ", ",
+    "|": "|",
+    "cap": " ∩ ",
+    "cup": " ∪ ",
+    "and": " and ",
+    "or": " or ",
+    **{op: f" {op} " for op in ("=", "<", "<=", ">", ">=", "!=")},
+}
+_INSIDE_OPS = {"+", "-", "*", "/", "^", ",", "|", "'", "=", "<", "<=", ">", ">=", "!=", "cap", "cup"}
 
 
 def bracketed_text(toks: list[Token], j: int) -> tuple[str, int] | None:
     """`(X - Y)`, `[X^2]`, `(A|B)` at toks[j]: (the text as written, the index after it), else None.
 
-    Only names, numbers and arithmetic inside; at most 40 tokens (it becomes the name of a value).
+    Only names, numbers, arithmetic, comparisons and ∩ / ∪ inside (P(A ∩ B), P(X > 2), P(A')); at most
+    40 tokens (it becomes the name of a value).
     """
     if not (toks[j].kind == "op" and toks[j].value in _CLOSERS):
         return None
@@ -103,9 +113,9 @@ def bracketed_text(toks: list[Token], j: int) -> tuple[str, int] | None:
                 return None
             if not stack:
                 return "".join(parts) + t.value, k + 1
-        elif not (t.kind in ("name", "num") or (t.kind == "op" and t.value in "+-*/^,|=<<=>>=!=")):
+        elif not (t.kind in ("name", "num") or (t.kind == "op" and t.value in _INSIDE_OPS)):
             return None
-        parts.append(_SPACED.get(t.value, t.value) if t.kind == "op" else t.value)
+        parts.append(_SPACED.get(t.value, t.value) if t.kind == "op" or t.value in ("and", "or") else t.value)
     return None
 
 
