@@ -24,6 +24,7 @@ Reading decisions (the member's guide is bot.services.help.ANSWER_GUIDE):
 * ``xy`` (an unknown two-letter word) is x*y, as in WeBWorK; an unknown longer word is invalid. The
   word is split into two atoms before anything binds, so ``xy^2`` is x*y^2, ``xe^x`` is x*e^x and
   ``sinx^2`` is sin(x^2) (like ``sin x^2``); declared names, functions, Greek letters stay whole.
+  A letter before a function, ``pi`` or a Greek name is a factor too: ``2xsin(x)``, ``xlnx``, ``2pir^2``.
 * ``x1`` and ``x_1`` are different atoms (as in STACK); ``x1`` is never x*1.
 * ``i`` is the imaginary unit; every variable is real.
 * ``1/2x`` is (1/2)*x: juxtaposition binds like ``*``.

@@ -31,8 +31,8 @@ number; a unit after a value is fine (`1.5 bits`).
 **Expressions**: `2x(1-x)`, `x^2 + 3x`, `e^(-x)`, `ln(x)` (natural log), `log(x, 2)`, `sin^2 x`, \
 `|x|`, `sign(x)`, `n!`, `sigma(x)` where a problem declares it. `x1` and `x_1` are names.
 **Letters side by side multiply** as if a times sign were between them: `xy^2` is x·y² and \
-`mv^2/2` is m·v²/2 (write `(xy)^2` for the square of xy); `2x(1-x)` and `2 sin(x)` are products \
-too. A slash takes only the next factor: `1/2x` is x/2 and `1/xy` is y/x, so write `1/(2x)`.
+`mv^2/2` is m·v²/2 (write `(xy)^2` for the square of xy); `2x(1-x)`, `2 sin(x)` and `2xsin(x)` are \
+products too. A slash takes only the next factor: `1/2x` is x/2 and `1/xy` is y/x, so write `1/(2x)`.
 **LaTeX** works too: `\\frac{1}{2}`, `e^{-x}`, `\\sqrt{x}`, `2 \\cdot x`, \
 `\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}`.
 **Sums and products**: `\\sum_{i=1}^{n} i^2` or `sum(i^2, i, 1, n)`; `\\prod_{i=1}^{n} p_i` likewise.

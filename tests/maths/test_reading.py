@@ -43,6 +43,11 @@ def same(expr: sympy.Expr, target: sympy.Expr) -> bool:
         ("1/xy", y / x, "y/x"),  # like 1/x*y and 1/2x: juxtaposition binds like `*`
         ("sinx^2", sympy.sin(x**2), "sin(x^2)"),  # like sin x^2
         ("sin xy^2", sympy.sin(x * y**2), "sin(x*y^2)"),
+        ("2xsin(x)", 2 * x * sympy.sin(x), "2*x*sin(x)"),
+        ("xlnx", x * sympy.log(x), "x*log(x)"),
+        ("xcos^2(x)", x * sympy.cos(x) ** 2, "x*cos(x)^2"),
+        ("2pir^2", 2 * sympy.pi * sympy.Symbol("r", real=True) ** 2, "2*pi*r^2"),
+        ("xtheta", x * sympy.Symbol("theta", real=True), "x*theta"),
     ],
 )
 def test_a_power_applies_to_the_letter_next_to_it(text: str, target: sympy.Expr, shown: str) -> None:
@@ -69,8 +74,14 @@ def test_names_and_calls_stay_whole(text: str, target: sympy.Expr) -> None:
     assert same(parse_answer(text), target)
 
 
+@pytest.mark.parametrize("text", ["xyz", "abc + 1", "pixy", "erf(x)"])
+def test_longer_unknown_words_are_still_refused(text: str) -> None:
+    with pytest.raises(ParseError, match="Unknown name"):
+        parse_answer(text)
+
+
 def test_declared_multi_letter_names_stay_whole() -> None:
-    value = parse_answer("relu(x)^2 + sigma(x)^2", functions=("relu", "sigma"))
+    value = parse_answer("relu(x)^2 + sigma(x)^2 + xsigma(x)", functions=("relu", "sigma"))
     assert {type(f).__name__ for f in value.atoms(sympy.Function)} == {"relu", "sigma"}
     assert str(parse_answer(r"\sigma^2")) == "sigma**2"
 

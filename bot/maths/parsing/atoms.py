@@ -52,6 +52,16 @@ def sequence_name(word: str) -> bool:
     return bool(named) and ALIASES.get(word, word) not in FUNCTIONS and word != "pi"
 
 
+def _applied_to_a_letter(word: str) -> tuple[str, str] | None:
+    """`sinx`, `lnx`, `sintheta`: (the function, its one-letter or Greek argument), else None."""
+    for prefix in FUNC_PREFIXES:
+        rest = word[len(prefix) :]
+        one_argument = 1 in FUNCTIONS[ALIASES.get(prefix, prefix)][1]
+        if word.startswith(prefix) and (len(rest) == 1 or rest in GREEK) and one_argument:
+            return prefix, rest
+    return None
+
+
 def is_union(t: Token) -> bool:
     return (t.kind == "op" and t.value == "cup") or (t.kind == "name" and t.value == "U")
 
@@ -308,11 +318,16 @@ class Atoms:
             return base[0], base[1] + (f"_{sub}" if sub else "")
         if sub:
             return None
-        for prefix in FUNC_PREFIXES:  # sinx, lnx: a function applied to one letter
-            rest = word[len(prefix) :]
-            one_argument = 1 in FUNCTIONS[ALIASES.get(prefix, prefix)][1]
-            if word.startswith(prefix) and (len(rest) == 1 or rest in GREEK) and one_argument:
-                return prefix, rest
+        applied = _applied_to_a_letter(word)
+        if applied is not None:
+            return applied
+        rest = word[1:]  # xsin(x), xlnx, xpi, xtheta: a letter times a function, pi or a Greek letter
+        if ALIASES.get(rest, rest) in FUNCTIONS or rest in self.declared or rest in GREEK or rest == "pi":
+            return word[0], rest
+        if len(word) == 3 and word.startswith("pi"):  # 2pir, pix
+            return "pi", word[2]
+        if _applied_to_a_letter(rest) is not None:
+            return word[0], rest
         return None
 
     def _brace_is_group(self) -> bool:
