@@ -22,6 +22,7 @@ import sympy
 from bot.maths.numeric import TooManyTerms, Undefined, evaluate
 from bot.maths.sums import BigOp, index_symbols
 from bot.maths.values import Interval, Membership, Relation, Seq, SetValue, Value
+from bot.maths.vectorised import UNDEFINED, UNSURE, Unsupported, compile_expr, evaluate_batch
 from bot.maths.zeros import same_zero_set
 
 DEFAULT_REL = 1e-3
@@ -327,6 +328,112 @@ def sample(
     return [], False
 
 
+@dataclass
+class Point:
+    """One sample point of :func:`sample_points`: float64 values, or the Evaluator's where float can't say."""
+
+    env: dict[sympy.Symbol, Any]  # mpf values (exact floats), as `sample` gives them
+    values: list[Any]  # float / complex per expression (mpmath numbers when `exact_values` is set)
+    scales: list[float]
+    lattice: bool
+    exact_values: tuple[list[Any], list[Any]] | None = None  # (values, scales) from the Evaluator
+
+
+@dataclass
+class Points:
+    points: list[Point]
+    complex_mode: bool
+    exprs: Sequence[sympy.Expr]
+
+    def exact(self, p: Point) -> tuple[list[Any], list[Any]]:
+        """(values, scales) at p by the Evaluator at POINT_DPS, as `sample` returns them."""
+        if p.exact_values is None:
+            with mpmath.workdps(POINT_DPS):
+                results = [
+                    evaluate(e, p.env, complex_mode=self.complex_mode, natural=True) for e in self.exprs
+                ]
+            p.exact_values = ([r[0] for r in results], [r[1] for r in results])
+        return p.exact_values
+
+
+def sample_points(exprs: Sequence[sympy.Expr], *, want: int = WANT_POINTS) -> Points | None:
+    """The points `sample` would choose, found with the vectorised evaluator (None: it can't do these).
+
+    The random stream is drawn exactly as `sample` draws it (the same attempts, the same stop after
+    `want` points, then the same lattice draws), so both pick the same points; only the arithmetic
+    that tells defined from undefined is float64, with the Evaluator asked wherever float64 is unsure.
+    """
+    symbols = sorted(set().union(*(e.free_symbols for e in exprs)), key=lambda s: s.name)
+    if not symbols or index_symbols(exprs):
+        return None
+    rng = random.Random(_seed(*exprs))
+    regimes = _regimes(rng)
+    needs_complex = any(e.has(sympy.I) for e in exprs)
+    plans: list[tuple[bool, list[int], int]] = []
+    if not needs_complex:
+        plans.append((False, [0, 1, 4, 2, 5, 4], 48))
+        plans.append((False, [3], 16))
+    plans.append((True, [0, 1, 2], 24))
+    for complex_mode, which, attempts in plans:
+        try:
+            programs = [compile_expr(e, complex_mode=complex_mode) for e in exprs]
+        except Unsupported:
+            return None
+        envs, states = [], []
+        for k in range(attempts):
+            gen = regimes[which[k % len(which)]]
+            envs.append({s: gen() for s in symbols})
+            states.append(rng.getstate())
+        found = _defined_points(programs, exprs, symbols, envs, complex_mode, lattice=False)
+        if len(found) >= want:
+            last = found[want - 1][0]
+            found = found[:want]
+            rng.setstate(states[last])  # draw on as `sample` does after its `want`-th point
+        points = [p for _, p in found]
+        if not complex_mode and points:
+            lattice = [{s: mpmath.mpf(rng.choice(LATTICE)) for s in symbols} for _ in range(LATTICE_ATTEMPTS)]
+            points += [p for _, p in _defined_points(programs, exprs, symbols, lattice, False, lattice=True)]
+        if len(points) >= MIN_POINTS:
+            return Points(points, complex_mode, exprs)
+    return Points([], False, exprs)
+
+
+def _defined_points(
+    programs: Sequence[Any],
+    exprs: Sequence[sympy.Expr],
+    symbols: Sequence[sympy.Symbol],
+    envs: list[dict[sympy.Symbol, Any]],
+    complex_mode: bool,
+    *,
+    lattice: bool,
+) -> list[tuple[int, Point]]:
+    """(attempt number, point) for the envs where every expression has a finite value."""
+    columns = [[float(env[s]) for env in envs] for s in symbols]
+    batches = [evaluate_batch(p, symbols, columns) for p in programs]
+    out = []
+    for k, env in enumerate(envs):
+        states = [int(b.state[k]) for b in batches]
+        if any(st == UNDEFINED for st in states):
+            continue
+        point = Point(
+            env, [b.values[k].item() for b in batches], [float(b.scale[k]) for b in batches], lattice
+        )
+        if any(st == UNSURE for st in states):
+            try:
+                with mpmath.workdps(POINT_DPS):
+                    results = [
+                        evaluate(e, env, complex_mode=complex_mode, natural=not lattice) for e in exprs
+                    ]
+            except Undefined:
+                continue
+            values = [r[0] for r in results]
+            if any(not mpmath.isfinite(v) for v in values):
+                continue
+            point.exact_values = (values, [r[1] for r in results])
+        out.append((k, point))
+    return out
+
+
 def _close(a: Any, e: Any, scale: Any, tol: Tolerance, inexact: bool) -> bool:
     diff = abs(a - e)
     if not inexact:
@@ -345,6 +452,9 @@ def compare_expressions(e: sympy.Expr, a: sympy.Expr, tol: Tolerance) -> Outcome
     if inexact and not tol.explicit and not has_float(e) and tol.claimed_rel is not None:
         # Decimals are trusted to the digits they show: 25.00001 claims more than 25 does.
         tol = Tolerance(rel=min(DEFAULT_REL, tol.claimed_rel))
+    fast = sample_points([e, a])
+    if fast is not None:
+        return _judge_points(e, a, tol, inexact, fast)
     points, complex_mode = sample([e, a])
     if not points:
         return differ("I couldn't find values of the variables where both answers are defined.")
@@ -353,6 +463,67 @@ def compare_expressions(e: sympy.Expr, a: sympy.Expr, tol: Tolerance) -> Outcome
             if not _close(va, ve, max(se, sa), tol, inexact):
                 return differ()
         elif not exactly_equal(e, a, point, max(se, sa), complex_mode=complex_mode):
+            return differ()
+    return SAME
+
+
+FLOAT_NOISE = 1e-10  # float64 values here are good to this, relative to the largest magnitude met
+FLOAT_CLOSE = 1e-12  # below this (relative) float64 sees no difference; above it the Evaluator looks
+
+
+def _mp(x: Any) -> Any:
+    if isinstance(x, complex):
+        return mpmath.mpf(x.real) if x.imag == 0 else mpmath.mpc(x.real, x.imag)
+    return mpmath.mpf(x)
+
+
+def _float_scale(p: Point) -> float:
+    return max(*p.scales, *(abs(v) for v in p.values))
+
+
+def _float_differs(p: Point) -> bool:
+    """Float64 sees the two values apart (the Evaluator then decides at this point)."""
+    ve, va = p.values
+    return bool(abs(va - ve) > FLOAT_CLOSE * _float_scale(p))
+
+
+def _float_close(p: Point, tol: Tolerance) -> bool | None:
+    """`_close` on the float64 values when float64 error cannot change its answer, else None."""
+    ve, va = p.values
+    scale = _float_scale(p)
+    d = va - ve
+    noise = FLOAT_NOISE * scale
+    step = noise * (d / abs(d) if d else 1)
+    far = _close(_mp(va + step), _mp(ve), scale, tol, True)  # the true values may be further apart
+    near = _close(_mp(va - step if abs(d) > noise else ve), _mp(ve), scale, tol, True)  # or nearer
+    return far if far == near else None
+
+
+def _judge_points(e: sympy.Expr, a: sympy.Expr, tol: Tolerance, inexact: bool, fast: Points) -> Outcome:
+    """compare_expressions on vectorised samples: float64 screens every point, mpmath judges.
+
+    With a tolerance, each point is decided in float64 unless it is a near-tie (then by the Evaluator's
+    values). Exactly, every point where float64 sees a difference is checked by `exactly_equal` (so a
+    difference is always confirmed at 30+ digits), and so is every random point: `exactly_equal`
+    vouches for equality where float64 can only say "equal to 12 digits". Lattice points that float64
+    finds equal are not re-checked (they are there to catch real powers of negatives, O(1) apart).
+    """
+    if not fast.points:
+        return differ("I couldn't find values of the variables where both answers are defined.")
+    if inexact:
+        for p in fast.points:
+            ok = None if p.exact_values is not None else _float_close(p, tol)
+            if ok is None:
+                (ve, va), (se, sa) = fast.exact(p)
+                ok = _close(va, ve, max(se, sa), tol, inexact)
+            if not ok:
+                return differ()
+        return SAME
+    screened = [p for p in fast.points if p.exact_values is not None or _float_differs(p)]
+    screened += [p for p in fast.points if not p.lattice and p not in screened]
+    for p in screened:
+        scale = max(p.exact_values[1]) if p.exact_values is not None else mpmath.mpf(max(p.scales))
+        if not exactly_equal(e, a, p.env, scale, complex_mode=fast.complex_mode):
             return differ()
     return SAME
 
@@ -390,7 +561,11 @@ def _difference(lhs: sympy.Expr, rhs: sympy.Expr) -> sympy.Expr:
 def _proportional(fe: sympy.Expr, fa: sympy.Expr, tol: Tolerance, *, positive: bool) -> Outcome:
     """fa = c * fe for one non-zero constant c (positive when the direction matters)."""
     inexact = tol.explicit or has_float(fe) or has_float(fa)
-    points, _ = sample([fe, fa], want=8)
+    fast = sample_points([fe, fa], want=8)
+    if fast is not None:
+        points = [(*fast.exact(p), p.env) for p in _ratio_screen(fast)]
+    else:
+        points, _ = sample([fe, fa], want=8)
     if not points:
         return differ("I couldn't find values of the variables where both answers are defined.")
     ratio = None
@@ -415,6 +590,27 @@ def _proportional(fe: sympy.Expr, fa: sympy.Expr, tol: Tolerance, *, positive: b
     if positive and ratio is not None and (isinstance(ratio, mpmath.mpc) or ratio < 0):
         return differ()
     return SAME
+
+
+def _ratio_screen(fast: Points) -> list[Point]:
+    """The points `_proportional` must see at 30 digits: the random ones, and every lattice point where
+    float64 finds a side near zero or a ratio not the same as at the first point (in sample order)."""
+    ratio = None
+    out = []
+    for p in fast.points:
+        if not p.lattice or p.exact_values is not None:
+            out.append(p)
+            continue
+        (ve, va), (se, sa) = p.values, p.scales
+        if abs(ve) <= FLOAT_NOISE * max(se, 1) or abs(va) <= FLOAT_NOISE * max(sa, 1):
+            out.append(p)
+            continue
+        r = va / ve
+        if ratio is None:
+            ratio = r
+        elif abs(r - ratio) > FLOAT_NOISE * max(abs(r), abs(ratio)):
+            out.append(p)
+    return out
 
 
 def compare_equations(e: Relation, a: Relation, tol: Tolerance) -> Outcome:
