@@ -379,16 +379,16 @@ def sample_points(exprs: Sequence[sympy.Expr], *, want: int = WANT_POINTS) -> Po
             programs = [compile_expr(e, complex_mode=complex_mode) for e in exprs]
         except Unsupported:
             return None
-        envs, states = [], []
-        for k in range(attempts):
-            gen = regimes[which[k % len(which)]]
-            envs.append({s: gen() for s in symbols})
-            states.append(rng.getstate())
-        found = _defined_points(programs, exprs, symbols, envs, complex_mode, lattice=False)
+        state = rng.getstate()
+        envs = [{s: regimes[which[k % len(which)]]() for s in symbols} for k in range(attempts)]
+        found = _defined_points(programs, exprs, symbols, envs, complex_mode, lattice=False, limit=want)
         if len(found) >= want:
             last = found[want - 1][0]
             found = found[:want]
-            rng.setstate(states[last])  # draw on as `sample` does after its `want`-th point
+            rng.setstate(state)  # draw on as `sample` does after its `want`-th point: redraw to there
+            for k in range(last + 1):
+                for _ in symbols:
+                    regimes[which[k % len(which)]]()
         points = [p for _, p in found]
         if not complex_mode and points:
             lattice = [{s: mpmath.mpf(rng.choice(LATTICE)) for s in symbols} for _ in range(LATTICE_ATTEMPTS)]
@@ -406,8 +406,10 @@ def _defined_points(
     complex_mode: bool,
     *,
     lattice: bool,
+    limit: int | None = None,
 ) -> list[tuple[int, Point]]:
-    """(attempt number, point) for the envs where every expression has a finite value."""
+    """(attempt number, point) for the envs where every expression has a finite value (the first
+    `limit` of them: the Evaluator is asked about the unsure ones only up to there)."""
     columns = [[float(env[s]) for env in envs] for s in symbols]
     batches = [evaluate_batch(p, symbols, columns) for p in programs]
     out = []
@@ -431,6 +433,8 @@ def _defined_points(
                 continue
             point.exact_values = (values, [r[1] for r in results])
         out.append((k, point))
+        if limit is not None and len(out) >= limit:
+            break
     return out
 
 
