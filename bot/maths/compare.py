@@ -491,8 +491,8 @@ def _float_differs(p: Point) -> bool:
     return bool(abs(va - ve) > FLOAT_CLOSE * _float_scale(p))
 
 
-def _float_close(p: Point, tol: Tolerance) -> bool | None:
-    """`_close` on the float64 values when float64 error cannot change its answer, else None."""
+def _float_close(p: Point, tol: Tolerance) -> bool:
+    """`_close` holds on the float64 values, and would however float64 error moved them."""
     ve, va = p.values
     scale = _float_scale(p)
     d = va - ve
@@ -500,27 +500,27 @@ def _float_close(p: Point, tol: Tolerance) -> bool | None:
     step = noise * (d / abs(d) if d else 1)
     far = _close(_mp(va + step), _mp(ve), scale, tol, True)  # the true values may be further apart
     near = _close(_mp(va - step if abs(d) > noise else ve), _mp(ve), scale, tol, True)  # or nearer
-    return far if far == near else None
+    return far and near
 
 
 def _judge_points(e: sympy.Expr, a: sympy.Expr, tol: Tolerance, inexact: bool, fast: Points) -> Outcome:
     """compare_expressions on vectorised samples: float64 screens every point, mpmath judges.
 
-    With a tolerance, each point is decided in float64 unless it is a near-tie (then by the Evaluator's
-    values). Exactly, every point where float64 sees a difference is checked by `exactly_equal` (so a
-    difference is always confirmed at 30+ digits), and so is every random point: `exactly_equal`
-    vouches for equality where float64 can only say "equal to 12 digits". Lattice points that float64
-    finds equal are not re-checked (they are there to catch real powers of negatives, O(1) apart).
+    With a tolerance, a point within it beyond float64's error passes; every other point (a near tie,
+    or apart) is judged on the Evaluator's values, as `sample`'s points are. Exactly, every point where
+    float64 sees a difference is checked by `exactly_equal` (so a difference is always confirmed at 30+
+    digits), and so is every random point: `exactly_equal` vouches for equality where float64 can only
+    say "equal to 12 digits". Lattice points that float64 finds equal are not re-checked (they are
+    there to catch real powers of negatives, O(1) apart).
     """
     if not fast.points:
         return differ("I couldn't find values of the variables where both answers are defined.")
     if inexact:
         for p in fast.points:
-            ok = None if p.exact_values is not None else _float_close(p, tol)
-            if ok is None:
-                (ve, va), (se, sa) = fast.exact(p)
-                ok = _close(va, ve, max(se, sa), tol, inexact)
-            if not ok:
+            if p.exact_values is None and _float_close(p, tol):
+                continue  # within tolerance beyond doubt; anything else is judged on the Evaluator's values
+            (ve, va), (se, sa) = fast.exact(p)
+            if not _close(va, ve, max(se, sa), tol, inexact):
                 return differ()
         return SAME
     screened = [p for p in fast.points if p.exact_values is not None or _float_differs(p)]
