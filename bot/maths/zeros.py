@@ -151,7 +151,7 @@ def _bisect(f: Function, lo: Any, hi: Any, f_lo: Any, steps: int = STEPS, width:
     return (lo + hi) / 2
 
 
-def _touch(f: Function, lo: Any, hi: Any) -> Any:
+def _touch(f: Function, lo: Any, hi: Any, width: Any = 0) -> Any:
     """Where |f| is least between lo and hi (golden-section search): a zero if |f| reaches 0 there."""
     ratio = (mpmath.sqrt(5) - 1) / 2
     a, b = lo + (1 - ratio) * (hi - lo), lo + ratio * (hi - lo)
@@ -159,6 +159,8 @@ def _touch(f: Function, lo: Any, hi: Any) -> Any:
     for _ in range(STEPS):
         if fa is None or fb is None:
             return None
+        if hi - lo <= width:
+            break
         if abs(fa) < abs(fb):
             hi, b, fb = b, a, fa
             a = lo + (1 - ratio) * (hi - lo)
@@ -177,6 +179,7 @@ POLE = 1e-6  # |f| still above this (times the scale) when float64 can't narrow 
 FINE = mpmath.mpf(10) ** -16  # the Evaluator narrows a bracket down to this (relative) width
 SPLIT, ROUNDS = 255, 7  # each round cuts a bracket into 256: 7 rounds reach float64's resolution
 TOUCH_POINTS, TOUCH = 4096, 1e-4  # |f| this small (times the scale) on the fine grid may touch zero
+ZOOMS, TOUCH_ZERO = 3, 1e-9  # zoom in on the least |f| this often; then above this it touches nothing
 FLOAT_GRID = np.array([float(x) for x in GRID])
 
 
@@ -229,10 +232,16 @@ def bulk_zeros(f: _Line) -> list[Any]:
             touches.append(k)
     found = {k: root for k, root in _bulk_bisect(f, crossings, values)}
     for k in touches:
-        if _maybe_touching(f, float(GRID[k - 1]), float(GRID[k + 1])):
+        near = _near_touch(f, float(GRID[k - 1]), float(GRID[k + 1]))
+        if near is True:
             root = _touch(f, GRID[k - 1], GRID[k + 1])
-            if root is not None and _is_zero(f, root):
-                found[k] = root
+        elif near:
+            lo, hi = (mpmath.mpf(x) for x in near)
+            root = _touch(f, lo, hi, FINE * max(abs(lo), 1))
+        else:
+            continue
+        if root is not None and _is_zero(f, root):
+            found[k] = root
     out += [found[k] for k in sorted(found)]
     return sorted(out)
 
@@ -290,9 +299,18 @@ def _bulk_bisect(f: _Line, crossings: list[tuple[int, bool]], values: list[Any])
     return out
 
 
-def _maybe_touching(f: _Line, lo: float, hi: float) -> bool:
-    """Whether |f| may come near zero between lo and hi, on a fine grid in float64; False is sure."""
-    b = f.batch(np.linspace(lo, hi, TOUCH_POINTS))
-    if (b.state != DEFINED).any():
-        return True  # let the Evaluator's search decide
-    return bool((np.abs(b.values) <= TOUCH * np.maximum(b.scale, 1)).any())
+def _near_touch(f: _Line, lo: float, hi: float) -> tuple[float, float] | bool:
+    """Where |f| may touch zero between lo and hi: False (surely nowhere: on a fine float64 grid |f|
+    stays well away from zero), a small bracket around the least |f| (zoomed in float64), or True
+    (float64 can't tell: search the whole bracket with the Evaluator)."""
+    for round_ in range(ZOOMS):
+        xs = np.linspace(lo, hi, TOUCH_POINTS)
+        b = f.batch(xs)
+        if (b.state != DEFINED).any():
+            return True
+        size = np.abs(b.values) / np.maximum(b.scale, 1)
+        k = int(np.argmin(size))
+        if round_ == 0 and size[k] > TOUCH:
+            return False
+        lo, hi = float(xs[max(k - 1, 0)]), float(xs[min(k + 1, len(xs) - 1)])
+    return (lo, hi) if size[k] <= TOUCH_ZERO else False
