@@ -17,12 +17,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import mpmath
+import numpy as np
 import sympy
 
 from bot.maths import limits
 from bot.maths.numeric import TooManyTerms, Undefined, evaluate
 from bot.maths.sums import BigOp, index_symbols
 from bot.maths.values import Interval, Membership, Relation, Seq, SetValue, Value
+from bot.maths.vectorised import DEFINED, UNDEFINED, UNSURE, Unsupported, compile_expr, evaluate_batch
 from bot.maths.zeros import same_zero_set
 
 DEFAULT_REL = 1e-3
@@ -333,6 +335,116 @@ def sample(
     return [], False
 
 
+@dataclass
+class Point:
+    """One sample point of :func:`sample_points`: float64 values, or the Evaluator's where float can't say."""
+
+    env: dict[sympy.Symbol, Any]  # mpf values (exact floats), as `sample` gives them
+    values: list[Any]  # float / complex per expression (mpmath numbers when `exact_values` is set)
+    scales: list[float]
+    lattice: bool
+    exact_values: tuple[list[Any], list[Any]] | None = None  # (values, scales) from the Evaluator
+
+
+@dataclass
+class Points:
+    points: list[Point]
+    complex_mode: bool
+    exprs: Sequence[sympy.Expr]
+
+    def exact(self, p: Point) -> tuple[list[Any], list[Any]]:
+        """(values, scales) at p by the Evaluator at POINT_DPS, as `sample` returns them."""
+        if p.exact_values is None:
+            with mpmath.workdps(POINT_DPS):
+                results = [
+                    evaluate(e, p.env, complex_mode=self.complex_mode, natural=True) for e in self.exprs
+                ]
+            p.exact_values = ([r[0] for r in results], [r[1] for r in results])
+        return p.exact_values
+
+
+def sample_points(exprs: Sequence[sympy.Expr], *, want: int = WANT_POINTS) -> Points | None:
+    """The points `sample` would choose, found with the vectorised evaluator (None: it can't do these).
+
+    The random stream is drawn exactly as `sample` draws it (the same attempts, the same stop after
+    `want` points, then the same lattice draws), so both pick the same points; only the arithmetic
+    that tells defined from undefined is float64, with the Evaluator asked wherever float64 is unsure.
+    """
+    symbols = sorted(set().union(*(e.free_symbols for e in exprs)), key=lambda s: s.name)
+    if not symbols or index_symbols(exprs):
+        return None
+    rng = random.Random(_seed(*exprs))
+    regimes = _regimes(rng)
+    needs_complex = any(e.has(sympy.I) for e in exprs)
+    plans: list[tuple[bool, list[int], int]] = []
+    if not needs_complex:
+        plans.append((False, [0, 1, 4, 2, 5, 4], 48))
+        plans.append((False, [3], 16))
+    plans.append((True, [0, 1, 2], 24))
+    for complex_mode, which, attempts in plans:
+        try:
+            programs = [compile_expr(e, complex_mode=complex_mode) for e in exprs]
+        except Unsupported:
+            return None
+        state = rng.getstate()
+        envs = [{s: regimes[which[k % len(which)]]() for s in symbols} for k in range(attempts)]
+        found = _defined_points(programs, exprs, symbols, envs, complex_mode, lattice=False, limit=want)
+        if len(found) >= want:
+            last = found[want - 1][0]
+            found = found[:want]
+            rng.setstate(state)  # draw on as `sample` does after its `want`-th point: redraw to there
+            for k in range(last + 1):
+                for _ in symbols:
+                    regimes[which[k % len(which)]]()
+        points = [p for _, p in found]
+        if not complex_mode and points:
+            lattice = [{s: mpmath.mpf(rng.choice(LATTICE)) for s in symbols} for _ in range(LATTICE_ATTEMPTS)]
+            points += [p for _, p in _defined_points(programs, exprs, symbols, lattice, False, lattice=True)]
+        if len(points) >= MIN_POINTS:
+            return Points(points, complex_mode, exprs)
+    return Points([], False, exprs)
+
+
+def _defined_points(
+    programs: Sequence[Any],
+    exprs: Sequence[sympy.Expr],
+    symbols: Sequence[sympy.Symbol],
+    envs: list[dict[sympy.Symbol, Any]],
+    complex_mode: bool,
+    *,
+    lattice: bool,
+    limit: int | None = None,
+) -> list[tuple[int, Point]]:
+    """(attempt number, point) for the envs where every expression has a finite value (the first
+    `limit` of them: the Evaluator is asked about the unsure ones only up to there)."""
+    columns = [[float(env[s]) for env in envs] for s in symbols]
+    batches = [evaluate_batch(p, symbols, columns) for p in programs]
+    out = []
+    for k, env in enumerate(envs):
+        states = [int(b.state[k]) for b in batches]
+        if any(st == UNDEFINED for st in states):
+            continue
+        point = Point(
+            env, [b.values[k].item() for b in batches], [float(b.scale[k]) for b in batches], lattice
+        )
+        if any(st == UNSURE for st in states):
+            try:
+                with mpmath.workdps(POINT_DPS):
+                    results = [
+                        evaluate(e, env, complex_mode=complex_mode, natural=not lattice) for e in exprs
+                    ]
+            except Undefined:
+                continue
+            values = [r[0] for r in results]
+            if any(not mpmath.isfinite(v) for v in values):
+                continue
+            point.exact_values = (values, [r[1] for r in results])
+        out.append((k, point))
+        if limit is not None and len(out) >= limit:
+            break
+    return out
+
+
 def _close(a: Any, e: Any, scale: Any, tol: Tolerance, inexact: bool) -> bool:
     diff = abs(a - e)
     if not inexact:
@@ -351,6 +463,9 @@ def compare_expressions(e: sympy.Expr, a: sympy.Expr, tol: Tolerance) -> Outcome
     if inexact and not tol.explicit and not has_float(e) and tol.claimed_rel is not None:
         # Decimals are trusted to the digits they show: 25.00001 claims more than 25 does.
         tol = Tolerance(rel=min(DEFAULT_REL, tol.claimed_rel))
+    fast = sample_points([e, a])
+    if fast is not None:
+        return _judge_points(e, a, tol, inexact, fast)
     points, complex_mode = sample([e, a])
     if not points:
         return differ("I couldn't find values of the variables where both answers are defined.")
@@ -359,6 +474,67 @@ def compare_expressions(e: sympy.Expr, a: sympy.Expr, tol: Tolerance) -> Outcome
             if not _close(va, ve, max(se, sa), tol, inexact):
                 return differ()
         elif not exactly_equal(e, a, point, max(se, sa), complex_mode=complex_mode):
+            return differ()
+    return SAME
+
+
+FLOAT_NOISE = 1e-10  # float64 values here are good to this, relative to the largest magnitude met
+FLOAT_CLOSE = 1e-12  # below this (relative) float64 sees no difference; above it the Evaluator looks
+
+
+def _mp(x: Any) -> Any:
+    if isinstance(x, complex):
+        return mpmath.mpf(x.real) if x.imag == 0 else mpmath.mpc(x.real, x.imag)
+    return mpmath.mpf(x)
+
+
+def _float_scale(p: Point) -> float:
+    return max(*p.scales, *(abs(v) for v in p.values))
+
+
+def _float_differs(p: Point) -> bool:
+    """Float64 sees the two values apart (the Evaluator then decides at this point)."""
+    ve, va = p.values
+    return bool(abs(va - ve) > FLOAT_CLOSE * _float_scale(p))
+
+
+def _float_close(p: Point, tol: Tolerance) -> bool:
+    """`_close` holds on the float64 values, and would however float64 error moved them."""
+    ve, va = p.values
+    scale = _float_scale(p)
+    d = va - ve
+    noise = FLOAT_NOISE * scale
+    step = noise * (d / abs(d) if d else 1)
+    far = _close(_mp(va + step), _mp(ve), scale, tol, True)  # the true values may be further apart
+    near = _close(_mp(va - step if abs(d) > noise else ve), _mp(ve), scale, tol, True)  # or nearer
+    return far and near
+
+
+def _judge_points(e: sympy.Expr, a: sympy.Expr, tol: Tolerance, inexact: bool, fast: Points) -> Outcome:
+    """compare_expressions on vectorised samples: float64 screens every point, mpmath judges.
+
+    With a tolerance, a point within it beyond float64's error passes; every other point (a near tie,
+    or apart) is judged on the Evaluator's values, as `sample`'s points are. Exactly, every point where
+    float64 sees a difference is checked by `exactly_equal` (so a difference is always confirmed at 30+
+    digits), and so is every random point: `exactly_equal` vouches for equality where float64 can only
+    say "equal to 12 digits". Lattice points that float64 finds equal are not re-checked (they are
+    there to catch real powers of negatives, O(1) apart).
+    """
+    if not fast.points:
+        return differ("I couldn't find values of the variables where both answers are defined.")
+    if inexact:
+        for p in fast.points:
+            if p.exact_values is None and _float_close(p, tol):
+                continue  # within tolerance beyond doubt; anything else is judged on the Evaluator's values
+            (ve, va), (se, sa) = fast.exact(p)
+            if not _close(va, ve, max(se, sa), tol, inexact):
+                return differ()
+        return SAME
+    screened = [p for p in fast.points if p.exact_values is not None or _float_differs(p)]
+    screened += [p for p in fast.points if not p.lattice and p not in screened]
+    for p in screened:
+        scale = max(p.exact_values[1]) if p.exact_values is not None else mpmath.mpf(max(p.scales))
+        if not exactly_equal(e, a, p.env, scale, complex_mode=fast.complex_mode):
             return differ()
     return SAME
 
@@ -396,7 +572,11 @@ def _difference(lhs: sympy.Expr, rhs: sympy.Expr) -> sympy.Expr:
 def _proportional(fe: sympy.Expr, fa: sympy.Expr, tol: Tolerance, *, positive: bool) -> Outcome:
     """fa = c * fe for one non-zero constant c (positive when the direction matters)."""
     inexact = tol.explicit or has_float(fe) or has_float(fa)
-    points, _ = sample([fe, fa], want=8)
+    fast = sample_points([fe, fa], want=8)
+    if fast is not None:
+        points = [(*fast.exact(p), p.env) for p in _ratio_screen(fast)]
+    else:
+        points, _ = sample([fe, fa], want=8)
     if not points:
         return differ("I couldn't find values of the variables where both answers are defined.")
     ratio = None
@@ -421,6 +601,27 @@ def _proportional(fe: sympy.Expr, fa: sympy.Expr, tol: Tolerance, *, positive: b
     if positive and ratio is not None and (isinstance(ratio, mpmath.mpc) or ratio < 0):
         return differ()
     return SAME
+
+
+def _ratio_screen(fast: Points) -> list[Point]:
+    """The points `_proportional` must see at 30 digits: the random ones, and every lattice point where
+    float64 finds a side near zero or a ratio not the same as at the first point (in sample order)."""
+    ratio = None
+    out = []
+    for p in fast.points:
+        if not p.lattice or p.exact_values is not None:
+            out.append(p)
+            continue
+        (ve, va), (se, sa) = p.values, p.scales
+        if abs(ve) <= FLOAT_NOISE * max(se, 1) or abs(va) <= FLOAT_NOISE * max(sa, 1):
+            out.append(p)
+            continue
+        r = va / ve
+        if ratio is None:
+            ratio = r
+        elif abs(r - ratio) > FLOAT_NOISE * max(abs(r), abs(ratio)):
+            out.append(p)
+    return out
 
 
 def compare_equations(e: Relation, a: Relation, tol: Tolerance) -> Outcome:
@@ -652,8 +853,97 @@ def truth_fn(value: Value) -> Truth | None:
                     return False
             return True
 
-        return holds
+        try:
+            programs = [compile_expr(g, complex_mode=False) for g in gaps]
+        except Unsupported:
+            return holds
+        return _Holds(holds, programs, list(value.ops), var)
     return None
+
+
+class _Holds:
+    """A relation's membership test, point by point (calling it) or over an array of points (`batch`)."""
+
+    def __init__(self, holds: Truth, programs: list[Any], ops: list[str], var: sympy.Symbol) -> None:
+        self.holds = holds
+        self.programs = programs
+        self.ops = ops
+        self.var = var
+
+    def __call__(self, x: Any) -> bool:
+        return self.holds(x)
+
+    def batch(self, xs: np.ndarray) -> np.ndarray:
+        """1 in the set, 0 not, -1 where float64 is too close to a boundary to say (ask `holds`)."""
+        inside = np.ones(len(xs), dtype=bool)
+        unsure = np.zeros(len(xs), dtype=bool)
+        for program, op in zip(self.programs, self.ops, strict=True):
+            b = program.run({self.var: xs})
+            v = b.values
+            unsure |= (b.state == UNSURE) | (
+                (b.state == DEFINED) & (np.abs(v) <= FLOAT_NOISE * np.maximum(b.scale, 1))
+            )
+            ok = {"<": v < 0, "<=": v <= 0, ">": v > 0, ">=": v >= 0, "!=": v != 0, "=": v == 0}[op]
+            inside &= ok & (b.state == DEFINED)
+        return np.where(unsure, -1, inside.astype(np.int8))
+
+
+def _flags(t: Truth, xs: list[Any]) -> list[bool]:
+    if not isinstance(t, _Holds):
+        return [t(x) for x in xs]
+    codes = t.batch(np.array([float(x) for x in xs]))
+    return [t(x) if c < 0 else bool(c) for x, c in zip(xs, codes, strict=True)]
+
+
+BOUNDARY_WIDTH = mpmath.mpf("0.1") * mpmath.mpf(2) ** -60  # where the grid's bisections end
+
+
+def _bulk_boundaries(t: _Holds, xs: list[Any], flags: list[bool]) -> list[Any]:
+    """`_boundaries`, narrowed over arrays (256 points per bracket per round) while float64 is sure of
+    the membership, then bisected by `holds` down to the same width."""
+    brackets = [k for k in range(len(xs) - 1) if flags[k] != flags[k + 1]]
+    if not brackets:
+        return []
+    lo = np.array([float(xs[k]) for k in brackets])
+    hi = np.array([float(xs[k + 1]) for k in brackets])
+    moved_lo = np.zeros(len(brackets), dtype=bool)
+    moved_hi = np.zeros(len(brackets), dtype=bool)
+    active = np.ones(len(brackets), dtype=bool)
+    want = np.array([flags[k] for k in brackets])
+    split = np.linspace(0, 1, 257)[1:-1]
+    for _ in range(7):
+        idx = np.flatnonzero(active)
+        if not len(idx):
+            break
+        grid = lo[idx, None] + (hi[idx] - lo[idx])[:, None] * split
+        codes = t.batch(grid.ravel()).reshape(grid.shape)
+        for row, j in enumerate(idx):
+            sure = codes[row] >= 0
+            same = codes[row] == int(want[j])
+            other = np.flatnonzero(sure & ~same)
+            first = other[0] if len(other) else len(split)
+            before = np.flatnonzero(sure[:first] & same[:first])
+            new_lo = grid[row, before[-1]] if len(before) else lo[j]
+            new_hi = grid[row, first] if first < len(split) else hi[j]
+            if (new_lo == lo[j] and new_hi == hi[j]) or not new_lo < new_hi:
+                active[j] = False
+            moved_lo[j] |= new_lo != lo[j]
+            moved_hi[j] |= new_hi != hi[j]
+            lo[j], hi[j] = new_lo, new_hi
+    found = []
+    for j, k in enumerate(brackets):
+        a = mpmath.mpf(float(lo[j])) if moved_lo[j] else xs[k]
+        b = mpmath.mpf(float(hi[j])) if moved_hi[j] else xs[k + 1]
+        for _ in range(60):
+            if b - a <= BOUNDARY_WIDTH:
+                break
+            mid = (a + b) / 2
+            if t(mid) == flags[k]:
+                a = mid
+            else:
+                b = mid
+        found.append((a + b) / 2)
+    return found
 
 
 def _boundaries(t: Truth, xs: list[Any], flags: list[bool]) -> list[Any]:
@@ -686,10 +976,13 @@ def compare_truth(te: Truth, ta: Truth, tol: Tolerance, inexact: bool) -> Outcom
         xs += [mpmath.mpf(rng.uniform(-30, 30)) for _ in range(100)]
         xs += [mpmath.mpf(v) for v in (-1000, -100, 100, 1000)]
         xs.sort()
-        fe, fa = [te(x) for x in xs], [ta(x) for x in xs]
+        fe, fa = _flags(te, xs), _flags(ta, xs)
         if fe[0] != fa[0] or fe[-1] != fa[-1]:
             return differ()
-        be, ba = _boundaries(te, xs, fe), _boundaries(ta, xs, fa)
+        be, ba = (
+            _bulk_boundaries(t, xs, f) if isinstance(t, _Holds) else _boundaries(t, xs, f)
+            for t, f in ((te, fe), (ta, fa))
+        )
         if len(be) != len(ba):
             return differ()
         rel = (tol.rel if tol.rel is not None else DEFAULT_REL) if inexact else 1e-12
