@@ -117,12 +117,17 @@ class Scheduler:
         jobs: Sequence[Job] = (),
         *,
         concurrency: int = DEFAULT_CONCURRENCY,
+        build_concurrency: int = 2,
         tick_context: Callable[[], AbstractContextManager[object]] | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.jobs: list[Job] = list(jobs)
         self.concurrency = concurrency
+        # Building a post plans the prompt and draws it in the worker pool: more builds in flight
+        # than workers only queue there (or make an elastic pool fork cold workers), while the
+        # sends, which mostly wait on Discord, overlap freely up to `concurrency`.
+        self._build_slots = asyncio.Semaphore(build_concurrency)
         # Entered around each tick (e.g. one content snapshot for every guild of the tick).
         self.tick_context = tick_context or contextlib.nullcontext
 
@@ -185,7 +190,8 @@ class Scheduler:
     ) -> Post | None:
         what = f"{job.kind} {run.run_key} for guild {run.guild_id}"
         try:
-            post = await job.build_post(run, now)
+            async with self._build_slots:
+                post = await job.build_post(run, now)
         except SkipRun as skip:
             log.info("skipped %s: %s", what, skip)
             await job_rows.finish_run(self.db, claim, now, status="skipped", detail=str(skip))
