@@ -1,7 +1,7 @@
 """The daily job at scale: one scheduler tick at 09:00 for N configured guilds, no-op delivery.
 
     PYTHONPATH=. python benchmarks/schedule.py [--guilds 1000] [--date 2026-11-19] [--baseline-guilds N]
-                                               [--no-images]
+                                               [--no-images] [--prepared]
 
 Real services, database and 2 warm workers; each guild's prompt is planned (generators run,
 statements drawn, as at post time) and its post built, claimed and "sent" to a delivery that does
@@ -10,6 +10,8 @@ with the content bank already loaded, as in a bot that has been up since yesterd
 
 * tick: the scheduler as configured for the bot (one content snapshot per tick, guilds delivered
   16 at a time);
+* prepared (--prepared): the same tick after `Scheduler.prepare` built the posts in the hour
+  before, as the running bot does; its preparation is timed separately;
 * baseline, the same work the old way: guilds one after another and the content cache
   re-validated on every lookup (Scheduler(concurrency=1) without the snapshot).
 
@@ -29,7 +31,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
 from typing import Any
@@ -81,8 +83,10 @@ class Counted:
             self.tasks[fn.__name__].append(time.perf_counter() - start)
 
 
-async def one_tick(template: Path, workdir: Path, now: datetime, *, baseline: bool, images: bool) -> dict:
-    path = workdir / ("baseline.sqlite3" if baseline else "tick.sqlite3")
+async def one_tick(
+    template: Path, workdir: Path, now: datetime, *, baseline: bool, images: bool, prepared: bool = False
+) -> dict:
+    path = workdir / f"{'baseline' if baseline else 'tick'}-{prepared}.sqlite3"
     shutil.copy(template, path)
     clock = ManualClock(now)
     services = await Services.open(Settings(db_path=path, workers=2), clock=clock)
@@ -100,6 +104,18 @@ async def one_tick(template: Path, workdir: Path, now: datetime, *, baseline: bo
     if baseline:
         scheduler = Scheduler(services.db, clock, scheduler.jobs, concurrency=1)
     sent = 0
+    prep: dict = {}
+    if prepared:  # what the running bot does in the hour before post time
+        lag_before: list[float] = []
+        stop_before = asyncio.Event()
+        ticker = asyncio.create_task(loop_lag(lag_before, stop_before))
+        start = time.perf_counter()
+        count = await scheduler.prepare(now - timedelta(hours=1))
+        prep = {"elapsed": time.perf_counter() - start, "count": count, "lag": lag_before}
+        stop_before.set()
+        await ticker
+        prep["tasks"] = {fn: list(times) for fn, times in counted.tasks.items()}
+        counted.tasks.clear()
 
     async def deliver(post: Post) -> None:
         nonlocal sent
@@ -115,10 +131,19 @@ async def one_tick(template: Path, workdir: Path, now: datetime, *, baseline: bo
     await ticker
     await services.close()
     assert len(posts) == sent
-    return {"elapsed": elapsed, "sent": sent, "lag": lag, "tasks": dict(counted.tasks)}
+    return {"elapsed": elapsed, "sent": sent, "lag": lag, "tasks": dict(counted.tasks), "prepare": prep}
 
 
 def report(name: str, result: dict, guilds: int) -> None:
+    prep = result.get("prepare")
+    if prep:
+        print(
+            f"  {'prepare':<9} {prep['elapsed']:8.1f} s  {prep['count']:>6} posts built from 08:00"
+            f"  loop lag ms p50 {pct(prep['lag'], 50):.1f} p99 {pct(prep['lag'], 99):.1f}"
+            f" max {max(prep['lag']):.1f}"
+        )
+        for fn, times in sorted(prep["tasks"].items()):
+            print(f"  {'':<9} worker {fn}: {len(times)} tasks, {sum(times):.1f} s summed wall time")
     lag = result["lag"]
     print(
         f"  {name:<9} {result['elapsed']:8.1f} s  {result['sent']:>6}/{guilds} posts"
@@ -140,6 +165,11 @@ async def main() -> None:
         help="guilds for the baseline run (default: the same; 0 skips it)",
     )
     parser.add_argument("--no-images", action="store_true", help="leave out drawing the statements")
+    parser.add_argument(
+        "--prepared",
+        action="store_true",
+        help="also time the tick after the bot prepared the posts in the hour before (as run_forever does)",
+    )
     args = parser.parse_args()
     now = datetime.combine(args.date, dtime(9, 0, 30), tzinfo=UTC)
     load_content()  # the bank is loaded at start-up in a running bot
@@ -152,24 +182,31 @@ async def main() -> None:
             f" concurrency {DEFAULT_CONCURRENCY}"
         )
         results = {}
-        for name, n, baseline in (("tick", args.guilds, False), ("baseline", base_n, True)):
+        runs = [("tick", args.guilds, False, False), ("baseline", base_n, True, False)]
+        if args.prepared:
+            runs.insert(1, ("prepared", args.guilds, False, True))
+        for name, n, baseline, prepared in runs:
             if n == 0:
                 continue
             template = workdir / f"template-{n}.sqlite3"
             if not template.exists():
                 await seed(template, n, now)
-            results[name] = (
-                n,
-                await one_tick(template, workdir, now, baseline=baseline, images=not args.no_images),
+            result = await one_tick(
+                template, workdir, now, baseline=baseline, images=not args.no_images, prepared=prepared
             )
-            report(name, results[name][1], n)
+            results[name] = (n, result)
+            report(name, result, n)
         if "baseline" in results:
-            (tn, tick), (bn, base) = results["tick"], results["baseline"]
-            per_tick, per_base = tick["elapsed"] / tn, base["elapsed"] / bn
-            print(
-                f"  ratio tick/baseline per guild: {per_tick / per_base:.2f}"
-                f"  (loop lag p99 {pct(tick['lag'], 99):.1f} vs {pct(base['lag'], 99):.1f} ms)"
-            )
+            bn, base = results["baseline"]
+            for name in ("tick", "prepared"):
+                if name not in results:
+                    continue
+                n, result = results[name]
+                ratio = (result["elapsed"] / n) / (base["elapsed"] / bn)
+                print(
+                    f"  ratio {name}/baseline per guild at post time: {ratio:.2f}"
+                    f"  (loop lag p99 {pct(result['lag'], 99):.1f} vs {pct(base['lag'], 99):.1f} ms)"
+                )
 
 
 if __name__ == "__main__":

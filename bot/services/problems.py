@@ -24,6 +24,9 @@ CHECK_TIMEOUT_MESSAGE = "That answer took too long to check; please simplify it 
 MAX_ANSWER_CHARS = 1000
 _RENDER_TIMEOUT = 15.0
 _BUILD_TIMEOUT = 10.0
+#: Generated prompts kept (rebuilt from their id otherwise): a daily job prepared ahead for
+#: thousands of guilds finds its generated prompts here at post time.
+GENERATED_CACHE = 4096
 #: Drawn statements kept in memory (a few tens of KB each: the whole bank fits).
 IMAGE_CACHE_BYTES = 48 * 1024 * 1024
 
@@ -81,7 +84,7 @@ class Problems:
     def _remember(self, prompt: Prompt) -> Prompt:
         self._generated[prompt.id] = prompt
         self._generated.move_to_end(prompt.id)
-        while len(self._generated) > 512:
+        while len(self._generated) > GENERATED_CACHE:
             self._generated.popitem(last=False)
         return prompt
 

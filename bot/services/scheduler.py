@@ -23,7 +23,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
 
 from bot.replies import Post
@@ -37,6 +37,8 @@ Deliver = Callable[[Post], Awaitable[None]]
 #: Posts of one job delivered at the same time. Discord's own rate limits are handled by discord.py's
 #: HTTP client (it waits on 429 per route); this only bounds how much is in flight.
 DEFAULT_CONCURRENCY = 16
+#: Posts due within this are prepared (planned, generated, drawn) before their time.
+PREPARE_AHEAD = timedelta(hours=1)
 #: How often a process working on a run renews its lease (well inside STALE_AFTER).
 LEASE_RENEW_SECONDS = 30.0
 
@@ -70,7 +72,9 @@ class Job(Protocol):
 
     async def build_post(self, run: DueRun, now: datetime) -> Post | None:
         """The post for a claimed run; None when there is nothing to say after all; SkipRun when
-        it is too late for it to make sense."""
+        it is too late for it to make sense. A job with `upcoming_runs(now, horizon)` (runs due
+        within `horizon`) has its posts built ahead too, so build_post must not depend on being
+        called only once."""
         ...
 
 
@@ -88,7 +92,10 @@ class _SendOnly:
     """A plain send function (console, tests): it has nothing to look in, so nothing is found."""
 
     def __init__(self, send: Deliver) -> None:
-        self.send = send
+        self._send = send
+
+    async def send(self, post: Post) -> None:
+        await self._send(post)
 
     async def find(self, post: Post, since: datetime) -> bool:
         return False
@@ -128,6 +135,9 @@ class Scheduler:
         # than workers only queue there (or make an elastic pool fork cold workers), while the
         # sends, which mostly wait on Discord, overlap freely up to `concurrency`.
         self._build_slots = asyncio.Semaphore(build_concurrency)
+        # Preparing ahead uses one worker at most: the other stays free for members and due posts.
+        self._prepare_slots = asyncio.Semaphore(1)
+        self._prepared: set[tuple[str, int, str]] = set()
         # Entered around each tick (e.g. one content snapshot for every guild of the tick).
         self.tick_context = tick_context or contextlib.nullcontext
 
@@ -140,7 +150,7 @@ class Scheduler:
         Jobs run in order (a curriculum's end before the day's post, a weekly challenge created
         before the job that announces it); within a job, guilds are delivered concurrently.
         """
-        delivery = deliver if isinstance(deliver, Delivery) else _SendOnly(deliver)
+        delivery: Delivery = deliver if isinstance(deliver, Delivery) else _SendOnly(deliver)
         now = self.clock.now()
         delivered: list[Post] = []
         with self.tick_context():
@@ -248,10 +258,55 @@ class Scheduler:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
+    async def prepare(self, now: datetime, horizon: timedelta = PREPARE_AHEAD) -> int:
+        """Build, ahead of time, the posts that fall due within `horizon` (jobs with
+        `upcoming_runs`): the daily prompt is chosen and stored, generated and drawn, so that at
+        post time a thousand guilds are only sent, not planned. Nothing is claimed or sent here;
+        each run is prepared once per process. Returns how many were prepared."""
+        with self.tick_context():
+            work: list[tuple[Job, DueRun]] = []
+            for job in self.jobs:
+                upcoming = getattr(job, "upcoming_runs", None)
+                if upcoming is None:
+                    continue
+                for run in await upcoming(now, horizon):
+                    key = (job.kind, run.guild_id, run.run_key)
+                    if key not in self._prepared:
+                        self._prepared.add(key)
+                        work.append((job, run))
+
+            async def one(job: Job, run: DueRun) -> None:
+                async with self._prepare_slots:
+                    if await job_rows.get_run(self.db, run.guild_id, job.kind, run.run_key) is not None:
+                        return  # already posted (or being posted)
+                    try:
+                        await job.build_post(run, now)
+                    except Exception:  # it is built again, and reported, at post time
+                        log.debug("preparing %s %s failed", job.kind, run.run_key, exc_info=True)
+
+            await asyncio.gather(*(one(job, run) for job, run in work))
+        if len(self._prepared) > 200_000:  # keys of past days; a restart forgets them too
+            self._prepared.clear()
+        return len(work)
+
     async def run_forever(self, deliver: Deliver | Delivery, *, interval: float = 30.0) -> None:
-        while True:
-            try:
-                await self.run_once(deliver)
-            except Exception:
-                log.exception("scheduler tick failed")
-            await asyncio.sleep(interval)
+        preparing: asyncio.Task[int] | None = None
+        try:
+            while True:
+                try:
+                    await self.run_once(deliver)
+                except Exception:
+                    log.exception("scheduler tick failed")
+                # In the background, so a long preparation never delays a post that is due.
+                if preparing is None or preparing.done():
+                    preparing = asyncio.create_task(self.prepare(self.clock.now()))
+                    preparing.add_done_callback(_log_failure)
+                await asyncio.sleep(interval)
+        finally:
+            if preparing is not None:
+                preparing.cancel()
+
+
+def _log_failure(task: asyncio.Task[int]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("preparing upcoming posts failed", exc_info=task.exception())

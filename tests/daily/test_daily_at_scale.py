@@ -103,3 +103,49 @@ async def test_guilds_posting_the_same_statement_wait_for_one_drawing() -> None:
     assert set(images[:-1]) == {b"png:Find $x^2$."}
     assert await problems.formula_image("p1", "Find $x^2$.") == b"png:Find $x^2$."
     assert len(pool.runs) == 2  # and later guilds get it from the cache
+
+
+async def test_posts_due_within_the_hour_are_prepared_and_then_only_sent(
+    svc: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import timedelta
+
+    from bot.storage import daily as daily_rows
+    from bot.storage import jobs as job_rows
+
+    await configure_guilds(svc, GUILDS)
+    built: list[str] = []
+    real_reply = svc.daily.prompt_reply
+
+    async def counting_reply(prompt, day, **options):
+        built.append(prompt.id)
+        return await real_reply(prompt, day, **options)
+
+    monkeypatch.setattr(svc.daily, "prompt_reply", counting_reply)
+
+    async def no_image(key: str, markdown: str) -> bytes | None:
+        return None
+
+    monkeypatch.setattr(svc.problems, "formula_image", no_image)
+    svc.clock.advance(minutes=-30)  # 08:30: every post is due within the hour
+    assert await svc.scheduler.prepare(svc.clock.now(), timedelta(hours=1)) == GUILDS
+    assert len(built) == GUILDS
+    day = svc.clock.now().date()
+    chosen = {g: await daily_rows.get_daily_prompt(svc.db, 5000 + g, day) for g in range(GUILDS)}
+    assert all(row is not None for row in chosen.values())  # planned and stored ahead
+    assert await job_rows.get_run(svc.db, 5000, "daily", day.isoformat()) is None  # nothing claimed
+    assert await svc.scheduler.prepare(svc.clock.now(), timedelta(hours=1)) == 0  # once per process
+
+    sent: list[Post] = []
+
+    async def deliver(post: Post) -> None:
+        sent.append(post)
+
+    assert await svc.scheduler.run_once(deliver) == []  # 08:30: nothing is due yet
+    svc.clock.advance(minutes=31)
+    await svc.scheduler.run_once(deliver)
+    assert len(sent) == GUILDS
+    # The posts carry the prompts chosen ahead.
+    assert {p.guild_id: p.extra["prompt_id"] for p in sent} == {
+        5000 + g: row.prompt_id for g, row in chosen.items() if row is not None
+    }
