@@ -25,6 +25,12 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
+    from bot.storage.database import Database
+
+    async def usable() -> None:  # fail here, in one line, not inside discord.py's setup_hook
+        await (await Database.open(settings.db_path)).close()
+
+    asyncio.run(usable())
     from bot.discord_app import run_bot
 
     run_bot(settings)
@@ -108,10 +114,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=settings.log_level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
+    from bot.storage.database import DatabaseOpenError
+
     handler = getattr(args, "handler", None)
-    if handler is None:  # a feature subcommand: func(args) -> int
-        return int(args.func(args))
-    return int(handler(args, settings))
+    try:
+        if handler is None:  # a feature subcommand: func(args) -> int
+            return int(args.func(args))
+        return int(handler(args, settings))
+    except DatabaseOpenError as exc:
+        # One line naming the file and the problem; a traceback would only bury it.
+        print(f"studybot {args.command}: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,7 +12,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Settings
-from bot.discord_render import respond, send_post
+from bot.discord_posts import DiscordDelivery
+from bot.discord_render import respond
 from bot.replies import Post, Reply
 from bot.services.app import Services
 from bot.services.context import Clock
@@ -21,7 +22,6 @@ from bot.services.errors import UserError
 log = logging.getLogger(__name__)
 
 COGS_PACKAGE = "cogs"
-POST_ATTEMPTS = 3
 GENERIC_ERROR = "Something went wrong on our side; the error has been logged. Please try again."
 
 
@@ -85,6 +85,8 @@ class StudyBot(commands.Bot):
         self._clock = clock
         self._start_jobs = start_jobs
         self._jobs: list[asyncio.Task[None]] = []
+        # The scheduler's way to send posts and to look for one that may already be in the channel.
+        self.post_delivery = DiscordDelivery(self)
 
     async def setup_hook(self) -> None:
         if self.services is None:
@@ -94,7 +96,7 @@ class StudyBot(commands.Bot):
             await self.load_extension(extension)
         await self.sync_commands()
         if self._start_jobs:
-            self._jobs.append(asyncio.create_task(self.services.scheduler.run_forever(self.deliver_post)))
+            self._jobs.append(asyncio.create_task(self.services.scheduler.run_forever(self.post_delivery)))
 
     async def sync_commands(self) -> None:
         if self.settings.dev_guild:
@@ -107,24 +109,8 @@ class StudyBot(commands.Bot):
             log.info("synced %d global commands", len(synced))
 
     async def deliver_post(self, post: Post) -> None:
-        if post.channel_id is None:
-            return
-        channel = self.get_channel(post.channel_id) or await self.fetch_channel(post.channel_id)
-        if not isinstance(channel, discord.abc.Messageable):
-            raise RuntimeError(f"channel {post.channel_id} cannot receive messages")
-        # Transient failures (5xx, rate limits, a dropped connection) are retried with the same
-        # nonce, so a send that did reach Discord before failing is not posted twice.
-        for attempt in range(POST_ATTEMPTS):
-            try:
-                await send_post(channel, post)
-                return
-            except discord.HTTPException as exc:
-                if (exc.status < 500 and exc.status != 429) or attempt == POST_ATTEMPTS - 1:
-                    raise
-            except (OSError, TimeoutError):
-                if attempt == POST_ATTEMPTS - 1:
-                    raise
-            await asyncio.sleep(2**attempt)
+        """Send one scheduled post (one attempt: discord.py retries 5xx/429 itself)."""
+        await self.post_delivery.send(post)
 
     async def close(self) -> None:
         for task in self._jobs:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -235,11 +237,30 @@ def _signature(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(sig)
 
 
+# Set by `pinned_content()`: the one bank every load_content() of the default data_dir returns.
+_pinned: ContextVar[ContentBank | None] = ContextVar("pinned_content", default=None)
+
+
+@contextmanager
+def pinned_content() -> Iterator[ContentBank]:
+    """One snapshot for a whole block of work (a scheduler tick planning thousands of guilds):
+    load_content() inside it, and in tasks started inside it, returns the same bank instead of
+    checking every content file again on each call. Edits are picked up at the next block."""
+    bank = load_content()
+    token = _pinned.set(bank)
+    try:
+        yield bank
+    finally:
+        _pinned.reset(token)
+
+
 def load_content(data_dir: Path | None = None) -> ContentBank:
     """The content bank for data_dir (default: see default_data_dir), cached until a file changes.
 
     Raises ContentError (file, id, line) on the first malformed entry.
     """
+    if data_dir is None and (pinned := _pinned.get()) is not None:
+        return pinned
     directory = Path(data_dir) if data_dir is not None else default_data_dir()
     directory = directory.resolve()
     signature = _signature(directory)

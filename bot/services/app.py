@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.config import Settings
 from bot.content import load_content
+from bot.content.loader import pinned_content
 from bot.services.answers import AnswerService
 from bot.services.challenges import (
     ChallengeOpenJob,
@@ -52,7 +53,11 @@ class Services:
         self.clock = clock
         self.workers = workers
         self.guilds = GuildService(db, settings.default_timezone)
-        self.scheduler = Scheduler(db, clock)
+        # One content snapshot per scheduler tick: planning 10,000 guilds must not stat every
+        # content file dozens of times per guild (issue 12).
+        self.scheduler = Scheduler(
+            db, clock, build_concurrency=max(1, settings.workers), tick_context=pinned_content
+        )
         self.pictures = PictureService(workers)
         self.resources = ResourceService(db)
         # The daily loop (issue 6). Issue 7 plugs in through `self.daily.planner.curriculum_source`,

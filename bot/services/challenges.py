@@ -41,7 +41,7 @@ from bot.services.daily import DailyPlanner, difficulty_text
 from bot.services.errors import UserError
 from bot.services.guilds import GuildService
 from bot.services.problems import CheckResult, Problems
-from bot.services.scheduler import DueRun
+from bot.services.scheduler import DueRun, SkipRun
 from bot.services.streaks import local_date
 from bot.storage import challenges as rows
 from bot.storage import daily as daily_rows
@@ -52,6 +52,10 @@ from bot.storage.database import Database
 MAX_TITLE = 80
 MAX_UPCOMING = 20
 RESULTS_WINDOW = timedelta(days=14)  # a bot down longer than this does not post old results
+REMINDER_LEAD = timedelta(hours=24)  # the reminder says "24 hours left"
+# A reminder more than this late (a bot that was down) would say "24 hours left" with far less
+# left, on the eve of the close: it is skipped. Results always post.
+REMINDER_GRACE = timedelta(hours=4)
 BOARD_LINES = 20
 MEDALS = ("🥇", "🥈", "🥉")
 
@@ -743,13 +747,16 @@ class ChallengeReminderJob(_ChallengeJob):
         return [
             DueRun(c.guild_id, str(c.id))
             for c in found
-            if c.closes_at - timedelta(hours=24) <= now and c.closes_at - c.opens_at > timedelta(hours=24)
+            if c.closes_at - REMINDER_LEAD <= now and c.closes_at - c.opens_at > REMINDER_LEAD
         ]
 
     async def build_post(self, run: DueRun, now: datetime) -> Post | None:
         challenge = await self._challenge(run)
         if challenge is None:
             return None
+        left = challenge.closes_at - now
+        if left < REMINDER_LEAD - REMINDER_GRACE:
+            raise SkipRun(f"too late for a '24 hours left' reminder: it closes in {left}")
         return await self.service.reminder(challenge, await self._settings(run.guild_id), now)
 
 

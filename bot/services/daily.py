@@ -422,6 +422,17 @@ class DailyPostJob:
             if post_due(now, guild.timezone, guild.post_time)
         ]
 
+    async def upcoming_runs(self, now: datetime, horizon: timedelta) -> Sequence[DueRun]:
+        """Posts of today (local) whose time comes within `horizon`: prepared before their time."""
+        later = now + horizon
+        return [
+            DueRun(guild.guild_id, local_date(now, guild.timezone).isoformat())
+            for guild in await guild_rows.configured_guilds(self.db)
+            if not post_due(now, guild.timezone, guild.post_time)
+            and post_due(later, guild.timezone, guild.post_time)
+            and local_date(later, guild.timezone) == local_date(now, guild.timezone)
+        ]
+
     async def build_post(self, run: DueRun, now: datetime) -> Post | None:
         settings = await guild_rows.get_guild(self.db, run.guild_id)
         if settings is None or settings.channel_id is None:

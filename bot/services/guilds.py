@@ -11,6 +11,7 @@ from bot.replies import Field, Reply
 from bot.services.context import Actor
 from bot.services.errors import PermissionDenied, UserError
 from bot.storage import guilds as guild_rows
+from bot.storage import jobs as job_rows
 from bot.storage import members as member_rows
 from bot.storage.database import Database
 from bot.storage.guilds import GuildSettings
@@ -65,6 +66,18 @@ def timezone_suggestions(text: str, *, limit: int = 25) -> list[str]:
         by_lower = {z.lower(): z for z in zones}
         found += [by_lower[c] for c in close if by_lower[c] not in found]
     return found[:limit]
+
+
+#: How /setup names a scheduled post's kind.
+POST_KINDS = {
+    "daily": "daily prompt",
+    "challenge-open": "challenge announcement",
+    "challenge-reminder": "challenge reminder",
+    "challenge-results": "challenge results",
+    "challenge-weekly": "weekly challenge",
+    "curriculum-week": "curriculum week",
+    "curriculum-end": "curriculum end",
+}
 
 
 class GuildService:
@@ -124,11 +137,21 @@ class GuildService:
         if changes:
             await guild_rows.update_guild(self.db, actor.guild_id, **changes)
         settings = await self.settings(actor.guild_id)
-        title = "Settings saved" if changes else "Current settings"
-        return self._describe(settings, title=title)
+        if changes:
+            return self._describe(settings, title="Settings saved")
+        failed = await job_rows.last_failure(self.db, actor.guild_id)
+        return self._describe(settings, title="Current settings", failed=failed)
 
     @staticmethod
-    def _describe(settings: GuildSettings, *, title: str) -> Reply:
+    def _describe(settings: GuildSettings, *, title: str, failed: job_rows.RunRow | None = None) -> Reply:
+        # A post the scheduler gave up on (no access, channel gone, Discord down for long): the
+        # moderators are the ones who can fix it, and /setup is where they look.
+        text = ""
+        if failed is not None:
+            what = POST_KINDS.get(failed.kind, failed.kind)
+            when = (failed.done_at or "")[:16].replace("T", " ")
+            reason = failed.detail or "unknown reason"
+            text = f"Last post failed: {reason}\n({what} {failed.run_key}, given up at {when} UTC)"
         channel = f"#{settings.channel_name}" if settings.channel_name else "not set (daily posts are off)"
         return Reply(
             title=title,
@@ -153,6 +176,7 @@ class GuildService:
                     inline=True,
                 ),
             ),
-            tone="success" if title == "Settings saved" else "info",
+            text=text,
+            tone="success" if title == "Settings saved" else "warning" if failed else "info",
             ephemeral=True,
         )

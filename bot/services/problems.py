@@ -7,6 +7,7 @@ images are drawn in a worker. Functions sent to workers are module-level and ret
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Callable
@@ -23,6 +24,11 @@ CHECK_TIMEOUT_MESSAGE = "That answer took too long to check; please simplify it 
 MAX_ANSWER_CHARS = 1000
 _RENDER_TIMEOUT = 15.0
 _BUILD_TIMEOUT = 10.0
+#: Generated prompts kept (rebuilt from their id otherwise): a daily job prepared ahead for
+#: thousands of guilds finds its generated prompts here at post time.
+GENERATED_CACHE = 4096
+#: Drawn statements kept in memory (a few tens of KB each: the whole bank fits).
+IMAGE_CACHE_BYTES = 48 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -72,11 +78,13 @@ class Problems:
         self.content = content
         self._generated: OrderedDict[str, Prompt] = OrderedDict()
         self._images: OrderedDict[str, bytes | None] = OrderedDict()
+        self._image_bytes = 0
+        self._drawing: dict[str, asyncio.Future[bytes | None]] = {}
 
     def _remember(self, prompt: Prompt) -> Prompt:
         self._generated[prompt.id] = prompt
         self._generated.move_to_end(prompt.id)
-        while len(self._generated) > 512:
+        while len(self._generated) > GENERATED_CACHE:
             self._generated.popitem(last=False)
         return prompt
 
@@ -131,13 +139,25 @@ class Problems:
         if "$" not in markdown.replace("\\$", ""):
             return None
         if key in self._images:
+            self._images.move_to_end(key)
             return self._images[key]
+        # Guilds posting the same prompt at the same moment wait for one drawing, not one each.
+        pending = self._drawing.get(key)
+        if pending is None:
+            pending = self._drawing[key] = asyncio.ensure_future(self._draw(key, markdown))
+            pending.add_done_callback(lambda _: self._drawing.pop(key, None))
+        return await asyncio.shield(pending)
+
+    async def _draw(self, key: str, markdown: str) -> bytes | None:
         try:
             png: bytes | None = await self.workers.run(_render_statement, markdown, timeout=_RENDER_TIMEOUT)
         except Exception:
             log.warning("could not draw the formulas of %s", key, exc_info=True)
             png = None
         self._images[key] = png
-        while len(self._images) > 64:
-            self._images.popitem(last=False)
+        self._image_bytes += len(png or b"")
+        # Bounded by size, not count: the daily job of a large bot posts the whole bank at once.
+        while self._image_bytes > IMAGE_CACHE_BYTES and len(self._images) > 1:
+            _, old = self._images.popitem(last=False)
+            self._image_bytes -= len(old or b"")
         return png

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
+import errno
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -12,13 +15,88 @@ from typing import Any
 
 import aiosqlite
 
-from bot.storage.migrate import apply_migrations
+from bot.storage.migrate import MigrationError, apply_migrations
 
 Params = Sequence[Any] | dict[str, Any]
 
 # True inside `Database.transaction()` for the task that holds it, so statements issued there
 # run inside the transaction instead of waiting for the lock it already holds.
 _in_transaction: contextvars.ContextVar[bool] = contextvars.ContextVar("in_transaction", default=False)
+
+
+class DatabaseOpenError(RuntimeError):
+    """The database file cannot be used; the message names the file and what is wrong with it."""
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        super().__init__(f"cannot use the database {path}: {reason}")
+        self.path = str(path)
+        self.reason = reason
+
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def check_database_file(path: Path, *, writable: bool = True) -> None:
+    """Refuse, without writing anything, what SQLite would choke on or damage further: a folder, a
+    file that is not SQLite, a truncated file, a place we cannot write to."""
+    if path.is_dir():
+        raise DatabaseOpenError(path, "it is a directory, not a database file")
+    if not path.exists():
+        folder = path.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseOpenError(path, f"its folder cannot be created ({exc.strerror})") from exc
+        if not os.access(folder, os.W_OK):
+            raise DatabaseOpenError(path, f"it does not exist and {folder} is read-only")
+        return
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as file:
+            header = file.read(100)
+    except OSError as exc:
+        raise DatabaseOpenError(path, f"it cannot be read ({exc.strerror})") from exc
+    if size:  # an empty file is a new, empty database to SQLite
+        if not header.startswith(_SQLITE_HEADER):
+            raise DatabaseOpenError(
+                path, "it is not an SQLite database (the file does not start with its header)"
+            )
+        if len(header) < 100:
+            raise DatabaseOpenError(path, f"it is truncated ({size} bytes, shorter than SQLite's header)")
+        page_size = int.from_bytes(header[16:18], "big")
+        page_size = 65536 if page_size == 1 else page_size
+        pages = int.from_bytes(header[28:32], "big")
+        # The page count in the header is valid when the change counter matches its "valid for".
+        expected = page_size * pages if header[24:28] == header[92:96] else 0
+        if page_size < 512 or size % page_size or size < expected:
+            whole = f"; its header says {expected} bytes" if expected > size else ""
+            raise DatabaseOpenError(path, f"it is truncated or damaged ({size} bytes{whole})")
+    # WAL mode writes a -wal and a -shm file beside the database.
+    for target in (path, path.parent) if writable else ():
+        if not os.access(target, os.W_OK):
+            raise DatabaseOpenError(path, f"it is read-only ({target} cannot be written)")
+
+
+def _explain(exc: BaseException) -> str:
+    """SQLite's error in words an operator can act on."""
+    cause = exc.__cause__ if isinstance(exc, MigrationError) and exc.__cause__ else exc
+    text = str(cause)
+    lowered = text.lower()
+    if isinstance(exc, MigrationError) and cause is exc:
+        return text
+    if "not a database" in lowered:
+        return "it is not an SQLite database (or it is encrypted)"
+    if "malformed" in lowered:
+        return "it is damaged (SQLite: database disk image is malformed)"
+    if "disk is full" in lowered or getattr(cause, "errno", None) == errno.ENOSPC:
+        return "the disk is full"
+    if "readonly" in lowered or "read-only" in lowered:
+        return "it is read-only"
+    if "disk i/o error" in lowered:
+        return "writing it failed (disk I/O error: the disk may be full or failing)"
+    if "unable to open" in lowered:
+        return "SQLite cannot open it (unable to open database file)"
+    return f"SQLite: {text}"
 
 
 class Database:
@@ -35,18 +113,30 @@ class Database:
 
     @classmethod
     async def open(cls, path: str | Path, *, migrate: bool = True) -> Database:
+        """Open (and migrate) the database; DatabaseOpenError with one clear sentence if it cannot
+        be used. A file that is not a sound SQLite database is refused before anything is written."""
         path = str(path)
         if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(path, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL", "busy_timeout=5000"):
-            cursor = await conn.execute(f"PRAGMA {pragma}")
-            await cursor.close()
-        db = cls(conn, path)
-        if migrate:
-            await db.migrate()
-        return db
+            check_database_file(Path(path))
+        conn: aiosqlite.Connection | None = None
+        try:
+            conn = await aiosqlite.connect(path, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            # Read before writing anything: a damaged file fails here, unchanged.
+            await (await conn.execute("SELECT COUNT(*) FROM sqlite_master")).close()
+            for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL", "busy_timeout=5000"):
+                cursor = await conn.execute(f"PRAGMA {pragma}")
+                await cursor.close()
+            db = cls(conn, path)
+            if migrate:
+                await db.migrate()
+            return db
+        except (sqlite3.Error, OSError, MigrationError) as exc:
+            if conn is not None:
+                # Without this, aiosqlite's (non-daemon) thread keeps the process alive for ever.
+                with contextlib.suppress(Exception):
+                    await conn.close()
+            raise DatabaseOpenError(path, _explain(exc)) from exc
 
     async def migrate(self, migrations_dir: Path | None = None) -> list[str]:
         """Apply pending migrations; returns the names applied."""
@@ -133,6 +223,10 @@ class Database:
 async def backup_database(source: str | Path, target: str | Path) -> None:
     """Back up `source` to `target` without migrating it (for `studybot db backup`)."""
     target = Path(target)
+    check_database_file(Path(source), writable=False)
     target.parent.mkdir(parents=True, exist_ok=True)
-    async with aiosqlite.connect(str(source)) as src, aiosqlite.connect(str(target)) as dst:
-        await src.backup(dst)
+    try:
+        async with aiosqlite.connect(str(source)) as src, aiosqlite.connect(str(target)) as dst:
+            await src.backup(dst)
+    except (sqlite3.Error, OSError) as exc:
+        raise DatabaseOpenError(source, _explain(exc)) from exc

@@ -1,53 +1,198 @@
-"""Scheduled-run records: the idempotency keys that make every scheduled post happen once."""
+"""Scheduled-run records: the idempotency keys that make every scheduled post happen once.
+
+A run's life: `claimed` (a process holds a lease on it) -> `done` | `skipped` | `failed`, or
+`retry` after a delivery failure with attempts left. A claim whose lease ran out belongs to a
+process that died and is taken over; that costs no attempt, because only real delivery failures
+count. `send_started_at` marks a run whose post may be in the channel already, so whoever sends
+it next looks for it first.
+"""
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.storage.database import Database
 
+#: Real delivery failures (Discord said no, or could not be reached) before a run is given up.
 MAX_ATTEMPTS = 3
 RETRY_AFTER = timedelta(minutes=5)
-# A claim this old was never finished: the process died while delivering. Taken over soon enough
-# that Discord's nonce (derived from the run's key) still deduplicates a send that did get through.
+#: A claim not renewed for this long belongs to a process that died; it is taken over.
 STALE_AFTER = timedelta(minutes=2)
 
+OPEN = ("claimed", "retry")
 
-async def claim_run(db: Database, guild_id: int, kind: str, run_key: str, now: datetime) -> bool:
-    """Claim (guild, kind, key); True only for the one caller that may deliver it now.
 
-    A new key is claimed by inserting it. A run that failed earlier may be claimed again once
-    RETRY_AFTER has passed, and one left claimed by a process that died once STALE_AFTER has
-    passed, at most MAX_ATTEMPTS times in all; a run that is done never is.
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The right to deliver one run, until the lease runs out."""
+
+    guild_id: int
+    kind: str
+    run_key: str
+    token: str
+    first_claimed: datetime
+    failures: int
+    takeover: bool  # the previous holder died while working on it
+    maybe_sent: bool  # a send began before: look in the channel before sending again
+
+
+@dataclass(frozen=True)
+class RunRow:
+    guild_id: int
+    kind: str
+    run_key: str
+    status: str
+    failures: int
+    send_started: bool
+    done_at: str | None
+    detail: str | None
+
+
+async def claim_run(db: Database, guild_id: int, kind: str, run_key: str, now: datetime) -> Claim | None:
+    """Claim (guild, kind, key); a Claim only for the one caller that may deliver it now.
+
+    A new key is claimed by inserting it; a `retry` once its time has come; a `claimed` run whose
+    lease ran out (its process died) at once. Finished runs never are.
     """
+    token = secrets.token_hex(8)
+    lease = _iso(now + STALE_AFTER)
+    async with db.transaction():  # read and write under one lock: exactly one caller wins
+        row = await db.fetch_one(
+            "SELECT status, claimed_at, lease_until, retry_at, failures, send_started_at FROM job_runs"
+            " WHERE guild_id = ? AND kind = ? AND run_key = ?",
+            (guild_id, kind, run_key),
+        )
+        if row is None:
+            await db.execute(
+                "INSERT INTO job_runs (guild_id, kind, run_key, claimed_at, lease_until, claim_token)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (guild_id, kind, run_key, _iso(now), lease, token),
+            )
+            return Claim(guild_id, kind, run_key, token, now, 0, takeover=False, maybe_sent=False)
+        takeover = row["status"] == "claimed" and row["lease_until"] <= _iso(now)
+        retry = row["status"] == "retry" and row["retry_at"] <= _iso(now)
+        if not (takeover or retry):
+            return None
+        await db.execute(
+            "UPDATE job_runs SET status = 'claimed', lease_until = ?, claim_token = ?,"
+            " takeovers = takeovers + ? WHERE guild_id = ? AND kind = ? AND run_key = ?",
+            (lease, token, int(takeover), guild_id, kind, run_key),
+        )
+    return Claim(
+        guild_id,
+        kind,
+        run_key,
+        token,
+        datetime.fromisoformat(row["claimed_at"]),
+        row["failures"],
+        takeover=takeover,
+        maybe_sent=row["send_started_at"] is not None,
+    )
+
+
+def _mine(claim: Claim) -> tuple[int, str, str, str]:
+    return (claim.guild_id, claim.kind, claim.run_key, claim.token)
+
+
+_WHERE_MINE = " WHERE guild_id = ? AND kind = ? AND run_key = ? AND claim_token = ? AND status = 'claimed'"
+
+
+async def renew_lease(db: Database, claim: Claim, now: datetime) -> bool:
+    """Keep the claim while still working on it; False if it was lost (taken over)."""
     changed = await db.execute(
-        "INSERT INTO job_runs (guild_id, kind, run_key, claimed_at) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (guild_id, kind, run_key) DO UPDATE SET"
-        "   status = 'claimed', claimed_at = excluded.claimed_at, attempts = job_runs.attempts + 1"
-        " WHERE job_runs.attempts < ? AND ("
-        "   (job_runs.status = 'failed' AND job_runs.claimed_at <= ?)"
-        "   OR (job_runs.status = 'claimed' AND job_runs.claimed_at <= ?))",
-        (
-            guild_id,
-            kind,
-            run_key,
-            now.isoformat(timespec="seconds"),
-            MAX_ATTEMPTS,
-            (now - RETRY_AFTER).isoformat(timespec="seconds"),
-            (now - STALE_AFTER).isoformat(timespec="seconds"),
-        ),
+        "UPDATE job_runs SET lease_until = ?" + _WHERE_MINE, (_iso(now + STALE_AFTER), *_mine(claim))
     )
     return changed == 1
 
 
-async def finish_run(
-    db: Database, guild_id: int, kind: str, run_key: str, now: datetime, *, ok: bool, detail: str = ""
-) -> None:
-    await db.execute(
-        "UPDATE job_runs SET status = ?, done_at = ?, detail = ?"
-        " WHERE guild_id = ? AND kind = ? AND run_key = ?",
-        ("done" if ok else "failed", now.isoformat(timespec="seconds"), detail, guild_id, kind, run_key),
+async def mark_sending(db: Database, claim: Claim, now: datetime) -> bool:
+    """Written before the send starts: from here on the post may be in the channel."""
+    changed = await db.execute(
+        "UPDATE job_runs SET send_started_at = COALESCE(send_started_at, ?)" + _WHERE_MINE,
+        (_iso(now), *_mine(claim)),
     )
+    return changed == 1
+
+
+async def finish_run(db: Database, claim: Claim, now: datetime, *, status: str, detail: str = "") -> bool:
+    """End a claimed run as done, skipped or failed (final)."""
+    assert status in ("done", "skipped", "failed")
+    changed = await db.execute(
+        "UPDATE job_runs SET status = ?, done_at = ?, detail = ?, claim_token = NULL" + _WHERE_MINE,
+        (status, _iso(now), detail[:500], *_mine(claim)),
+    )
+    return changed == 1
+
+
+async def record_failure(db: Database, claim: Claim, now: datetime, detail: str) -> str | None:
+    """Count one real delivery failure: 'retry' while attempts are left, else 'failed' (final).
+    None when the claim was lost meanwhile (someone else owns the run now)."""
+    failures = claim.failures + 1
+    status = "retry" if failures < MAX_ATTEMPTS else "failed"
+    changed = await db.execute(
+        "UPDATE job_runs SET status = ?, failures = ?, retry_at = ?, done_at = ?, detail = ?,"
+        " claim_token = NULL" + _WHERE_MINE,
+        (
+            status,
+            failures,
+            _iso(now + RETRY_AFTER) if status == "retry" else None,
+            _iso(now) if status == "failed" else None,
+            detail[:500],
+            *_mine(claim),
+        ),
+    )
+    return status if changed == 1 else None
+
+
+async def open_runs(db: Database, kind: str, now: datetime) -> list[RunRow]:
+    """Unfinished runs of a kind nobody is working on: waiting to retry, or left by a dead process."""
+    rows = await db.fetch_all(
+        "SELECT guild_id, kind, run_key, status, failures, send_started_at, done_at, detail FROM job_runs"
+        " WHERE kind = ? AND status IN ('claimed', 'retry')"
+        " AND (status = 'retry' OR lease_until <= ?)",
+        (kind, _iso(now)),
+    )
+    return [_row(row) for row in rows]
+
+
+async def expire_run(db: Database, row: RunRow, now: datetime, detail: str) -> bool:
+    """Give up an open run whose moment has passed (final `failed`); True for the one caller that
+    did it, so the failure is logged once."""
+    changed = await db.execute(
+        "UPDATE job_runs SET status = 'failed', done_at = ?, detail = ?, claim_token = NULL"
+        " WHERE guild_id = ? AND kind = ? AND run_key = ? AND status = ?"
+        " AND (status = 'retry' OR lease_until <= ?)",
+        (_iso(now), detail[:500], row.guild_id, row.kind, row.run_key, row.status, _iso(now)),
+    )
+    return changed == 1
+
+
+def _row(row: object) -> RunRow:
+    return RunRow(
+        row["guild_id"],  # type: ignore[index]
+        row["kind"],  # type: ignore[index]
+        row["run_key"],  # type: ignore[index]
+        row["status"],  # type: ignore[index]
+        row["failures"],  # type: ignore[index]
+        row["send_started_at"] is not None,  # type: ignore[index]
+        row["done_at"],  # type: ignore[index]
+        row["detail"],  # type: ignore[index]
+    )
+
+
+async def get_run(db: Database, guild_id: int, kind: str, run_key: str) -> RunRow | None:
+    row = await db.fetch_one(
+        "SELECT guild_id, kind, run_key, status, failures, send_started_at, done_at, detail FROM job_runs"
+        " WHERE guild_id = ? AND kind = ? AND run_key = ?",
+        (guild_id, kind, run_key),
+    )
+    return None if row is None else _row(row)
 
 
 async def run_status(db: Database, guild_id: int, kind: str, run_key: str) -> str | None:
@@ -55,3 +200,16 @@ async def run_status(db: Database, guild_id: int, kind: str, run_key: str) -> st
         "SELECT status FROM job_runs WHERE guild_id = ? AND kind = ? AND run_key = ?",
         (guild_id, kind, run_key),
     )
+
+
+async def last_failure(db: Database, guild_id: int) -> RunRow | None:
+    """The guild's latest given-up post, unless a later post of the same kind went out since."""
+    row = await db.fetch_one(
+        "SELECT f.guild_id, f.kind, f.run_key, f.status, f.failures, f.send_started_at, f.done_at, f.detail"
+        " FROM job_runs f WHERE f.guild_id = ? AND f.status = 'failed'"
+        " AND NOT EXISTS (SELECT 1 FROM job_runs d WHERE d.guild_id = f.guild_id AND d.kind = f.kind"
+        "                 AND d.status = 'done' AND d.done_at > f.done_at)"
+        " ORDER BY f.done_at DESC LIMIT 1",
+        (guild_id,),
+    )
+    return None if row is None else _row(row)

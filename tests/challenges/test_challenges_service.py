@@ -273,3 +273,36 @@ async def test_short_challenge_gets_no_reminder_but_its_results(svc: Services, c
     assert [p.title for p in await collect(svc)] == []  # 12 hours long: no "24 hours left"
     clock.set(datetime(2026, 11, 27, 6, 0, tzinfo=UTC))
     assert [p.title for p in await collect(svc)] == ["Sprint — results"]
+
+
+async def test_a_reminder_too_late_to_make_sense_is_skipped_but_results_post(
+    svc: Services, clock: ManualClock
+) -> None:
+    from bot.storage import jobs as job_rows
+
+    clock.set(datetime(2026, 11, 25, 12, tzinfo=UTC))
+    cid = await create(
+        svc, title="Marathon", topics="derivatives", count=3, start="2026-11-26 09:00", end="2026-11-29 09:00"
+    )
+    clock.set(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
+    assert [p.title for p in await collect(svc) if "Marathon" in p.title] == ["Marathon — challenge open"]
+    # The bot was down from before the reminder's time until an hour before the close.
+    clock.set(datetime(2026, 11, 29, 8, 0, tzinfo=UTC))
+    assert [
+        p.title for p in await collect(svc) if "Marathon" in p.title
+    ] == []  # no "24 hours left" with one hour left
+    row = await job_rows.get_run(svc.db, GUILD, "challenge-reminder", str(cid))
+    assert row is not None and row.status == "skipped" and "too late" in (row.detail or "")
+    clock.set(datetime(2026, 11, 29, 9, 30, tzinfo=UTC))
+    assert [p.title for p in await collect(svc) if "Marathon" in p.title] == ["Marathon — results"]
+
+
+async def test_a_reminder_a_little_late_still_posts(svc: Services, clock: ManualClock) -> None:
+    clock.set(datetime(2026, 11, 25, 12, tzinfo=UTC))
+    await create(
+        svc, title="Marathon", topics="derivatives", count=3, start="2026-11-26 09:00", end="2026-11-29 09:00"
+    )
+    clock.set(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
+    await collect(svc)
+    clock.set(datetime(2026, 11, 28, 9, 40, tzinfo=UTC))  # 40 minutes after its time
+    assert [p.title for p in await collect(svc) if "Marathon" in p.title] == ["Marathon — 24 hours left"]

@@ -7,7 +7,14 @@ from pathlib import Path
 
 from bot.replies import Post, Reply
 from bot.services.context import ManualClock
-from bot.services.scheduler import DueRun, Scheduler
+from bot.services.scheduler import (
+    DeliveryError,
+    DueRun,
+    PermanentDeliveryError,
+    Scheduler,
+    SkipRun,
+    with_run_key,
+)
 from bot.storage.database import Database
 from bot.storage.guilds import ensure_guild
 from bot.storage.jobs import MAX_ATTEMPTS
@@ -106,5 +113,199 @@ async def test_a_run_left_claimed_by_a_dead_process_is_taken_over(tmp_path: Path
         await scheduler.run_once(deliver)
         await scheduler.run_once(deliver)
         assert delivered == ["Noon post 2026-03-29"]
+    finally:
+        await db.close()
+
+
+# -- issue 12: crashes, lookups before resending, permanent errors, giving up -----------------------
+
+
+class Channel:
+    """A delivery whose channel history is a list: `find` reads what `send` wrote."""
+
+    def __init__(self) -> None:
+        self.sent: list[Post] = []
+        self.finds = 0
+        self.fail_with: list[Exception] = []
+
+    async def send(self, post: Post) -> None:
+        if self.fail_with:
+            raise self.fail_with.pop(0)
+        self.sent.append(post)
+
+    async def find(self, post: Post, since: datetime) -> bool:
+        self.finds += 1
+        return any(p.extra["run_ref"] == post.extra["run_ref"] for p in self.sent)
+
+
+async def _setup(tmp_path: Path) -> tuple[Database, ManualClock, Scheduler]:
+    db = await Database.open(tmp_path / "db.sqlite3")
+    await ensure_guild(db, 1)
+    clock = ManualClock(datetime(2026, 3, 29, 12, 0, tzinfo=UTC))
+    return db, clock, Scheduler(db, clock, [NoonJob()])
+
+
+async def test_each_post_carries_its_run_key(tmp_path: Path) -> None:
+    db, _, scheduler = await _setup(tmp_path)
+    channel = Channel()
+    try:
+        [post] = await scheduler.run_once(channel)
+        assert post.reply.footer == "ref test-noon/2026-03-29"
+        assert post.extra["idempotency_key"] == "1:test-noon:2026-03-29"
+        assert channel.finds == 0  # a fresh run has nothing to look for
+    finally:
+        await db.close()
+
+
+async def test_a_crash_before_sending_costs_no_attempt(tmp_path: Path) -> None:
+    from bot.storage.jobs import claim_run, get_run
+
+    db, clock, scheduler = await _setup(tmp_path)
+    channel = Channel()
+    try:
+        for _ in range(MAX_ATTEMPTS + 2):  # more crashes than attempts, each before any send
+            assert await claim_run(db, 1, NoonJob.kind, "2026-03-29", clock.now())
+            clock.advance(minutes=3)
+        assert await scheduler.run_once(channel) != []
+        assert len(channel.sent) == 1
+        assert channel.finds == 0  # nothing was ever sent, so there was nothing to look for
+        row = await get_run(db, 1, NoonJob.kind, "2026-03-29")
+        assert row is not None and (row.status, row.failures) == ("done", 0)
+    finally:
+        await db.close()
+
+
+async def test_a_run_that_may_have_been_sent_is_looked_for_first(tmp_path: Path) -> None:
+    from bot.storage.jobs import claim_run, get_run, mark_sending
+
+    db, clock, scheduler = await _setup(tmp_path)
+    channel = Channel()
+    try:
+        # A process claimed, sent, and died before writing "done".
+        claim = await claim_run(db, 1, NoonJob.kind, "2026-03-29", clock.now())
+        assert claim is not None and await mark_sending(db, claim, clock.now())
+        built = await NoonJob().build_post(DueRun(1, "2026-03-29"), clock.now())
+        await channel.send(with_run_key(built, 1, NoonJob.kind, "2026-03-29"))
+        clock.advance(minutes=3)
+        assert await scheduler.run_once(channel) == []
+        assert channel.finds == 1 and len(channel.sent) == 1
+        row = await get_run(db, 1, NoonJob.kind, "2026-03-29")
+        assert row is not None and (row.status, row.detail) == ("done", "found in the channel")
+
+        # Same crash the next day, but this time the send never reached the channel.
+        clock.advance(days=1)
+        claim = await claim_run(db, 1, NoonJob.kind, "2026-03-30", clock.now())
+        assert claim is not None and await mark_sending(db, claim, clock.now())
+        clock.advance(minutes=3)
+        assert len(await scheduler.run_once(channel)) == 1
+        assert channel.finds == 2 and len(channel.sent) == 2
+    finally:
+        await db.close()
+
+
+async def test_permanent_errors_are_not_retried_and_show_in_setup(tmp_path: Path, caplog) -> None:
+    from bot.services.context import Actor
+    from bot.services.guilds import GuildService
+
+    db, clock, scheduler = await _setup(tmp_path)
+    channel = Channel()
+    channel.fail_with = [PermanentDeliveryError("403 Forbidden: the bot may not post in #study")]
+    try:
+        with caplog.at_level("WARNING", logger="bot.services.scheduler"):
+            for _ in range(6):
+                await scheduler.run_once(channel)
+                clock.advance(minutes=10)
+        assert channel.sent == [] and channel.fail_with == []
+        records = [r for r in caplog.records if "403" in r.getMessage()]
+        assert len(records) == 1 and records[0].exc_info is None  # one line, no traceback
+        reply = await GuildService(db, "UTC").setup(Actor(1, 7, "mod", manage_guild=True))
+        assert reply.text.startswith("Last post failed: 403 Forbidden: the bot may not post in #study")
+        # Changing a setting shows the new settings, not the old failure.
+        saved = await GuildService(db, "UTC").setup(Actor(1, 7, "mod", manage_guild=True), time="10:00")
+        assert "failed" not in saved.text
+        # The next day's post goes out and the failure is no longer the latest news.
+        clock.advance(days=1)
+        await scheduler.run_once(channel)
+        reply = await GuildService(db, "UTC").setup(Actor(1, 7, "mod", manage_guild=True))
+        assert len(channel.sent) == 1 and "failed" not in reply.text
+    finally:
+        await db.close()
+
+
+async def test_transient_failures_are_counted_then_given_up_and_logged_once(tmp_path: Path, caplog) -> None:
+    from bot.storage.jobs import get_run, last_failure
+
+    db, clock, scheduler = await _setup(tmp_path)
+    channel = Channel()
+    channel.fail_with = [DeliveryError("503 Service Unavailable")] * 10
+    try:
+        with caplog.at_level("WARNING", logger="bot.services.scheduler"):
+            for _ in range(10):
+                await scheduler.run_once(channel)
+                clock.advance(minutes=6)
+        assert len(channel.fail_with) == 10 - MAX_ATTEMPTS
+        # The first failed request may have reached Discord: every retry looked first.
+        assert channel.finds == MAX_ATTEMPTS - 1
+        row = await get_run(db, 1, NoonJob.kind, "2026-03-29")
+        assert row is not None and (row.status, row.failures) == ("failed", MAX_ATTEMPTS)
+        gave_up = [r for r in caplog.records if r.getMessage().startswith("gave up")]
+        assert len(gave_up) == 1 and "503" in gave_up[0].getMessage()
+        failed = await last_failure(db, 1)
+        assert failed is not None and failed.detail == "503 Service Unavailable"
+    finally:
+        await db.close()
+
+
+async def test_a_run_left_open_is_given_up_once_its_time_passed(tmp_path: Path, caplog) -> None:
+    from bot.storage.jobs import claim_run, get_run
+
+    db, clock, scheduler = await _setup(tmp_path)
+    try:
+        assert await claim_run(db, 1, NoonJob.kind, "2026-03-29", clock.now())  # then the process died
+        clock.set(datetime(2026, 3, 30, 11, 0, tzinfo=UTC))  # back up the next morning: no longer due
+        with caplog.at_level("ERROR", logger="bot.services.scheduler"):
+            await scheduler.run_once(Channel())
+            await scheduler.run_once(Channel())
+        row = await get_run(db, 1, NoonJob.kind, "2026-03-29")
+        assert row is not None and row.status == "failed"
+        assert row.detail == "the bot stopped before sending it and its time passed"
+        assert len([r for r in caplog.records if "gave up" in r.getMessage()]) == 1
+    finally:
+        await db.close()
+
+
+async def test_a_skipped_run_is_recorded_and_not_retried(tmp_path: Path) -> None:
+    from bot.storage.jobs import get_run
+
+    class LateJob(NoonJob):
+        async def build_post(self, run: DueRun, now: datetime) -> Post:
+            raise SkipRun("too late")
+
+    db, clock, _ = await _setup(tmp_path)
+    scheduler = Scheduler(db, clock, [LateJob()])
+    channel = Channel()
+    try:
+        for _ in range(3):
+            assert await scheduler.run_once(channel) == []
+            clock.advance(minutes=10)
+        row = await get_run(db, 1, NoonJob.kind, "2026-03-29")
+        assert row is not None and (row.status, row.detail) == ("skipped", "too late")
+    finally:
+        await db.close()
+
+
+async def test_a_zombie_cannot_finish_a_run_taken_over_from_it(tmp_path: Path) -> None:
+    from bot.storage.jobs import claim_run, finish_run, get_run
+
+    db, clock, _ = await _setup(tmp_path)
+    try:
+        old = await claim_run(db, 1, NoonJob.kind, "2026-03-29", clock.now())
+        clock.advance(minutes=3)  # its lease ran out: the process is presumed dead
+        new = await claim_run(db, 1, NoonJob.kind, "2026-03-29", clock.now())
+        assert old is not None and new is not None and new.takeover
+        assert not await finish_run(db, old, clock.now(), status="done")
+        row = await get_run(db, 1, NoonJob.kind, "2026-03-29")
+        assert row is not None and row.status == "claimed"
+        assert await finish_run(db, new, clock.now(), status="done")
     finally:
         await db.close()
