@@ -42,14 +42,14 @@ from typing import TYPE_CHECKING
 import mpmath
 import sympy
 
-from bot.maths.compare import ExpectedAnswerError, Outcome, Tolerance, const_value, has_float
+from bot.maths.compare import ExpectedAnswerError, Outcome, Tolerance, const_value, exact_decimals, has_float
 from bot.maths.equivalence import equivalent
 from bot.maths.errors import ParseError
 from bot.maths.lexer import normalize
 from bot.maths.parser import parse_answer
 from bot.maths.render import as_latex, as_text
 from bot.maths.sums import same_sequences
-from bot.maths.values import Interval, Seq, Text, Value, kind_of, scalars
+from bot.maths.values import Interval, Matrix, Relation, Seq, SetValue, Text, Value, kind_of, scalars
 
 if TYPE_CHECKING:
     from bot.workers import WorkerPool
@@ -242,7 +242,7 @@ def check(expected: str, answer: str, options: CheckOptions = CheckOptions()) ->
         _log.warning("check failed for expected=%r answer=%r", expected, answer, exc_info=True)
         return verdict("invalid", f"I couldn't work with that answer ({type(exc).__name__}).")
     if outcome.equal:
-        if options.exact and _decimal_for_exact(expected_value, answer_value):
+        if options.exact and _decimal_for_exact(expected_value, answer_value, answer):
             return verdict(
                 "invalid", f"An exact value was asked ({_approximation(expected_value)}).", reason="exact"
             )
@@ -262,9 +262,31 @@ def check(expected: str, answer: str, options: CheckOptions = CheckOptions()) ->
     return verdict("incorrect", outcome.message or "Not quite: that isn't equivalent to the expected answer.")
 
 
-def _decimal_for_exact(expected: Value, answer: Value) -> bool:
-    """A decimal in the answer where the expected answer has none."""
-    return any(has_float(x) for x in scalars(answer)) and not any(has_float(x) for x in scalars(expected))
+def _as_written(value: Value) -> Value:
+    """Every decimal in a typed answer as the exact number written (0.5 -> 1/2)."""
+    if isinstance(value, sympy.Expr):
+        return exact_decimals(value)
+    if isinstance(value, Seq):
+        return Seq(tuple(_as_written(v) for v in value.items), value.open, value.close)
+    if isinstance(value, SetValue):
+        return SetValue(tuple(_as_written(v) for v in value.items))
+    if isinstance(value, Matrix):
+        return Matrix(tuple(tuple(exact_decimals(c) for c in row) for row in value.rows))
+    if isinstance(value, Interval):
+        return Interval(tuple((exact_decimals(lo), exact_decimals(hi), a, b) for lo, hi, a, b in value.parts))
+    if isinstance(value, Relation):
+        return Relation(tuple(_as_written(v) for v in value.exprs), value.ops, value.approx_at)
+    return value
+
+
+def _decimal_for_exact(expected: Value, answer: Value, raw_answer: str) -> bool:
+    """A rounded decimal where the expected answer is exact (0.5 for 1/2 is exact, 0.333 for 1/3 not)."""
+    if not any(has_float(x) for x in scalars(answer)) or any(has_float(x) for x in scalars(expected)):
+        return False
+    try:
+        return not equivalent(expected, _as_written(answer), Tolerance(), raw_answer).equal
+    except (TypeError, ValueError, ArithmeticError):
+        return True
 
 
 def _approximation(expected: Value) -> str:

@@ -149,4 +149,16 @@ def test_a_decimal_where_an_exact_value_was_asked() -> None:
     assert v.message == "An exact value was asked (4/3 ≈ 1.333)."
     assert status("4/3", "4/3", exact=True) == "correct"
     assert status("4/3", "1.5", exact=True) == "incorrect"  # a wrong decimal is simply wrong
-    assert verdict("x/2", "0.5x", exact=True) == ("invalid", "exact")
+    assert verdict("x/3", "0.333333x", exact=True) == ("invalid", "exact")
+    assert status("x/2", "0.5x", exact=True) == "correct"  # a terminating decimal is exact
+    assert status("1/2", "0.5", exact=True) == "correct"
+
+
+def test_the_answers_guide_states_the_decimal_rule_the_checker_applies() -> None:
+    from bot.maths.compare import MIN_SIG_FIGS
+    from bot.services.help import ANSWER_GUIDE
+
+    assert f"at least {MIN_SIG_FIGS} significant digits" in ANSWER_GUIDE
+    assert "`1.33` for 4/3" in ANSWER_GUIDE and status("4/3", "1.33") == "correct"
+    assert "`3.14` for π" in ANSWER_GUIDE and status("pi", "3.14") == "correct"
+    assert "(`1.3`)" in ANSWER_GUIDE and verdict("4/3", "1.3") == ("invalid", "digits")
