@@ -238,6 +238,8 @@ def check(expected: str, answer: str, options: CheckOptions = CheckOptions()) ->
         raise  # the pool turns it into "too big to work with"
     except ExpectedAnswerError as exc:
         raise ValueError(f"invalid expected answer {expected!r}: {exc}") from exc
+    except ParseError as exc:  # read, but not a value (an interval closed at oo)
+        return verdict("invalid", str(exc))
     except Exception as exc:  # a gap in the checker must never crash the caller or pass an answer
         _log.warning("check failed for expected=%r answer=%r", expected, answer, exc_info=True)
         return verdict("invalid", f"I couldn't work with that answer ({type(exc).__name__}).")

@@ -19,6 +19,7 @@ from bot.maths.compare import (
     DEFAULT_REL,
     POINT_DPS,
     SAME,
+    ExpectedAnswerError,
     Outcome,
     Tolerance,
     compare_equations,
@@ -32,6 +33,7 @@ from bot.maths.compare import (
     safe_real_set,
     truth_fn,
 )
+from bot.maths.errors import ParseError
 from bot.maths.render import as_text
 from bot.maths.values import (
     Interval,
@@ -127,6 +129,42 @@ def _as_interval_if_infinite(value: Value) -> Value:
         if infinite:
             return Interval(((lo, hi, value.open == "(", value.close == ")"),))
     return value
+
+
+def _closed_at_infinity(value: Value) -> Interval | None:
+    """The interval when it includes an infinite end, like [5, oo]: no real interval does."""
+    region = value.region if isinstance(value, Membership) else value
+    if not isinstance(region, Interval):
+        return None
+    for lo, hi, lo_open, hi_open in region.parts:
+        for end, is_open in ((lo, lo_open), (hi, hi_open)):
+            if not is_open and isinstance(end, sympy.Expr) and end.has(sympy.oo, sympy.S.NegativeInfinity):
+                return region
+    return None
+
+
+def _real_interval(value: Value, *, expected: bool = False) -> Value:
+    """Refuse [5, oo] with a clear message (SymPy would silently read it as [5, oo))."""
+    region = _closed_at_infinity(value)
+    if region is None:
+        return value
+    if expected:
+        raise ExpectedAnswerError(f"the interval {as_text(region)} is closed at an infinite end")
+    fixed = Interval(
+        tuple(
+            (
+                lo,
+                hi,
+                lo_open or lo.has(sympy.S.NegativeInfinity, sympy.oo),
+                hi_open or hi.has(sympy.oo, sympy.S.NegativeInfinity),
+            )
+            for lo, hi, lo_open, hi_open in region.parts
+        )
+    )
+    raise ParseError(
+        f"{as_text(region)} includes an infinite end, but oo is not a number, so no interval contains it: "
+        f"write {as_text(fixed)}, with a round bracket at oo."
+    )
 
 
 def _describe(value: Value) -> str:
@@ -247,8 +285,8 @@ def equivalent(expected: Value, answer: Value, tol: Tolerance, raw_answer: str =
     expected, settled = _settled(expected, answer)
     if isinstance(settled, Outcome):
         return settled
-    answer = settled
-    expected = _as_interval_if_infinite(expected)
+    answer = _real_interval(settled)
+    expected = _real_interval(_as_interval_if_infinite(expected), expected=True)
     if isinstance(expected, Text):
         word = re.sub(r"\\text\w*\{([^}]*)\}", r"\1", raw_answer).strip().strip("$").strip().lower()
         if isinstance(answer, Text):
@@ -287,6 +325,7 @@ def equivalent(expected: Value, answer: Value, tol: Tolerance, raw_answer: str =
     if isinstance(expected, (Relation, Membership, Interval)):
         if isinstance(answer, Seq) and len(answer.items) == 2 and answer.open:
             answer = Interval(((answer.items[0], answer.items[1], answer.open == "(", answer.close == ")"),))
+            answer = _real_interval(answer)
         if not isinstance(answer, (Relation, Membership, Interval)) or (
             isinstance(answer, Relation) and answer.is_equation
         ):

@@ -162,3 +162,53 @@ def test_the_answers_guide_states_the_decimal_rule_the_checker_applies() -> None
     assert "`1.33` for 4/3" in ANSWER_GUIDE and status("4/3", "1.33") == "correct"
     assert "`3.14` for π" in ANSWER_GUIDE and status("pi", "3.14") == "correct"
     assert "(`1.3`)" in ANSWER_GUIDE and verdict("4/3", "1.3") == ("invalid", "digits")
+
+
+# -- intervals --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expected", "answer"),
+    [
+        ("x >= 5", "[5, inf]"),
+        ("[5, inf)", "[5, inf]"),
+        ("(-inf, 3]", "[-inf, 3]"),
+        ("x >= 5", "x in [5, inf]"),
+    ],
+)
+def test_an_interval_closed_at_infinity_is_refused_with_a_reason(expected: str, answer: str) -> None:
+    v = check(expected, answer)
+    assert v.status == "invalid"
+    assert "oo is not a number" in v.message and "round bracket" in v.message
+
+
+def test_an_expected_interval_closed_at_infinity_is_a_content_bug() -> None:
+    with pytest.raises(ValueError, match="closed at an infinite end"):
+        check("[5, inf]", "x >= 5")
+
+
+@pytest.mark.parametrize(
+    ("expected", "answer", "options"),
+    [
+        ("[0, 1]", "(0, 1)", {"answer_type": "interval"}),
+        ("(0, 1)", "[0, 1]", {"answer_type": "interval"}),
+        ("(0, 1]", "[0, 1]", {}),
+        ("[0, 1]", "(0, 1]", {}),
+        ("[0, 1)", "(0, 1)", {}),
+        ("0 <= x <= 1", "(0, 1)", {}),
+        ("0 < x < 1", "[0, 1]", {}),
+        ("x in [0, 1]", "(0, 1)", {}),
+        ("[0, inf)", "(0, inf)", {}),
+    ],
+)
+def test_open_and_closed_ends_differ_when_either_side_is_an_interval(
+    expected: str, answer: str, options: dict[str, object]
+) -> None:
+    assert status(expected, answer, **options) == "incorrect"
+    assert status(answer, expected, **options) == "incorrect"
+
+
+def test_a_pair_is_a_vector_unless_an_interval_is_meant() -> None:
+    assert status("(1, 2)", "[1, 2]") == "correct"  # a point or vector, whatever the brackets
+    assert status("[0, 1]", "0 <= x <= 1") == "correct"
+    assert status("(0, 1)", "0 < x < 1", answer_type="interval") == "correct"
