@@ -7,7 +7,6 @@ when every step is true), then dispatch by kind to the comparisons in bot.maths.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -48,7 +47,10 @@ from bot.maths.values import (
     scalars,
 )
 
-HINT_BUDGET = 0.05  # seconds: slower comparisons skip the sign / factor-of-2 hints
+# Work budget for the sign / factor-of-2 hints, which cost up to three more comparisons: only answers
+# whose two sides have at most this many SymPy nodes together get them. Counted, never timed, so the
+# same answer gets the same feedback on an idle bot and a busy one.
+HINT_MAX_NODES = 240
 
 
 # -- names ------------------------------------------------------------------------------------
@@ -98,6 +100,17 @@ def _hint(expected: sympy.Expr, answer: sympy.Expr, tol: Tolerance) -> str:
     except (TypeError, ValueError, ArithmeticError):
         pass
     return ""
+
+
+def _within_nodes(exprs: Sequence[sympy.Basic], budget: int) -> bool:
+    """Whether the expressions have at most `budget` nodes in all (stops counting past it)."""
+    count = 0
+    for expr in exprs:
+        for _ in sympy.preorder_traversal(expr):
+            count += 1
+            if count > budget:
+                return False
+    return True
 
 
 def _scaled_equal(expected: sympy.Expr, answer: sympy.Expr, k: sympy.Expr, tol: Tolerance) -> bool:
@@ -295,10 +308,9 @@ def equivalent(expected: Value, answer: Value, tol: Tolerance, raw_answer: str =
 
     if isinstance(expected, sympy.Expr):
         if isinstance(answer, sympy.Expr):
-            started = time.perf_counter()
             out = compare_expressions(expected, answer, tol)
-            if out.equal or out.message or time.perf_counter() - started > HINT_BUDGET:
-                return out  # hints cost up to three more comparisons: only when the first was quick
+            if out.equal or out.message or not _within_nodes((expected, answer), HINT_MAX_NODES):
+                return out
             return Outcome(False, _hint(expected, answer, tol))
         if _names_expected(answer, expected):
             return compare_expressions(expected, answer.exprs[1], tol)

@@ -212,3 +212,29 @@ def test_a_pair_is_a_vector_unless_an_interval_is_meant() -> None:
     assert status("(1, 2)", "[1, 2]") == "correct"  # a point or vector, whatever the brackets
     assert status("[0, 1]", "0 <= x <= 1") == "correct"
     assert status("(0, 1)", "0 < x < 1", answer_type="interval") == "correct"
+
+
+# -- deterministic feedback -------------------------------------------------------------------
+
+
+def test_feedback_does_not_depend_on_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    import itertools
+    import time
+
+    first = [check("2x*sin(x)", "-2x*sin(x)"), check("x^2 + 3x", "2x^2 + 6x")]
+    assert [v.message for v in first] == ["Check the sign.", "Off by a factor of 2."]
+    ticks = itertools.count(step=10.0)  # a clock that jumps 10 s whenever anyone looks: a busy bot
+    monkeypatch.setattr(time, "perf_counter", lambda: next(ticks))
+    monkeypatch.setattr(time, "monotonic", lambda: next(ticks))
+    again = [check("2x*sin(x)", "-2x*sin(x)"), check("x^2 + 3x", "2x^2 + 6x")]
+    assert again == first
+
+
+def test_hints_are_skipped_by_counted_work_only() -> None:
+    from bot.maths.equivalence import HINT_MAX_NODES
+
+    big = " + ".join(f"x^{k}" for k in range(1, 60))  # well over the node budget
+    assert check(big, f"-({big})").message != "Check the sign."
+    small = " + ".join(f"x^{k}" for k in range(1, 4))
+    assert check(small, f"-({small})").message == "Check the sign."
+    assert HINT_MAX_NODES > 100  # bank-sized answers (a few dozen nodes) always get their hints
