@@ -788,8 +788,9 @@ def compare_truth(te: Truth, ta: Truth, tol: Tolerance, inexact: bool) -> Outcom
         if len(be) != len(ba):
             return differ()
         rel = (tol.rel if tol.rel is not None else DEFAULT_REL) if inexact else 1e-12
-        for x, y in zip(be, ba, strict=True):
-            if abs(x - y) > rel * max(abs(x), mpmath.mpf("0.01")) + (tol.abs or 0) + mpmath.mpf(10) ** -15:
+        resolution = mpmath.mpf(10) ** -17  # the bisection's reach (0.1 / 2^60), not a tolerance
+        for x, y in zip(be, ba, strict=True):  # x is the expected boundary: it alone sets the room
+            if abs(x - y) > rel * abs(x) + (tol.abs or 0) + resolution:
                 return differ("The boundaries of the two sets are in different places.")
     return SAME
 

@@ -238,3 +238,10 @@ def test_hints_are_skipped_by_counted_work_only() -> None:
     small = " + ".join(f"x^{k}" for k in range(1, 4))
     assert check(small, f"-({small})").message == "Check the sign."
     assert HINT_MAX_NODES > 100  # bank-sized answers (a few dozen nodes) always get their hints
+
+
+def test_set_boundaries_found_numerically_keep_small_differences() -> None:
+    # e^x > 1 + 10^-6 has no rational solver form: its boundary is located by bisection.
+    assert status("e^x > 1.000001", "x > 1e-6") == "correct"
+    assert status("e^x > 1.000001", "x > 2e-6") == "incorrect"
+    assert status("e^x > 1", "x > 0.0001") == "incorrect"
