@@ -30,6 +30,7 @@ from bot.maths.compare import (
     differ,
     has_float,
     safe_real_set,
+    sample,
     truth_fn,
 )
 from bot.maths.errors import ParseError
@@ -89,17 +90,32 @@ def _is_assignment(value: Value) -> bool:
 
 
 def _hint(expected: sympy.Expr, answer: sympy.Expr, tol: Tolerance) -> str:
-    """A generic nudge for two common slips: a sign error, a factor of 2."""
+    """A generic nudge for two common slips: a sign error, a factor of 2.
+
+    For expressions, one sampling of both sides finds which factor (if any) their ratio shows; only
+    that one is confirmed by a full comparison, so a hint costs about one comparison, not three.
+    """
     try:
-        if _scaled_equal(expected, answer, -1, tol):
-            return "Check the sign."
-        if expected.free_symbols and any(
-            _scaled_equal(expected, answer, k, tol) for k in (2, sympy.Rational(1, 2))
-        ):
-            return "Off by a factor of 2."
+        if not expected.free_symbols:
+            return "Check the sign." if _scaled_equal(expected, answer, -1, tol) else ""
+        for k in _ratio_candidates(expected, answer):
+            if _scaled_equal(expected, answer, k, tol):
+                return "Check the sign." if k == -1 else "Off by a factor of 2."
     except (TypeError, ValueError, ArithmeticError):
         pass
     return ""
+
+
+HINT_FACTORS = (sympy.Integer(-1), sympy.Integer(2), sympy.Rational(1, 2))
+
+
+def _ratio_candidates(expected: sympy.Expr, answer: sympy.Expr) -> list[sympy.Expr]:
+    """The factors k of HINT_FACTORS with answer / expected within 1% of k at every sampled point."""
+    points, _ = sample([expected, answer])
+    ratios = [va / ve for (ve, va), _, _ in points if ve != 0]
+    if not ratios:
+        return []
+    return [k for k in HINT_FACTORS if all(abs(r - float(k)) <= 0.01 for r in ratios)]
 
 
 def _within_nodes(exprs: Sequence[sympy.Basic], budget: int) -> bool:
