@@ -39,6 +39,7 @@ class Prompt:
     rel_tol: float | None = None
     abs_tol: float | None = None
     sig_figs: int | None = None
+    exact: bool = False  # an exact value is asked: a correct decimal is sent back, not counted
     functions: tuple[str, ...] = ()
     equivalents: tuple[str, ...] = ()
     hints: tuple[str, ...] = ()
@@ -65,6 +66,8 @@ class Prompt:
             kwargs["abs_tol"] = self.abs_tol
         if self.sig_figs is not None:
             kwargs["sig_figs"] = self.sig_figs
+        if self.exact:
+            kwargs["exact"] = True
         return kwargs
 
 

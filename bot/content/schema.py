@@ -38,6 +38,18 @@ LEVELS = frozenset({"beginner", "intermediate", "advanced"})
 KNOWN_FUNCTIONS = frozenset({"sigma", "relu", "softplus"})
 MAX_STATEMENT_CHARS = 600
 
+_ASKS_EXACT = re.compile(r"\b(?:give|as) an exact (?:fraction|number|value|integer|expression)\b", re.I)
+
+
+_DECIMAL = re.compile(r"\d\.\d|(?<![\w.])\.\d")
+
+
+def asks_exact(statement: str) -> bool:
+    """What a member reads decides it: "Give an exact fraction." asks for an exact value, unless the
+    statement also allows a decimal. A prompt's `exact: true/false` overrides."""
+    return bool(_ASKS_EXACT.search(statement)) and "decimal" not in statement.lower()
+
+
 PROMPT_KEYS = frozenset(
     {
         "id",
@@ -46,6 +58,7 @@ PROMPT_KEYS = frozenset(
         "statement",
         "answer",
         "answer_type",
+        "exact",
         "tolerance",
         "functions",
         "equivalents",
@@ -214,6 +227,16 @@ def parse_prompt(
         e.problem("answer_type", f"answer_type must be one of {sorted(ANSWER_TYPES)}, got {answer_type!r}")
         answer_type = None
 
+    # Listing a decimal among the equivalents says decimals are welcome, whatever the wording.
+    exact = asks_exact(statement) and not any(
+        _DECIMAL.search(str(x)) for x in e.data.get("equivalents") or ()
+    )
+    if "exact" in e.data:
+        if not isinstance(e.data["exact"], bool):
+            e.problem("exact", "exact must be true or false")
+        else:
+            exact = e.data["exact"]
+
     rel_tol = abs_tol = None
     sig_figs = None
     tol = e.data.get("tolerance")
@@ -291,6 +314,7 @@ def parse_prompt(
         rel_tol=rel_tol,
         abs_tol=abs_tol,
         sig_figs=sig_figs,
+        exact=exact,
         functions=functions,
         equivalents=tuple(equivalents),
         hints=hints,

@@ -39,17 +39,18 @@ import re
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
+import mpmath
 import sympy
 
 from bot.maths import limits
-from bot.maths.compare import ExpectedAnswerError, Outcome, Tolerance
+from bot.maths.compare import ExpectedAnswerError, Outcome, Tolerance, const_value, exact_decimals, has_float
 from bot.maths.equivalence import equivalent
 from bot.maths.errors import ParseError
 from bot.maths.lexer import normalize
 from bot.maths.parser import parse_answer
 from bot.maths.render import as_latex, as_text
 from bot.maths.sums import same_sequences
-from bot.maths.values import Interval, Seq, Text, Value, kind_of
+from bot.maths.values import Interval, Matrix, Relation, Seq, SetValue, Text, Value, kind_of, scalars
 
 if TYPE_CHECKING:
     from bot.workers import WorkerPool
@@ -79,6 +80,7 @@ class CheckOptions:
     answer_type: str | None = None
     functions: tuple[str, ...] = ()
     mistakes: tuple[tuple[str, str], ...] = ()  # (wrong answer, message)
+    exact: bool = False  # the prompt asks for an exact value: a correct decimal is sent back, not counted
 
     def __post_init__(self) -> None:
         limits.check_tolerances(self.rel_tol, self.abs_tol, self.sig_figs)  # ValueError names the range
@@ -91,25 +93,49 @@ class Verdict:
     interpreted_as: str = ""
     interpreted_latex: str = ""
     mistake: str | None = None
+    # Why an "invalid" verdict is not a judgement although the answer was read: "digits" (a correctly
+    # rounded decimal with too few significant digits) or "exact" (a decimal where exact was asked).
+    reason: str = ""
 
     def to_json(self) -> dict:
         return asdict(self)
 
 
-_PLAIN_DECIMAL = re.compile(r"[+-]?(\d*)\.(\d+)")
-_SCI_DECIMAL = re.compile(r"[+-]?\d*\.?(\d*)[eE]([+-]?\d+)")
+_DECIMAL_TAIL = re.compile(
+    r"(?:^|=|≈|\\approx)\s*(?P<num>[+-]?(?P<whole>\d*)\.?(?P<frac>\d*)(?:[eE](?P<exp>[+-]?\d+))?)\s*(?P<pct>%|\\%)?"
+)
+
+
+def _written_number(raw: str) -> tuple[str, str, int, bool] | None:
+    """(whole digits, fraction digits, exponent, percent) of an answer that ends in one decimal number:
+    `1.33`, `x = 1.33`, `p ≈ 0.333`, `1.5e-3`, `33.3%`. None for anything else (integers included)."""
+    s = raw.strip().strip("$").strip()
+    for m in _DECIMAL_TAIL.finditer(s):
+        if m.end() != len(s) or not (m.group("whole") or m.group("frac")):
+            continue
+        if "." not in m.group("num") and m.group("exp") is None:
+            return None  # an integer is exact
+        return m.group("whole"), m.group("frac"), int(m.group("exp") or 0), bool(m.group("pct"))
+    return None
 
 
 def _decimals_written(raw: str) -> int | None:
-    """Decimal places a member wrote in a plain decimal number: '3.14' -> 2, '1.5e-3' -> 4."""
-    s = raw.strip().strip("$").strip()
-    m = _PLAIN_DECIMAL.fullmatch(s)
-    if m:
-        return len(m.group(2))
-    m = _SCI_DECIMAL.fullmatch(s)
-    if m:
-        return len(m.group(1)) - int(m.group(2))
-    return None
+    """Decimal places of the value a member wrote as a decimal: '3.14' -> 2, '1.5e-3' -> 4, '33.3%' -> 3."""
+    number = _written_number(raw)
+    if number is None:
+        return None
+    _, frac, exp, pct = number
+    return len(frac) - exp + (2 if pct else 0)
+
+
+def _sig_figs_written(raw: str) -> int | None:
+    """Significant digits of a decimal as written: '0.0120' -> 3, '1.5e-3' -> 2, '100.0' -> 4."""
+    number = _written_number(raw)
+    if number is None:
+        return None
+    whole, frac, _, _ = number
+    digits = (whole + frac).lstrip("0")
+    return len(digits) or 1
 
 
 def _word(answer: str) -> str | None:
@@ -170,6 +196,7 @@ def _tolerance(options: CheckOptions, raw_answer: str) -> Tolerance:
         options.sig_figs,
         _decimals_written(raw_answer),
         _claimed_precision(raw_answer),
+        _sig_figs_written(raw_answer),
     )
 
 
@@ -206,8 +233,8 @@ def check(expected: str, answer: str, options: CheckOptions = CheckOptions()) ->
         return Verdict("invalid", "I couldn't read that answer; please check its syntax.")
     shown, shown_latex = as_text(answer_value), as_latex(answer_value)
 
-    def verdict(status: str, message: str, mistake: str | None = None) -> Verdict:
-        return Verdict(status, message, shown, shown_latex, mistake)
+    def verdict(status: str, message: str, mistake: str | None = None, reason: str = "") -> Verdict:
+        return Verdict(status, message, shown, shown_latex, mistake, reason)
 
     try:
         outcome = _compare(expected_value, answer_value, options, answer)
@@ -215,11 +242,19 @@ def check(expected: str, answer: str, options: CheckOptions = CheckOptions()) ->
         raise  # the pool turns it into "too big to work with"
     except ExpectedAnswerError as exc:
         raise ValueError(f"invalid expected answer {expected!r}: {exc}") from exc
+    except ParseError as exc:  # read, but not a value (an interval closed at oo)
+        return verdict("invalid", str(exc))
     except Exception as exc:  # a gap in the checker must never crash the caller or pass an answer
         _log.warning("check failed for expected=%r answer=%r", expected, answer, exc_info=True)
         return verdict("invalid", f"I couldn't work with that answer ({type(exc).__name__}).")
     if outcome.equal:
+        if options.exact and _decimal_for_exact(expected_value, answer_value, answer):
+            return verdict(
+                "invalid", f"An exact value was asked ({_approximation(expected_value)}).", reason="exact"
+            )
         return verdict("correct", "Correct!")
+    if not outcome.counts:
+        return verdict("invalid", outcome.message, reason="digits")
     for wrong, message in options.mistakes:
         mistake_value = _parse_expected(wrong, options)
         try:
@@ -231,6 +266,43 @@ def check(expected: str, answer: str, options: CheckOptions = CheckOptions()) ->
         if matched:
             return verdict("incorrect", message, mistake=wrong)
     return verdict("incorrect", outcome.message or "Not quite: that isn't equivalent to the expected answer.")
+
+
+def _as_written(value: Value) -> Value:
+    """Every decimal in a typed answer as the exact number written (0.5 -> 1/2)."""
+    if isinstance(value, sympy.Expr):
+        return exact_decimals(value)
+    if isinstance(value, Seq):
+        return Seq(tuple(_as_written(v) for v in value.items), value.open, value.close)
+    if isinstance(value, SetValue):
+        return SetValue(tuple(_as_written(v) for v in value.items))
+    if isinstance(value, Matrix):
+        return Matrix(tuple(tuple(exact_decimals(c) for c in row) for row in value.rows))
+    if isinstance(value, Interval):
+        return Interval(tuple((exact_decimals(lo), exact_decimals(hi), a, b) for lo, hi, a, b in value.parts))
+    if isinstance(value, Relation):
+        return Relation(tuple(_as_written(v) for v in value.exprs), value.ops, value.approx_at)
+    return value
+
+
+def _decimal_for_exact(expected: Value, answer: Value, raw_answer: str) -> bool:
+    """A rounded decimal where the expected answer is exact (0.5 for 1/2 is exact, 0.333 for 1/3 not)."""
+    if not any(has_float(x) for x in scalars(answer)) or any(has_float(x) for x in scalars(expected)):
+        return False
+    try:
+        return not equivalent(expected, _as_written(answer), Tolerance(), raw_answer).equal
+    except (TypeError, ValueError, ArithmeticError):
+        return True
+
+
+def _approximation(expected: Value) -> str:
+    """`4/3 ≈ 1.333` for a number; the expression itself otherwise."""
+    text = as_text(expected)
+    if isinstance(expected, sympy.Expr) and not expected.free_symbols:
+        value = const_value(expected, 30)
+        if value is not None and not isinstance(value[0], mpmath.mpc) and mpmath.isfinite(value[0]):
+            return f"{text} ≈ {mpmath.nstr(value[0], 4, strip_zeros=False)}"
+    return text
 
 
 # -- running in the worker pool ---------------------------------------------------------------

@@ -7,8 +7,7 @@ when every step is true), then dispatch by kind to the comparisons in bot.maths.
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +18,7 @@ from bot.maths.compare import (
     DEFAULT_REL,
     POINT_DPS,
     SAME,
+    ExpectedAnswerError,
     Outcome,
     Tolerance,
     compare_equations,
@@ -30,8 +30,10 @@ from bot.maths.compare import (
     differ,
     has_float,
     safe_real_set,
+    sample,
     truth_fn,
 )
+from bot.maths.errors import ParseError
 from bot.maths.render import as_text
 from bot.maths.values import (
     Interval,
@@ -46,7 +48,10 @@ from bot.maths.values import (
     scalars,
 )
 
-HINT_BUDGET = 0.05  # seconds: slower comparisons skip the sign / factor-of-2 hints
+# Work budget for the sign / factor-of-2 hints, which cost up to three more comparisons: only answers
+# whose two sides have at most this many SymPy nodes together get them. Counted, never timed, so the
+# same answer gets the same feedback on an idle bot and a busy one.
+HINT_MAX_NODES = 240
 
 
 # -- names ------------------------------------------------------------------------------------
@@ -85,17 +90,43 @@ def _is_assignment(value: Value) -> bool:
 
 
 def _hint(expected: sympy.Expr, answer: sympy.Expr, tol: Tolerance) -> str:
-    """A generic nudge for two common slips: a sign error, a factor of 2."""
+    """A generic nudge for two common slips: a sign error, a factor of 2.
+
+    For expressions, one sampling of both sides finds which factor (if any) their ratio shows; only
+    that one is confirmed by a full comparison, so a hint costs about one comparison, not three.
+    """
     try:
-        if _scaled_equal(expected, answer, -1, tol):
-            return "Check the sign."
-        if expected.free_symbols and any(
-            _scaled_equal(expected, answer, k, tol) for k in (2, sympy.Rational(1, 2))
-        ):
-            return "Off by a factor of 2."
+        if not expected.free_symbols:
+            return "Check the sign." if _scaled_equal(expected, answer, -1, tol) else ""
+        for k in _ratio_candidates(expected, answer):
+            if _scaled_equal(expected, answer, k, tol):
+                return "Check the sign." if k == -1 else "Off by a factor of 2."
     except (TypeError, ValueError, ArithmeticError):
         pass
     return ""
+
+
+HINT_FACTORS = (sympy.Integer(-1), sympy.Integer(2), sympy.Rational(1, 2))
+
+
+def _ratio_candidates(expected: sympy.Expr, answer: sympy.Expr) -> list[sympy.Expr]:
+    """The factors k of HINT_FACTORS with answer / expected within 1% of k at every sampled point."""
+    points, _ = sample([expected, answer])
+    ratios = [va / ve for (ve, va), _, _ in points if ve != 0]
+    if not ratios:
+        return []
+    return [k for k in HINT_FACTORS if all(abs(r - float(k)) <= 0.01 for r in ratios)]
+
+
+def _within_nodes(exprs: Sequence[sympy.Basic], budget: int) -> bool:
+    """Whether the expressions have at most `budget` nodes in all (stops counting past it)."""
+    count = 0
+    for expr in exprs:
+        for _ in sympy.preorder_traversal(expr):
+            count += 1
+            if count > budget:
+                return False
+    return True
 
 
 def _scaled_equal(expected: sympy.Expr, answer: sympy.Expr, k: sympy.Expr, tol: Tolerance) -> bool:
@@ -127,6 +158,42 @@ def _as_interval_if_infinite(value: Value) -> Value:
         if infinite:
             return Interval(((lo, hi, value.open == "(", value.close == ")"),))
     return value
+
+
+def _closed_at_infinity(value: Value) -> Interval | None:
+    """The interval when it includes an infinite end, like [5, oo]: no real interval does."""
+    region = value.region if isinstance(value, Membership) else value
+    if not isinstance(region, Interval):
+        return None
+    for lo, hi, lo_open, hi_open in region.parts:
+        for end, is_open in ((lo, lo_open), (hi, hi_open)):
+            if not is_open and isinstance(end, sympy.Expr) and end.has(sympy.oo, sympy.S.NegativeInfinity):
+                return region
+    return None
+
+
+def _real_interval(value: Value, *, expected: bool = False) -> Value:
+    """Refuse [5, oo] with a clear message (SymPy would silently read it as [5, oo))."""
+    region = _closed_at_infinity(value)
+    if region is None:
+        return value
+    if expected:
+        raise ExpectedAnswerError(f"the interval {as_text(region)} is closed at an infinite end")
+    fixed = Interval(
+        tuple(
+            (
+                lo,
+                hi,
+                lo_open or lo.has(sympy.S.NegativeInfinity, sympy.oo),
+                hi_open or hi.has(sympy.oo, sympy.S.NegativeInfinity),
+            )
+            for lo, hi, lo_open, hi_open in region.parts
+        )
+    )
+    raise ParseError(
+        f"{as_text(region)} includes an infinite end, but oo is not a number, so no interval contains it: "
+        f"write {as_text(fixed)}, with a round bracket at oo."
+    )
 
 
 def _describe(value: Value) -> str:
@@ -241,104 +308,156 @@ def _identity_shown(expected: Value, answer: Value) -> Value:
 # -- typed dispatch ---------------------------------------------------------------------------
 
 
+Comparer = Callable[[Any, Value, Tolerance, str], Outcome]
+
+
 def equivalent(expected: Value, answer: Value, tol: Tolerance, raw_answer: str = "") -> Outcome:
+    """Whether `answer` is `expected`: working and names settled first, then the comparer for the
+    expected answer's kind (the COMPARERS table), as STACK's answer tests and WeBWorK's checkers do."""
     if expected == answer:  # structurally identical (evaluate=False keeps what was typed)
         return SAME
     expected, settled = _settled(expected, answer)
     if isinstance(settled, Outcome):
         return settled
-    answer = settled
-    expected = _as_interval_if_infinite(expected)
+    answer = _real_interval(settled)
+    expected = _real_interval(_as_interval_if_infinite(expected), expected=True)
+    return COMPARERS[_comparer_kind(expected, answer)](expected, answer, tol, raw_answer)
+
+
+def _comparer_kind(expected: Value, answer: Value) -> str:
+    """Which row of COMPARERS judges this pair: the expected answer's kind decides."""
     if isinstance(expected, Text):
-        word = re.sub(r"\\text\w*\{([^}]*)\}", r"\1", raw_answer).strip().strip("$").strip().lower()
-        if isinstance(answer, Text):
-            word = answer.word
-        return Outcome(word == expected.word)
-
+        return "text"
     if isinstance(expected, sympy.Expr):
-        if isinstance(answer, sympy.Expr):
-            started = time.perf_counter()
-            out = compare_expressions(expected, answer, tol)
-            if out.equal or out.message or time.perf_counter() - started > HINT_BUDGET:
-                return out  # hints cost up to three more comparisons: only when the first was quick
-            return Outcome(False, _hint(expected, answer, tol))
-        if _names_expected(answer, expected):
-            return compare_expressions(expected, answer.exprs[1], tol)
-        return differ(f"Expected {_describe(expected)}, but your answer is {_describe(answer)}.")
-
+        return "expression"
     if _is_assignment(expected) and not isinstance(answer, Relation):
-        names, values = expected.exprs
-        if isinstance(names, Seq) and isinstance(values, Seq) and len(names.items) == len(values.items):
-            # (x, y) = (2, 3): one assignment per name, so y = 3, x = 2 matches by name.
-            pairs = zip(names.items, values.items, strict=True)
-            return equivalent(Seq(tuple(Relation((n, v), ("=",)) for n, v in pairs), "(", ")"), answer, tol)
-        return equivalent(values, answer, tol, raw_answer)
-
+        return "assignment"
     if isinstance(expected, Relation) and expected.is_equation:
-        if not (isinstance(answer, Relation) and answer.is_equation):
-            return differ(f"Expected an equation, but your answer is {_describe(answer)}.")
-        if not all(isinstance(x, sympy.Expr) for x in (*expected.exprs, *answer.exprs)):
-            if not (_is_assignment(expected) and _is_assignment(answer)):
-                return differ()
-            lhs = equivalent(expected.exprs[0], answer.exprs[0], Tolerance())
-            return lhs if not lhs.equal else equivalent(expected.exprs[1], answer.exprs[1], tol)
-        return compare_equations(expected, answer, tol)
-
+        return "equation"
     if isinstance(expected, (Relation, Membership, Interval)):
-        if isinstance(answer, Seq) and len(answer.items) == 2 and answer.open:
-            answer = Interval(((answer.items[0], answer.items[1], answer.open == "(", answer.close == ")"),))
-        if not isinstance(answer, (Relation, Membership, Interval)) or (
-            isinstance(answer, Relation) and answer.is_equation
-        ):
-            return differ(f"Expected {_describe(expected)}, but your answer is {_describe(answer)}.")
-        se, sa = safe_real_set(expected), safe_real_set(answer)
-        if se is not None and sa is not None:
-            return compare_real_sets(se, sa, tol)
-        te, ta = truth_fn(expected), truth_fn(answer)
-        if te is not None and ta is not None:
-            inexact = tol.explicit or any(has_float(x) for x in scalars(expected) + scalars(answer))
-            return compare_truth(te, ta, tol, inexact)
-        if isinstance(expected, Relation) and isinstance(answer, Relation):
-            return compare_inequalities(expected, answer, tol)
-        if isinstance(expected, Interval) and isinstance(answer, Interval):
-            return _compare_interval_parts(expected, answer, tol)
-        return differ("I couldn't work out which numbers your answer describes.")
-
+        return "region"
     if isinstance(expected, SetValue) or (isinstance(expected, Seq) and expected.bare):
-        if isinstance(answer, SetValue) or (isinstance(answer, Seq) and answer.bare):
-            return _compare_collections(expected.items, answer.items, tol)
-        if isinstance(expected, Seq) and not isinstance(answer, (Seq, SetValue)):
-            return _compare_collections(expected.items, (answer,), tol)
-        return differ(f"Expected {_describe(expected)}, but your answer is {_describe(answer)}.")
-
+        return "collection"
     if isinstance(expected, Matrix):
-        return _compare_matrix(expected, answer, tol)
-
+        return "matrix"
     if isinstance(expected, Seq):
-        if isinstance(answer, (Interval, Membership)) or (
-            isinstance(answer, Relation) and not answer.is_equation
-        ):
-            # [-2, 7] against "-2 <= x <= 7": the answer shows the pair was meant as an interval.
-            as_set = safe_real_set(expected)
-            answer_set = safe_real_set(answer)
-            if as_set is not None and answer_set is not None:
-                return compare_real_sets(as_set, answer_set, tol)
-        if isinstance(answer, Matrix) and 1 in answer.shape:
-            answer = Seq(tuple(c for r in answer.rows for c in r), "(", ")")
-        if _is_assignment(answer):
-            answer = answer.exprs[1]
-        if not isinstance(answer, Seq):
-            return differ(f"Expected {_describe(expected)} of {len(expected.items)} entries, "
-                           f"but your answer is {_describe(answer)}.")  # fmt: skip
-        if len(answer.items) != len(expected.items):
-            return differ(f"Expected {len(expected.items)} entries, but your answer has {len(answer.items)}.")
-        for x, y in zip(expected.items, _in_order_of_names(expected.items, answer.items), strict=True):
-            out = equivalent(x, y, tol)
-            if not out.equal:
-                return differ(out.message if out.message.startswith("Expected") else "")
-        return SAME
-
+        return "sequence"
     raise TypeError(f"can't compare {type(expected).__name__}")
+
+
+def _compare_text(expected: Text, answer: Value, tol: Tolerance, raw_answer: str) -> Outcome:
+    """`\\text{odd}`: compared as a word, however it was wrapped."""
+    word = re.sub(r"\\text\w*\{([^}]*)\}", r"\1", raw_answer).strip().strip("$").strip().lower()
+    if isinstance(answer, Text):
+        word = answer.word
+    return Outcome(word == expected.word)
+
+
+def _compare_expression(expected: sympy.Expr, answer: Value, tol: Tolerance, raw_answer: str) -> Outcome:
+    """An expression or number; `y = 2x + 1` names it; a wrong one may get a sign / factor-2 hint."""
+    if isinstance(answer, sympy.Expr):
+        out = compare_expressions(expected, answer, tol)
+        if out.equal or out.message or not _within_nodes((expected, answer), HINT_MAX_NODES):
+            return out
+        return Outcome(False, _hint(expected, answer, tol))
+    if _names_expected(answer, expected):
+        return compare_expressions(expected, answer.exprs[1], tol)
+    return differ(f"Expected {_describe(expected)}, but your answer is {_describe(answer)}.")
+
+
+def _compare_assignment(expected: Relation, answer: Value, tol: Tolerance, raw_answer: str) -> Outcome:
+    """`x = 3` expected, `3` answered: the value is compared; (x, y) = (2, 3) matches y = 3, x = 2."""
+    names, values = expected.exprs
+    if isinstance(names, Seq) and isinstance(values, Seq) and len(names.items) == len(values.items):
+        pairs = zip(names.items, values.items, strict=True)
+        return equivalent(Seq(tuple(Relation((n, v), ("=",)) for n, v in pairs), "(", ")"), answer, tol)
+    return equivalent(values, answer, tol, raw_answer)
+
+
+def _compare_equation(expected: Relation, answer: Value, tol: Tolerance, raw_answer: str) -> Outcome:
+    if not (isinstance(answer, Relation) and answer.is_equation):
+        return differ(f"Expected an equation, but your answer is {_describe(answer)}.")
+    if not all(isinstance(x, sympy.Expr) for x in (*expected.exprs, *answer.exprs)):
+        if not (_is_assignment(expected) and _is_assignment(answer)):
+            return differ()
+        lhs = equivalent(expected.exprs[0], answer.exprs[0], Tolerance())
+        return lhs if not lhs.equal else equivalent(expected.exprs[1], answer.exprs[1], tol)
+    return compare_equations(expected, answer, tol)
+
+
+def _compare_region(expected: Value, answer: Value, tol: Tolerance, raw_answer: str) -> Outcome:
+    """Inequalities, memberships and intervals: the same set of reals (solver, then membership tests)."""
+    if isinstance(answer, Seq) and len(answer.items) == 2 and answer.open:
+        answer = Interval(((answer.items[0], answer.items[1], answer.open == "(", answer.close == ")"),))
+        answer = _real_interval(answer)
+    if not isinstance(answer, (Relation, Membership, Interval)) or (
+        isinstance(answer, Relation) and answer.is_equation
+    ):
+        return differ(f"Expected {_describe(expected)}, but your answer is {_describe(answer)}.")
+    se, sa = safe_real_set(expected), safe_real_set(answer)
+    if se is not None and sa is not None:
+        return compare_real_sets(se, sa, tol)
+    te, ta = truth_fn(expected), truth_fn(answer)
+    if te is not None and ta is not None:
+        inexact = tol.explicit or any(has_float(x) for x in scalars(expected) + scalars(answer))
+        return compare_truth(te, ta, tol, inexact)
+    if isinstance(expected, Relation) and isinstance(answer, Relation):
+        return compare_inequalities(expected, answer, tol)
+    if isinstance(expected, Interval) and isinstance(answer, Interval):
+        return _compare_interval_parts(expected, answer, tol)
+    return differ("I couldn't work out which numbers your answer describes.")
+
+
+def _compare_collection(expected: SetValue | Seq, answer: Value, tol: Tolerance, raw_answer: str) -> Outcome:
+    """Sets and bare lists (`2, -3`): order-free; one value answers a one-item list."""
+    if isinstance(answer, SetValue) or (isinstance(answer, Seq) and answer.bare):
+        return _compare_collections(expected.items, answer.items, tol)
+    if isinstance(expected, Seq) and not isinstance(answer, (Seq, SetValue)):
+        return _compare_collections(expected.items, (answer,), tol)
+    return differ(f"Expected {_describe(expected)}, but your answer is {_describe(answer)}.")
+
+
+def _compare_matrix_kind(expected: Matrix, answer: Value, tol: Tolerance, raw_answer: str) -> Outcome:
+    return _compare_matrix(expected, answer, tol)
+
+
+def _compare_sequence(expected: Seq, answer: Value, tol: Tolerance, raw_answer: str) -> Outcome:
+    """Tuples, vectors, lists: element-wise with the same length (assignments matched by name)."""
+    if isinstance(answer, (Interval, Membership)) or (
+        isinstance(answer, Relation) and not answer.is_equation
+    ):
+        # [-2, 7] against "-2 <= x <= 7": the answer shows the pair was meant as an interval.
+        as_set = safe_real_set(expected)
+        answer_set = safe_real_set(answer)
+        if as_set is not None and answer_set is not None:
+            return compare_real_sets(as_set, answer_set, tol)
+    if isinstance(answer, Matrix) and 1 in answer.shape:
+        answer = Seq(tuple(c for r in answer.rows for c in r), "(", ")")
+    if _is_assignment(answer):
+        answer = answer.exprs[1]
+    if not isinstance(answer, Seq):
+        return differ(f"Expected {_describe(expected)} of {len(expected.items)} entries, "
+                       f"but your answer is {_describe(answer)}.")  # fmt: skip
+    if len(answer.items) != len(expected.items):
+        return differ(f"Expected {len(expected.items)} entries, but your answer has {len(answer.items)}.")
+    for x, y in zip(expected.items, _in_order_of_names(expected.items, answer.items), strict=True):
+        out = equivalent(x, y, tol)
+        if not out.equal:
+            return differ(out.message if out.message.startswith("Expected") else "")
+    return SAME
+
+
+#: The expected answer's kind -> its comparer (see _comparer_kind for how the kind is decided).
+COMPARERS: dict[str, Comparer] = {
+    "text": _compare_text,
+    "expression": _compare_expression,
+    "assignment": _compare_assignment,
+    "equation": _compare_equation,
+    "region": _compare_region,
+    "collection": _compare_collection,
+    "matrix": _compare_matrix_kind,
+    "sequence": _compare_sequence,
+}
 
 
 def _assigned_name(value: Value) -> sympy.Symbol | None:

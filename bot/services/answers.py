@@ -24,13 +24,17 @@ from bot.storage import leaderboard as board_rows
 from bot.storage import submissions as submission_rows
 from bot.storage.database import Database
 
-JUDGED = ("correct", "incorrect")  # invalid input and timeouts are not held against anyone
+# Invalid input and timeouts are not held against anyone; neither is a correctly rounded decimal with
+# too few digits, nor a correct decimal where an exact value was asked (both come back as "invalid"
+# with a reason, so every count that skips invalid answers skips them too).
+JUDGED = ("correct", "incorrect")
 _TITLES = {
     "correct": "Correct!",
     "incorrect": "Not quite",
     "invalid": "Couldn't read that",
     "timeout": "Took too long",
 }
+_REASON_TITLES = {"digits": "More digits needed", "exact": "An exact value was asked"}
 _TONES = {"correct": "success", "incorrect": "warning", "invalid": "error", "timeout": "error"}
 
 #: Extra writes a resolver needs inside the submission's transaction (e.g. challenge scoring);
@@ -77,8 +81,9 @@ def verdict_reply(result: CheckResult, *, label: str, attempts: int, notes: Sequ
     text = result.message
     if result.status == "invalid":
         text += "\n/help topic:answers shows how to write answers."
+    title = _REASON_TITLES.get(result.reason) or _TITLES.get(result.status, result.status)
     return Reply(
-        title=f"{_TITLES.get(result.status, result.status)} — {label}",
+        title=f"{title} — {label}",
         text=text,
         fields=tuple(fields),
         footer="\n".join(notes) or None,

@@ -37,6 +37,7 @@ class CheckResult:
     message: str
     interpreted_as: str = ""
     mistake: str | None = None
+    reason: str = ""  # an "invalid" that read the answer: "digits" (too few) or "exact" (decimal given)
 
 
 # -- run inside workers -----------------------------------------------------------------------
@@ -128,7 +129,13 @@ class Problems:
                 "The checker failed on that answer (our bug; it has been logged). Nothing was recorded:"
                 " try writing it another way."
             ) from exc
-        return CheckResult(raw["status"], raw["message"], raw.get("interpreted_as", ""), raw.get("mistake"))
+        return CheckResult(
+            raw["status"],
+            raw["message"],
+            raw.get("interpreted_as", ""),
+            raw.get("mistake"),
+            raw.get("reason", ""),
+        )
 
     async def statement_image(self, prompt: Prompt) -> bytes | None:
         return await self.formula_image(prompt.id, prompt.statement)

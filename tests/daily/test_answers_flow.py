@@ -201,3 +201,17 @@ async def test_stats_heatmap_accuracy_and_weakest_topics(svc: Services, clock: M
     assert "Bayes" in fields["Accuracy per topic"]
     weakest = fields["Weakest topics"]
     assert "0% correct" in weakest and "http" in weakest  # with a resource link
+
+
+async def test_too_few_digits_and_exact_asked_are_not_attempts(svc: Services) -> None:
+    ada = member(1)
+    # distributions-uniform-variance: the answer is 4/3.
+    short = await svc.answers.answer(ada, "1.3", problem="distributions-uniform-variance")
+    assert short.reply.title.startswith("More digits needed")
+    assert "at least 3 significant digits" in short.reply.text
+    assert {f.name: f.value for f in short.reply.fields}["Attempts so far"] == "0"
+    wrong = await svc.answers.answer(ada, "1.4", problem="distributions-uniform-variance")
+    assert {f.name: f.value for f in wrong.reply.fields}["Attempts so far"] == "1"
+    right = await svc.answers.answer(ada, "1.33", problem="distributions-uniform-variance")
+    assert right.reply.title.startswith("Correct!")
+    assert {f.name: f.value for f in right.reply.fields}["Attempts so far"] == "2"

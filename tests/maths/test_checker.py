@@ -92,9 +92,11 @@ def test_exactness_survives_huge_and_tiny_magnitudes() -> None:
 def test_default_tolerance_for_decimals() -> None:
     assert status("pi", "3.1416") == "correct"
     assert status("pi", "3.14") == "correct"
-    assert status("pi", "3.1") == "incorrect"
+    # Correctly rounded but under 3 significant digits: asked for more digits, not judged.
+    assert status("pi", "3.1") == "invalid"
     assert status("1/3", "0.333") == "correct"
-    assert status("1/3", "0.33") == "incorrect"
+    assert status("1/3", "0.33") == "invalid"
+    assert status("1/3", "0.334") == "incorrect"
     assert status("1/12", "0.0833333333333333") == "correct"
     # A decimal must be right to the digits it shows: 0.99999999 claims eight correct places.
     assert status("1", "0.99999999") == "incorrect"
