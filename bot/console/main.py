@@ -6,14 +6,11 @@ import argparse
 import sys
 from datetime import date, datetime, time
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from bot.console.session import CONSOLE_GUILD_ID, CONSOLE_GUILD_NAME, ConsoleSession, stable_id
 from bot.services.app import Services
-from bot.services.context import Actor, Clock, OffsetClock, SystemClock
-from bot.storage import guilds as guild_rows
-from bot.storage.database import Database
+from bot.services.context import Actor
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -53,21 +50,15 @@ async def run_console(args: argparse.Namespace, settings: Settings) -> int:
     if not name or len(name) > 32:
         print("studybot console: --user must be 1 to 32 characters", file=sys.stderr)
         return 2
-
-    db = await Database.open(args.db or settings.db_path)
-    guild = await guild_rows.ensure_guild(
-        db, CONSOLE_GUILD_ID, name=CONSOLE_GUILD_NAME, timezone=settings.default_timezone
+    services = await Services.open_local(
+        settings,
+        db_path=args.db or settings.db_path,
+        guild_id=CONSOLE_GUILD_ID,
+        guild_name=CONSOLE_GUILD_NAME,
+        channel_id=stable_id("channel", "console"),
+        channel_name="console",
+        local=local,
     )
-    if guild.channel_id is None:
-        # The console is its own channel: scheduled posts show here until /setup picks another.
-        await guild_rows.update_guild(
-            db, CONSOLE_GUILD_ID, channel_id=stable_id("channel", "console"), channel_name="console"
-        )
-    clock: Clock = (
-        SystemClock() if local is None else OffsetClock(local.replace(tzinfo=ZoneInfo(guild.timezone)))
-    )
-    # Workers start on first use: a scripted session that only reads needs none.
-    services = await Services.open(settings, clock=clock, db=db)
     actor = Actor(
         CONSOLE_GUILD_ID,
         stable_id("user", name),

@@ -16,7 +16,7 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from bot.content import ContentBank, Prompt
-from bot.replies import Attachment, Button, Field, Post, Reply
+from bot.replies import Action, Attachment, Button, Field, Post, Reply
 from bot.services.answers import ResolvedProblem
 from bot.services.challenge_rules import (
     DEFAULT_PROBLEMS,
@@ -57,7 +57,7 @@ MEDALS = ("🥇", "🥈", "🥉")
 
 
 def join_button(challenge_id: int) -> Button:
-    return Button("Join", f"studybot:join:{challenge_id}", hint="/challenge join", style="success")
+    return Button("Join", Action("join", str(challenge_id)), hint="/challenge join", style="success")
 
 
 class ChallengeService:

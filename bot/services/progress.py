@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from bot.content import ContentBank
 from bot.plots.heatmap import FROZEN, NONE, SOLVED, SOLVED_LATE, TRIED, HeatmapRequest, render_heatmap
-from bot.replies import Attachment, Button, Field, Reply
+from bot.replies import Action, Attachment, Button, Field, Reply
 from bot.services.context import Actor, Clock
 from bot.services.errors import UserError
 from bot.services.guilds import GuildService
@@ -207,7 +207,7 @@ class ProgressService:
             buttons.append(
                 Button(
                     "Previous",
-                    f"studybot:lb:{period}:{page - 1}",
+                    Action("leaderboard", period, page - 1),
                     hint=f"/leaderboard period:{period} page:{page - 1}",
                     style="secondary",
                 )
@@ -216,7 +216,7 @@ class ProgressService:
             buttons.append(
                 Button(
                     "Next",
-                    f"studybot:lb:{period}:{page + 1}",
+                    Action("leaderboard", period, page + 1),
                     hint=f"/leaderboard period:{period} page:{page + 1}",
                     style="secondary",
                 )

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot.config import Settings
+from bot.replies import Action
 from bot.services.app import Services
 from bot.services.context import ManualClock
 from bot.services.daily import CurriculumPick
@@ -176,7 +177,7 @@ async def test_posts_exactly_once_with_two_processes(
         clock.set(challenge.opens_at)
         first = await collect(svc)
         opened = [p for p in first if p.title == "Week 1 — challenge open"]
-        assert len(opened) == 1 and opened[0].reply.buttons[0].custom_id == f"studybot:join:{cid}"
+        assert len(opened) == 1 and opened[0].reply.buttons[0].action == Action("join", str(cid))
         assert opened[0].extra["idempotency_key"] == f"{GUILD}:challenge-open:{cid}"
         assert await titles() == []
         clock.set(challenge.closes_at - timedelta(hours=24))
@@ -247,7 +248,7 @@ async def test_problems_stay_hidden_from_members_until_it_opens(svc: Services, c
     hidden = await svc.challenges.show(member(10, "ada"))
     assert hidden.ephemeral and "revealed when it opens" in hidden.text
     assert not [f for f in hidden.fields if f.name.startswith("Problem")]
-    assert hidden.buttons[0].custom_id == f"studybot:join:{cid}"  # joining early is fine
+    assert hidden.buttons[0].action == Action("join", str(cid))  # joining early is fine
     assert not hidden.attachments  # no picture of the problems either
     review = await svc.challenges.show(MOD)
     assert [f.name.split(" · ")[0] for f in review.fields if f.name.startswith("Problem")] == [

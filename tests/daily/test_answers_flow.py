@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.services.answers import ResolvedProblem
+from bot.replies import Action
 from bot.services.app import Services
 from bot.services.context import Actor, ManualClock
 from bot.services.errors import UserError
@@ -184,7 +185,7 @@ async def test_leaderboard_order_and_pages(svc: Services, clock: ManualClock) ->
     assert second.text.splitlines()[0].startswith("11. ") and [b.label for b in second.buttons] == [
         "Previous"
     ]
-    assert second.buttons[0].custom_id == "studybot:lb:all:1"
+    assert second.buttons[0].action == Action("leaderboard", "all", 1)
     with pytest.raises(UserError):
         await svc.progress.leaderboard(member(1), "year")
 

@@ -6,6 +6,7 @@ import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 from bot.config import Settings
+from bot.replies import Action
 from bot.services.app import Services
 from bot.services.context import Actor, ManualClock
 from bot.services.daily import REPEAT_WINDOW_DAYS, CurriculumPick
@@ -112,7 +113,7 @@ async def test_post_is_due_at_local_time_and_made_once(svc: Services, clock: Man
     assert post.channel_id == 555 and post.mention_role_id == 777 and post.extra["mention_name"] == "learners"
     assert post.title.startswith("Daily prompt · 2026-11-21")
     assert post.extra["idempotency_key"] == f"{GUILD}:daily:2026-11-21"
-    assert post.reply.buttons[0].custom_id == f"studybot:answer:{post.extra['prompt_id']}"
+    assert post.reply.buttons[0].action == Action("answer", post.extra["prompt_id"])
     assert post.reply.attachments and post.reply.attachments[0].data.startswith(b"\x89PNG")
     names = {field.name for field in post.reply.fields}
     assert {"Topic", "Difficulty", "Study"} <= names
