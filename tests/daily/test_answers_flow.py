@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.services.answers import ResolvedProblem
 from bot.replies import Action
+from bot.services.answers import ResolvedProblem
 from bot.services.app import Services
 from bot.services.context import Actor, ManualClock
 from bot.services.errors import UserError
