@@ -61,8 +61,6 @@ def parse_line(line: str, commands: dict[str, Spec]) -> ParsedLine:
 
 def _split_options(cmd: Spec, remainder: str) -> dict[str, str]:
     names = [option.name for option in cmd.options]
-    if not remainder.strip():
-        return {}
     marker = re.compile(r"(?:^|\s)(" + "|".join(map(re.escape, names)) + r"):") if names else None
     matches = list(marker.finditer(remainder)) if marker else []
     raw: dict[str, str] = {}

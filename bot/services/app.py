@@ -113,6 +113,7 @@ class Services:
         channel_id: int,
         channel_name: str,
         local: datetime | None = None,
+        workers: WorkerPool | None = None,
     ) -> Services:
         """Services for a local adapter (the console) in its own guild; `local` (naive) is a time
         to run as if it were now, read in that guild's time zone."""
@@ -124,7 +125,7 @@ class Services:
             SystemClock() if local is None else OffsetClock(local.replace(tzinfo=ZoneInfo(guild.timezone)))
         )
         # Workers start on first use: a scripted session that only reads needs none.
-        return await cls.open(settings, clock=clock, db=db)
+        return await cls.open(settings, clock=clock, db=db, workers=workers)
 
     def start_workers(self) -> None:
         """Warm the worker processes in the background (returns at once)."""

@@ -14,7 +14,7 @@ from bot.services.context import Actor, ManualClock
 from bot.services.errors import UserError
 from bot.storage import daily as daily_rows
 from bot.storage import leaderboard as board_rows
-from tests.daily_helpers import answer_for, wrong_answer_for
+from tests.helpers import answer_for, wrong_answer_for
 
 GUILD = 42
 

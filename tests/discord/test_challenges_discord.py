@@ -17,10 +17,7 @@ from bot.services.app import Services
 from bot.services.context import Actor, ManualClock
 from bot.storage import challenges as challenge_rows
 from bot.workers import WorkerPool
-from tests import daily_helpers
-from tests.daily_helpers import answer_for
-
-shared_workers = daily_helpers.shared_workers
+from tests.helpers import answer_for
 
 SHORT = b"""name: Two quick weeks
 slug: two-quick-weeks

@@ -15,10 +15,7 @@ from bot.discord_render import post_nonce
 from bot.services.app import Services
 from bot.services.context import Actor, ManualClock
 from bot.workers import WorkerPool
-from tests import daily_helpers
-from tests.daily_helpers import answer_for, wrong_answer_for
-
-shared_workers = daily_helpers.shared_workers
+from tests.helpers import answer_for, wrong_answer_for
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ replaces the public placeholder with a message only the member sees.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import discord
 import pytest
@@ -19,19 +19,16 @@ from bot.services.app import Services
 from bot.services.context import ManualClock
 from bot.workers import WorkerPool
 from tests.plots.helpers import check_picture
-from tests.services.pool import SharedPool, picture_pool
 
 
-@pytest.fixture(scope="module")
-def pool() -> Iterator[WorkerPool]:
-    pool = picture_pool()
-    yield pool
-    pool.close()
+@pytest.fixture
+def pool(shared_workers: WorkerPool) -> WorkerPool:
+    return shared_workers
 
 
 @pytest.fixture
 async def simcord_bot(settings: Settings, clock: ManualClock, pool: WorkerPool) -> AsyncIterator[StudyBot]:
-    services = await Services.open(settings, clock=clock, workers=SharedPool(pool))  # type: ignore[arg-type]
+    services = await Services.open(settings, clock=clock, workers=pool)
     yield StudyBot(settings, services=services, clock=clock, start_jobs=False)
 
 

@@ -56,11 +56,10 @@ def test_runs_and_reraises(pool: WorkerPool) -> None:
 
 def test_timeout_kills_the_worker_and_the_pool_recovers(pool: WorkerPool, tmp_path: Path) -> None:
     pid_file = tmp_path / "pid"
-    started = time.monotonic()
     with pytest.raises(WorkerTimeout):
         pool.run_sync(report_pid_and_spin, str(pid_file), timeout=0.3)
-    assert time.monotonic() - started < 2
-    assert not Path(f"/proc/{pid_file.read_text()}").exists()  # killed and reaped, not left spinning
+    # Stopped, not waited for: the worker that would spin for 30 s is gone (killed and reaped).
+    assert not Path(f"/proc/{pid_file.read_text()}").exists()
     assert pool.run_sync(square, 3) == 9
 
 
@@ -77,26 +76,28 @@ def test_a_dead_worker_is_reported_and_replaced(pool: WorkerPool) -> None:
 
 
 async def test_event_loop_stays_responsive_while_hostile_tasks_burn(pool: WorkerPool) -> None:
-    lags: list[float] = []
+    ticks = 0
 
     async def probe() -> None:
+        nonlocal ticks
         while True:
-            before = time.perf_counter()
             await asyncio.sleep(0.01)
-            lags.append(time.perf_counter() - before - 0.01)
+            ticks += 1
 
     prober = asyncio.create_task(probe())
+    # Three tasks that spin until killed: at least two 0.3 s rounds on two workers. A loop blocked
+    # by them would tick a handful of times at most; a free one ticks on every 10 ms sleep.
     hostile = [pool.run(spin, 30, timeout=0.3, key="mallory") for _ in range(3)]
     results = await asyncio.gather(*hostile, return_exceptions=True)
     prober.cancel()
     assert all(isinstance(r, WorkerTimeout) for r in results)
-    assert max(lags) < 0.2
+    assert ticks >= 20, f"the loop ran only {ticks} times during 0.6 s of hostile work"
 
 
 async def test_one_members_burst_does_not_block_another_member(pool: WorkerPool) -> None:
     hostile = [asyncio.ensure_future(pool.run(spin, 30, timeout=0.6, key="mallory")) for _ in range(3)]
     await asyncio.sleep(0.05)
-    started = time.monotonic()
     assert await pool.run(square, 7, key="ada") == 49
-    assert time.monotonic() - started < 0.5  # not queued behind mallory's three
+    # Served before mallory's burst finished: not queued behind all three of them.
+    assert sum(not task.done() for task in hostile) >= 1
     await asyncio.gather(*hostile, return_exceptions=True)
