@@ -182,7 +182,7 @@ def latency_line(label: str, seconds: list[float]) -> str:
 
 def pool_figures(cases: list[dict[str, Any]]) -> tuple[list[float], float]:
     """Per-check latency through a 2-worker pool (one at a time), and checks/second with 2 in flight."""
-    from bot.maths.checker import check_in_pool
+    from bot.services.checks import check_in_worker_sync as check_in_pool
     from bot.workers import WorkerPool
 
     pool = WorkerPool(2, max_size=2, timeout=2.0, preload=PRELOAD)
@@ -211,7 +211,8 @@ def pool_figures(cases: list[dict[str, Any]]) -> tuple[list[float], float]:
 
 
 def hostile_table() -> None:
-    from bot.maths.checker import CheckOptions, check_in_pool
+    from bot.maths.checker import CheckOptions
+    from bot.services.checks import check_in_worker_sync as check_in_pool
     from bot.workers import WorkerPool
 
     print("\n== Hostile inputs (through a 2-worker pool, 2 s limit; expected answer `x + 1`) ==")

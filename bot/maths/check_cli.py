@@ -19,7 +19,7 @@ from typing import Any
 
 CHECK_TIMEOUT = 2.0
 # Imported once in the pool's fork server, so a fresh worker starts checking at once.
-PRELOAD = ("sympy", "mpmath", "bot.maths.checker")
+PRELOAD = ("sympy", "mpmath", "bot.maths.checker", "bot.services.checks")
 
 
 def register(subparsers: Any) -> None:
@@ -62,12 +62,12 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"studybot check: {exc}", file=sys.stderr)
         return 2
-    from bot.maths.checker import check_in_pool
+    from bot.services.checks import check_in_worker_sync
     from bot.workers import WorkerPool
 
     pool = WorkerPool(1, timeout=args.timeout, preload=PRELOAD)
     try:
-        verdict = check_in_pool(pool, args.expected, args.answer, options)
+        verdict = check_in_worker_sync(pool, args.expected, args.answer, options)
     except ValueError as exc:  # the expected answer itself is invalid
         print(f"studybot check: {exc}", file=sys.stderr)
         return 2
@@ -89,7 +89,8 @@ def _functions(text: str) -> tuple[str, ...]:
 
 
 def _run_batch(args: argparse.Namespace) -> int:
-    from bot.maths.checker import CheckOptions, check_in_pool
+    from bot.maths.checker import CheckOptions
+    from bot.services.checks import check_in_worker_sync
     from bot.workers import WorkerPool
 
     try:
@@ -125,7 +126,7 @@ def _run_batch(args: argparse.Namespace) -> int:
             reason = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
             return _line(item_id, "invalid", f"line {number}: malformed input ({reason})", "", started)
         try:
-            verdict = check_in_pool(pool, expected, answer, options)
+            verdict = check_in_worker_sync(pool, expected, answer, options)
         except ValueError as exc:
             return _line(item_id, "invalid", f"line {number}: {exc}", "", started)
         return _line(item_id, verdict.status, verdict.message, verdict.interpreted_as, started)
