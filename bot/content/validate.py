@@ -112,6 +112,11 @@ def _check_prompts(bank: ContentBank, sink: Sink) -> None:
         _check_prompt_refs(prompt, bank, sink, file, loc.line_of if loc else (lambda _k: None))
 
 
+def _at_line(line: int | None) -> Callable[[str], int | None]:
+    """Every field of a generated prompt is reported on its family's line."""
+    return lambda _field: line
+
+
 def _check_prompt_refs(
     prompt: Prompt, bank: ContentBank, sink: Sink, file: str, line_of: Callable[[str], int | None]
 ) -> None:
@@ -220,7 +225,7 @@ def _run_generators(
                 family_sink.add(file, problem.id, line, f"generated prompt is malformed: {problem.message}")
             if prompt is None:
                 continue
-            _check_prompt_refs(prompt, bank, family_sink, file, lambda _k, line=line: line)
+            _check_prompt_refs(prompt, bank, family_sink, file, _at_line(line))
             out.append((file, line, prompt))
     for problem in family_sink.problems:
         family = (problem.id or "").split(":", 1)[0]

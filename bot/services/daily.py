@@ -172,8 +172,8 @@ class DailyPlanner:
             if used < day.isoformat() and used > last_used.get(key, ""):
                 last_used[key] = used
         excluded: set[str] = set()
-        for source in self.exclusions:
-            excluded |= set(await source(guild_id, day))
+        for exclusion in self.exclusions:
+            excluded |= set(await exclusion(guild_id, day))
         pick = await self.curriculum_source(guild_id, day) if self.curriculum_source else None
         chosen: Candidate | None = None
         source = "rotation"

@@ -161,7 +161,7 @@ class ResourceService:
         if len(listed) > MAX_LISTED:
             lines.append(f"…and {len(listed) - MAX_LISTED} more in the catalog.")
         exact = text.strip().lower() in (best.slug, best.title.lower())
-        fields = ()
+        fields: tuple[Field, ...] = ()
         if others and not exact:
             fields = (Field("Also matching", "\n".join(f"• {topic_label(t)}" for t in others)),)
         return Reply(

@@ -17,7 +17,7 @@ def sample_variance(rng: random.Random) -> dict[str, Any]:
     while len(set(xs)) == 1:
         xs[0] += 1
     mean = Fraction(sum(xs), n)
-    ss = sum((x - mean) ** 2 for x in xs)
+    ss = sum(((x - mean) ** 2 for x in xs), Fraction(0))
     s2 = ss / (n - 1)
     mistakes = Mistakes(s2)
     mistakes.add(
@@ -43,7 +43,7 @@ def sample_variance(rng: random.Random) -> dict[str, Any]:
 def mle_exponential(rng: random.Random) -> dict[str, Any]:
     n = rng.randint(3, 6)
     xs = [Fraction(rng.randint(1, 12), 2) for _ in range(n)]
-    total = sum(xs)
+    total = sum(xs, Fraction(0))
     rate = n / total
     mistakes = Mistakes(rate)
     mistakes.add(
@@ -77,8 +77,8 @@ def ols_slope(rng: random.Random) -> dict[str, Any]:
     ys = [b0 + b1 * x + rng.randint(-2, 2) for x in xs]
     mx, my = Fraction(sum(xs), n), Fraction(sum(ys), n)
     sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
-    sxx = sum((x - mx) ** 2 for x in xs)
-    syy = sum((y - my) ** 2 for y in ys)
+    sxx = sum(((x - mx) ** 2 for x in xs), Fraction(0))
+    syy = sum(((y - my) ** 2 for y in ys), Fraction(0))
     slope = sxy / sxx
     mistakes = Mistakes(slope)
     if syy:
