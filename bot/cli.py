@@ -14,7 +14,7 @@ from bot import __version__
 from bot.config import ConfigError, Settings, load_settings
 
 # Feature modules that add their own subcommands through `register(subparsers)`.
-FEATURE_CLIS: tuple[str, ...] = ("bot.maths.check_cli", "bot.plots.cli", "bot.content.cli")
+FEATURE_CLIS: tuple[str, ...] = ("bot.check_cli", "bot.plots.cli", "bot.content.cli")
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:

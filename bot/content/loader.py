@@ -1,7 +1,7 @@
 """Load data/ (topics, prompts, resources, curricula) into one cached, read-only ContentBank.
 
 Import-light on purpose: PyYAML and the standard library only. Generated prompts (ids like
-``gen-chain-rule:1a2b3c4d``) are rebuilt on demand by importing bot.maths.generators lazily.
+``gen-chain-rule:1a2b3c4d``) are rebuilt on demand by importing bot.content.generators lazily.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ class ContentBank:
         if prompt is not None:
             return prompt
         if ":" in prompt_id:
-            from bot.maths import generators  # lazy: generators may build sympy objects
+            from bot.content import generators  # lazy: generators may build sympy objects
 
             try:
                 return generators.prompt_from_id(prompt_id)
@@ -97,12 +97,12 @@ class ContentBank:
         return self._matcher.match(text, limit)
 
     def generator_ids(self) -> tuple[str, ...]:
-        from bot.maths import generators
+        from bot.content import generators
 
         return generators.family_ids()
 
     def generators_for_topic(self, slug: str) -> tuple[str, ...]:
-        from bot.maths import generators
+        from bot.content import generators
 
         return tuple(f.id for f in generators.FAMILIES.values() if f.topic == slug)
 

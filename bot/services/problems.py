@@ -27,13 +27,13 @@ _BUILD_TIMEOUT = 10.0
 
 
 def _generate(family_id: str, seed: str) -> Prompt:
-    from bot.maths.generators import generate_prompt
+    from bot.content.generators import generate_prompt
 
     return generate_prompt(family_id, seed)
 
 
 def _rebuild(prompt_id: str) -> Prompt | None:
-    from bot.maths.generators import prompt_from_id
+    from bot.content.generators import prompt_from_id
 
     try:
         return prompt_from_id(prompt_id)
@@ -84,7 +84,7 @@ class Problems:
     @staticmethod
     def families() -> dict[str, tuple[str, int]]:
         """Generator family id -> (topic, difficulty); listing them needs no SymPy."""
-        from bot.maths.generators import FAMILIES
+        from bot.content.generators import FAMILIES
 
         return {family.id: (family.topic, family.difficulty) for family in FAMILIES.values()}
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.content import ContentError, Mistake, load_content
+from bot.content.generators import generate_prompt
 from bot.content.loader import DATA_DIR_ENV, clear_cache, default_data_dir
-from bot.maths.generators import generate_prompt
 
 from .conftest import GOOD
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.maths.check_cli import register
+from bot.check_cli import register
 
 
 def run_cli(argv: list[str]) -> int:

@@ -7,8 +7,8 @@ from fractions import Fraction
 from math import isqrt
 from typing import Any
 
-from bot.maths.generators._fmt import Mistakes, fs, mat, prompt, tex, texcol, texmat, texvec, vec
-from bot.maths.generators.registry import family
+from bot.content.generators._fmt import Mistakes, fs, mat, prompt, tex, texcol, texmat, texvec, vec
+from bot.content.generators.registry import family
 
 LA = ["3b1b-linear-algebra", "mit-18-06sc", "dlbook-ch2"]
 

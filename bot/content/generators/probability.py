@@ -7,8 +7,8 @@ from fractions import Fraction
 from math import comb, factorial
 from typing import Any
 
-from bot.maths.generators._fmt import Mistakes, fs, poly, prompt, tex
-from bot.maths.generators.registry import family
+from bot.content.generators._fmt import Mistakes, fs, poly, prompt, tex
+from bot.content.generators.registry import family
 
 PROB = ["stats110", "stats110-book", "mit-6-041sc"]
 

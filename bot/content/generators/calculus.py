@@ -6,8 +6,8 @@ import random
 from fractions import Fraction
 from typing import Any
 
-from bot.maths.generators._fmt import Mistakes, fs, mat, poly, prompt, tex, texmat, vec
-from bot.maths.generators.registry import family
+from bot.content.generators._fmt import Mistakes, fs, mat, poly, prompt, tex, texmat, vec
+from bot.content.generators.registry import family
 
 
 @family("gen-chain-rule", topic="derivatives", difficulty=2, title="Chain rule on a random composite")

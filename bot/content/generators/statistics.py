@@ -6,8 +6,8 @@ import random
 from fractions import Fraction
 from typing import Any
 
-from bot.maths.generators._fmt import Mistakes, fs, prompt, tex
-from bot.maths.generators.registry import family
+from bot.content.generators._fmt import Mistakes, fs, prompt, tex
+from bot.content.generators.registry import family
 
 
 @family("gen-sample-variance", topic="estimators", difficulty=2, title="Unbiased sample variance")

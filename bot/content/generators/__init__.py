@@ -6,8 +6,8 @@ functions that need them, so listing families stays cheap.
 
 from __future__ import annotations
 
-from bot.maths.generators import calculus, deep_learning, linalg, probability, statistics
-from bot.maths.generators.registry import (
+from bot.content.generators import calculus, deep_learning, linalg, probability, statistics
+from bot.content.generators.registry import (
     FAMILIES,
     Family,
     family_ids,

@@ -7,8 +7,8 @@ import random
 from fractions import Fraction
 from typing import Any
 
-from bot.maths.generators._fmt import Mistakes, fs, prompt, tex, texvec, vec
-from bot.maths.generators.registry import family
+from bot.content.generators._fmt import Mistakes, fs, prompt, tex, texvec, vec
+from bot.content.generators.registry import family
 
 
 @family("gen-sigmoid-derivative", topic="activations", difficulty=2, title="Sigmoid derivative at a point")
