@@ -105,6 +105,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"studybot: {exc}", file=sys.stderr)
         return 2
+    from bot.content import use_data_dir
+
+    use_data_dir(settings.data_dir)  # every command of this process reads content from there
     logging.basicConfig(
         level=settings.log_level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )

@@ -6,7 +6,6 @@ Import-light on purpose: PyYAML and the standard library only. Generated prompts
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,17 +22,22 @@ from bot.content.schema import (
 )
 from bot.content.yamlio import ContentError, Located, locate, locate_items, read_yaml, value_node
 
-__all__ = ["ContentBank", "ContentError", "default_data_dir", "load_content"]
+__all__ = ["ContentBank", "ContentError", "default_data_dir", "load_content", "use_data_dir"]
 
-DATA_DIR_ENV = "STUDYBOT_DATA_DIR"
+REPO_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+_chosen_dir: Path | None = None
+
+
+def use_data_dir(directory: Path | None) -> None:
+    """Make `directory` this process's default (Settings.data_dir: STUDYBOT_DATA_DIR, .env too);
+    None goes back to the repository's data/. Settings are read in bot/config.py only."""
+    global _chosen_dir
+    _chosen_dir = Path(directory) if directory is not None else None
 
 
 def default_data_dir() -> Path:
-    """$STUDYBOT_DATA_DIR, else the repository's data/ next to the bot package."""
-    env = os.environ.get(DATA_DIR_ENV)
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2] / "data"
+    """The directory chosen by `use_data_dir`, else the repository's data/ next to the bot package."""
+    return _chosen_dir if _chosen_dir is not None else REPO_DATA_DIR
 
 
 @dataclass(frozen=True, slots=True)
