@@ -1,23 +1,19 @@
-"""Weekly challenges: create / edit / cancel (moderators), show, join, answer by number, leaderboard,
-and the scheduled announcement, 24-hour reminder, results and recurring weekly challenge.
+"""Weekly challenges' commands: create / edit / cancel (moderators), show, join, leaderboard, and
+the weekly challenge the scheduler creates.
 
 Every moderator command checks the permission first and validates everything (and picks the
-problems) before one transaction writes. Challenge answers go through /answer: this service
-registers a resolver for numeric refs (`/answer problem:2 text:..`), and scores inside the
-submission's transaction, so a verdict is only shown once its points are stored.
+problems) before one transaction writes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from functools import partial
 from zoneinfo import ZoneInfo
 
-from bot.content import ContentBank, Prompt
-from bot.replies import Action, Attachment, Button, Field, Post, Reply
-from bot.services.answers import ResolvedProblem
+from bot.content import ContentBank
+from bot.replies import Field, Reply
 from bot.services.challenge_rules import (
     DEFAULT_PROBLEMS,
     FLOOR_PER_LEVEL,
@@ -29,35 +25,25 @@ from bot.services.challenge_rules import (
     choose_problems,
     default_window,
     duration_text,
-    local_midnight,
     parse_when,
-    points_for,
     shown_close,
     week_window,
     when_text,
 )
+from bot.services.challenges.answers import ChallengeAnswers
+from bot.services.challenges.replies import ChallengeReplies, join_button
 from bot.services.context import Actor, Clock
-from bot.services.daily import DailyPlanner, difficulty_text
+from bot.services.daily import DailyPlanner
 from bot.services.errors import UserError
 from bot.services.guilds import GuildService
-from bot.services.problems import CheckResult, Problems
-from bot.services.scheduler import DueRun
-from bot.services.streaks import local_date
+from bot.services.problems import Problems
 from bot.storage import challenges as rows
 from bot.storage import daily as daily_rows
-from bot.storage import guilds as guild_rows
 from bot.storage.challenges import ChallengeRow, ProblemRow
 from bot.storage.database import Database
 
 MAX_TITLE = 80
 MAX_UPCOMING = 20
-RESULTS_WINDOW = timedelta(days=14)  # a bot down longer than this does not post old results
-BOARD_LINES = 20
-MEDALS = ("🥇", "🥈", "🥉")
-
-
-def join_button(challenge_id: int) -> Button:
-    return Button("Join", Action("join", str(challenge_id)), hint="/challenge join", style="success")
 
 
 class ChallengeService:
@@ -76,100 +62,12 @@ class ChallengeService:
         self.problems = problems
         self.content = content
         self.clock = clock
+        self.replies = ChallengeReplies(db, problems, content)
+        self.answers = ChallengeAnswers(db, guilds, problems, clock)
         #: (guild_id, local monday) -> a running curriculum's topics then (set by Services)
         self.week_topics: Callable[[int, date], Awaitable[tuple[str, ...]]] | None = None
-        planner.exclusions.append(self.daily_exclusions)
-
-    # -- the hooks --------------------------------------------------------------------------------
-
-    async def daily_exclusions(self, guild_id: int, day: date) -> set[str]:
-        """The daily never uses a problem of a challenge open on that local day."""
-        settings = await guild_rows.get_guild(self.db, guild_id)  # a read: planning must not write
-        timezone = settings.timezone if settings else self.guilds.default_timezone
-        start = local_midnight(day, timezone)
-        end = local_midnight(day + timedelta(days=1), timezone)
-        return await rows.problem_keys_between(self.db, guild_id, start, end)
-
-    async def resolve(self, actor: Actor, ref: str) -> ResolvedProblem | None:
-        """`/answer problem:<n>`: problem n of the open challenge the member joined."""
-        if not ref.isdigit():
-            return None
-        now = self.clock.now()
-        settings = await self.guilds.settings(actor.guild_id)
-        tz = settings.timezone
-        opened = [
-            c
-            for c in await rows.guild_challenges(self.db, actor.guild_id, closing_after=now)
-            if c.opens_at <= now
-        ]
-        if not opened:
-            last = await rows.latest_closed(self.db, actor.guild_id, now)
-            if last is not None:
-                raise UserError(
-                    f"{last.title} closed on {when_text(shown_close(last.closes_at, tz), tz)}: answers are no"
-                    " longer accepted. /challenge leaderboard shows the final standings."
-                )
-            raise UserError(
-                "No challenge is open right now. /challenge show tells you when the next one opens."
-            )
-        joined = [c for c in opened if await rows.is_participant(self.db, c.id, actor.user_id)]
-        if not joined:
-            raise UserError(
-                f"Join {opened[0].title} first (/challenge join or the Join button): only members who"
-                " joined score. Nothing was recorded."
-            )
-        challenge = joined[0]
-        problems = await rows.problems(self.db, challenge.id)
-        number = int(ref)
-        if not 1 <= number <= len(problems):
-            raise UserError(f"{challenge.title} has problems 1 to {len(problems)}.")
-        row = problems[number - 1]
-        prompt = await self.problems.get(row.prompt_id)
-        if prompt is None:
-            raise UserError(f"Problem {number} is no longer in the prompt bank; tell a moderator.")
-        return ResolvedProblem(
-            prompt,
-            "challenge",
-            f"challenge-{challenge.id}-{number}",
-            f"{challenge.title}, problem {number}",
-            record=partial(self._record, challenge, row, len(problems)),
-        )
-
-    async def _record(
-        self,
-        challenge: ChallengeRow,
-        problem: ProblemRow,
-        total_problems: int,
-        db: Database,
-        actor: Actor,
-        result: CheckResult,
-        now: datetime,
-    ) -> Sequence[str]:
-        """Score the answer inside the submission's transaction (raising undoes the submission too)."""
-        if now >= challenge.closes_at:
-            raise UserError(
-                f"{challenge.title} closed while that answer was being checked; it was not recorded."
-            )
-        n = problem.position
-        score = await rows.get_score(db, challenge.id, actor.user_id, n)
-        if score is not None and score.solved_at is not None:
-            return [f"You already solved problem {n} ({score.points} points); this answer changes nothing."]
-        if result.status == "correct":
-            wrong = score.wrong if score else 0
-            points = points_for(problem.difficulty, wrong)
-            await rows.record_solve(db, challenge.id, actor.user_id, n, points, now)
-            total, solved = await rows.member_total(db, challenge.id, actor.user_id)
-            return [
-                f"+{points} points for problem {n} ({wrong} wrong attempt{'s' if wrong != 1 else ''} before)."
-                f" Your total: {total} points, {solved}/{total_problems} solved."
-            ]
-        if result.status == "incorrect":
-            await rows.record_wrong(db, challenge.id, actor.user_id, n)
-            return [
-                f"Each wrong attempt costs {WRONG_PENALTY} of this problem's points (a solve still earns at"
-                f" least {problem.difficulty * FLOOR_PER_LEVEL})."
-            ]
-        return ["Not judged, so no penalty: try writing it another way."]
+        self.resolve = self.answers.resolve  # the /answer resolver Services registers
+        planner.exclusions.append(self.answers.daily_exclusions)
 
     # -- choosing problems ------------------------------------------------------------------------
 
@@ -258,8 +156,6 @@ class ChallengeService:
             raise UserError(f"title must be 1 to {MAX_TITLE} characters.")
         return clean
 
-    # -- moderator commands -----------------------------------------------------------------------
-
     async def create(
         self,
         actor: Actor,
@@ -319,7 +215,7 @@ class ChallengeService:
         assert challenge_id is not None
         challenge = await rows.get_challenge(self.db, actor.guild_id, challenge_id)
         assert challenge is not None
-        reply = await self._describe(challenge, tz, now, reveal=True)
+        reply = await self.replies.describe(challenge, tz, now, reveal=True)
         state = (
             "It is open now: the announcement with a Join button follows on the scheduler's next run."
             if opens <= now
@@ -436,7 +332,7 @@ class ChallengeService:
         )
         updated = await rows.get_challenge(self.db, actor.guild_id, target.id)
         assert updated is not None
-        reply = await self._describe(updated, tz, now, reveal=True)
+        reply = await self.replies.describe(updated, tz, now, reveal=True)
         return replace(
             reply,
             title=f"Challenge #{target.id} updated: {new_title}",
@@ -456,14 +352,12 @@ class ChallengeService:
             ephemeral=True,
         )
 
-    # -- member commands --------------------------------------------------------------------------
-
     async def show(self, actor: Actor, challenge: int | None = None) -> Reply:
         settings = await self.guilds.register(actor)
         now = self.clock.now()
         target = await self._target(actor, challenge, now)
         reveal = target.opens_at <= now or await self.guilds.is_moderator(actor)
-        reply = await self._describe(target, settings.timezone, now, reveal=reveal)
+        reply = await self.replies.describe(target, settings.timezone, now, reveal=reveal)
         names = await rows.participant_names(self.db, target.id)
         joined = ", ".join(names[:40]) + (f" and {len(names) - 40} more" if len(names) > 40 else "")
         open_now = target.status == "scheduled" and now < target.closes_at
@@ -503,7 +397,7 @@ class ChallengeService:
         now = self.clock.now()
         target = await self._target(actor, challenge, now)
         closed = now >= target.closes_at
-        lines = await self.board_lines(target.id)
+        lines = await self.replies.board_lines(target.id)
         tz = settings.timezone
         status = (
             f"Final standings (closed {when_text(shown_close(target.closes_at, tz), tz)})"
@@ -517,147 +411,6 @@ class ChallengeService:
             f" (at least {FLOOR_PER_LEVEL} per level); ties go to whoever made their last correct answer"
             " first.",
         )
-
-    async def board_lines(self, challenge_id: int, limit: int = BOARD_LINES) -> list[str]:
-        standings = await rows.standings(self.db, challenge_id)
-        lines = []
-        for rank, s in enumerate(standings[:limit], start=1):
-            mark = MEDALS[rank - 1] + " " if rank <= 3 and s.points > 0 else f"{rank}. "
-            lines.append(f"{mark}{s.name} — {s.points} points · {s.solved} solved")
-        if len(standings) > limit:
-            lines.append(f"… and {len(standings) - limit} more")
-        return lines
-
-    # -- replies ----------------------------------------------------------------------------------
-
-    async def _prompts(self, problems: Sequence[ProblemRow]) -> list[Prompt | None]:
-        return [await self.problems.get(p.prompt_id) for p in problems]
-
-    def _topic(self, slug: str) -> str:
-        topic = self.content().topics.get(slug)
-        return topic.title if topic else slug
-
-    async def _describe(self, challenge: ChallengeRow, tz: str, now: datetime, *, reveal: bool) -> Reply:
-        problems = await rows.problems(self.db, challenge.id)
-        opens, closes = when_text(challenge.opens_at, tz), when_text(shown_close(challenge.closes_at, tz), tz)
-        if challenge.status == "cancelled":
-            state = "Cancelled."
-        elif now < challenge.opens_at:
-            state = f"Opens in {duration_text(challenge.opens_at - now)}."
-        elif now < challenge.closes_at:
-            state = f"Open: {duration_text(challenge.closes_at - now)} left."
-        else:
-            state = "Closed."
-        text = f"{opens} – {closes} ({tz}) · {len(problems)} problems · {state}"
-        fields: list[Field] = []
-        attachments: tuple[Attachment, ...] = ()
-        if reveal:
-            prompts = await self._prompts(problems)
-            numbered = [f"{p.position}. {q.statement}" for p, q in zip(problems, prompts, strict=True) if q]
-            png = await self.problems.formula_image(
-                "challenge:" + ",".join(p.prompt_id for p in problems), "\n\n".join(numbered)
-            )
-            if png:
-                attachments = (Attachment("problems.png", png, "The problems with their formulas"),)
-            for p, prompt in zip(problems, prompts, strict=True):
-                statement = prompt.statement if prompt else "(no longer in the bank)"
-                fields.append(
-                    Field(
-                        f"Problem {p.position} · {self._topic(p.topic)} · {difficulty_text(p.difficulty)}"
-                        f" · {p.difficulty * POINTS_PER_LEVEL} points",
-                        statement[:1024],
-                    )
-                )
-        else:
-            text += "\nThe problems are revealed when it opens."
-        return Reply(
-            text=text,
-            fields=tuple(fields),
-            attachments=attachments,
-            image=attachments[0].filename if attachments else None,
-        )
-
-    async def announcement(
-        self, challenge: ChallengeRow, settings: guild_rows.GuildSettings, now: datetime
-    ) -> Post:
-        tz = settings.timezone
-        described = await self._describe(challenge, tz, now, reveal=True)
-        title = f"{challenge.title} — challenge open"
-        reply = replace(
-            described,
-            title=title,
-            text=f"{described.text}\nJoin, then answer with /answer problem:<n> text:<answer>"
-            " (verdicts are private).",
-            buttons=(join_button(challenge.id),),
-            footer="Points: the problem's difficulty, minus a little per wrong attempt; ties go to the"
-            " earlier finish.",
-        )
-        return self._post(challenge, settings, title, reply, "challenge-open")
-
-    async def reminder(
-        self, challenge: ChallengeRow, settings: guild_rows.GuildSettings, now: datetime
-    ) -> Post:
-        lines = await self.board_lines(challenge.id, limit=3)
-        joined = len(await rows.participant_names(self.db, challenge.id))
-        title = f"{challenge.title} — 24 hours left"
-        reply = Reply(
-            title=title,
-            text=f"{joined} joined so far. Answers are accepted until "
-            f"{when_text(shown_close(challenge.closes_at, settings.timezone), settings.timezone)}"
-            f" ({settings.timezone}).\n" + "\n".join(lines),
-            buttons=(join_button(challenge.id),),
-            footer="/challenge show lists the problems · /challenge leaderboard",
-        )
-        return self._post(challenge, settings, title, reply, "challenge-reminder")
-
-    async def results(self, challenge: ChallengeRow, settings: guild_rows.GuildSettings) -> Post:
-        problems = await rows.problems(self.db, challenge.id)
-        counts = await rows.solve_counts(self.db, challenge.id)
-        standings = await rows.standings(self.db, challenge.id)
-        podium = [
-            f"{MEDALS[i]} {s.name} — {s.points} points · {s.solved}/{len(problems)} solved"
-            for i, s in enumerate(standings[:3])
-            if s.points > 0
-        ]
-        fields = []
-        for p, prompt in zip(problems, await self._prompts(problems), strict=True):
-            answer = prompt.answer if prompt else "?"
-            solution = (prompt.solution if prompt else "").strip()
-            value = f"Answer: {answer}" + (f"\n{solution}" if solution else "")
-            fields.append(
-                Field(
-                    f"Problem {p.position} · {self._topic(p.topic)} — solved by {counts.get(p.position, 0)}"
-                    f" of {len(standings)}",
-                    value[:1024],
-                )
-            )
-        title = f"{challenge.title} — results"
-        reply = Reply(
-            title=title,
-            text=("\n".join(podium) or "Nobody solved a problem this time.")
-            + f"\n{len(standings)} joined. The solutions:",
-            fields=tuple(fields[:25]),
-            footer="/challenge leaderboard shows the full standings",
-        )
-        return self._post(challenge, settings, title, reply, "challenge-results")
-
-    @staticmethod
-    def _post(
-        challenge: ChallengeRow, settings: guild_rows.GuildSettings, title: str, reply: Reply, kind: str
-    ) -> Post:
-        extra = {"idempotency_key": f"{challenge.guild_id}:{kind}:{challenge.id}"}
-        if settings.ping_role_name and kind == "challenge-open":
-            extra["mention_name"] = settings.ping_role_name
-        return Post(
-            challenge.guild_id,
-            settings.channel_id,
-            title,
-            reply,
-            mention_role_id=settings.ping_role_id if kind == "challenge-open" else None,
-            extra=extra,
-        )
-
-    # -- recurring ----------------------------------------------------------------------------------
 
     async def create_weekly(self, guild_id: int, monday: date, week_key: str) -> int | None:
         """The automatic challenge of a week (when /setup weekly_challenge is on); None if the week
@@ -697,100 +450,3 @@ class ChallengeService:
             now=now,
             auto_week=week_key,
         )
-
-
-# -- scheduler jobs -----------------------------------------------------------------------------------
-
-
-class _ChallengeJob:
-    kind = ""
-
-    def __init__(self, service: ChallengeService) -> None:
-        self.service = service
-        self.db = service.db
-
-    async def _settings(self, guild_id: int) -> guild_rows.GuildSettings:
-        return await self.service.guilds.settings(guild_id)
-
-    async def _challenge(self, run: DueRun) -> ChallengeRow | None:
-        found = await rows.get_challenge(self.db, run.guild_id, int(run.run_key))
-        return found if found is not None and found.status == "scheduled" else None
-
-
-class ChallengeOpenJob(_ChallengeJob):
-    """ "challenge-open": the announcement with the Join button, once, while the challenge is open."""
-
-    kind = "challenge-open"
-
-    async def due_runs(self, now: datetime) -> Sequence[DueRun]:
-        found = await rows.challenges_between(self.db, opens_before=now, closes_after=now)
-        return [DueRun(c.guild_id, str(c.id)) for c in found]
-
-    async def build_post(self, run: DueRun, now: datetime) -> Post | None:
-        challenge = await self._challenge(run)
-        if challenge is None:
-            return None
-        return await self.service.announcement(challenge, await self._settings(run.guild_id), now)
-
-
-class ChallengeReminderJob(_ChallengeJob):
-    """ "challenge-reminder": 24 hours before the close (only for challenges open longer than that)."""
-
-    kind = "challenge-reminder"
-
-    async def due_runs(self, now: datetime) -> Sequence[DueRun]:
-        found = await rows.challenges_between(self.db, opens_before=now, closes_after=now)
-        return [
-            DueRun(c.guild_id, str(c.id))
-            for c in found
-            if c.closes_at - timedelta(hours=24) <= now and c.closes_at - c.opens_at > timedelta(hours=24)
-        ]
-
-    async def build_post(self, run: DueRun, now: datetime) -> Post | None:
-        challenge = await self._challenge(run)
-        if challenge is None:
-            return None
-        return await self.service.reminder(challenge, await self._settings(run.guild_id), now)
-
-
-class ChallengeResultsJob(_ChallengeJob):
-    """ "challenge-results": podium, solve counts and solutions, once, at (or after a downtime, soon
-    after) the close."""
-
-    kind = "challenge-results"
-
-    async def due_runs(self, now: datetime) -> Sequence[DueRun]:
-        found = await rows.challenges_between(self.db, opens_before=now, closes_after=now - RESULTS_WINDOW)
-        return [DueRun(c.guild_id, str(c.id)) for c in found if c.closes_at <= now]
-
-    async def build_post(self, run: DueRun, now: datetime) -> Post | None:
-        challenge = await self._challenge(run)
-        if challenge is None:
-            return None
-        return await self.service.results(challenge, await self._settings(run.guild_id))
-
-
-class WeeklyChallengeJob(_ChallengeJob):
-    """ "challenge-weekly": with /setup weekly_challenge:true, each week gets a challenge — created on
-    Thursday for the next week (so moderators can review it), or on a Monday for that same week."""
-
-    kind = "challenge-weekly"
-
-    async def due_runs(self, now: datetime) -> Sequence[DueRun]:
-        due = []
-        for settings in await guild_rows.weekly_challenge_guilds(self.db):
-            today = local_date(now, settings.timezone)
-            if today.weekday() == 0:
-                monday = today
-            elif today.weekday() >= 3:
-                monday = today + timedelta(days=7 - today.weekday())
-            else:
-                continue
-            due.append(DueRun(settings.guild_id, monday.isoformat()))
-        return due
-
-    async def build_post(self, run: DueRun, now: datetime) -> Post | None:
-        monday = date.fromisoformat(run.run_key)
-        iso = monday.isocalendar()
-        await self.service.create_weekly(run.guild_id, monday, f"W{iso.year}-{iso.week:02d}")
-        return None  # the challenge-open job announces it when it opens
