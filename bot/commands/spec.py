@@ -7,6 +7,7 @@ so names, descriptions, bounds and permissions cannot drift apart.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -18,6 +19,17 @@ if TYPE_CHECKING:
 
 Kind = Literal["text", "integer", "number", "boolean", "channel", "role", "member", "attachment"]
 KINDS: tuple[Kind, ...] = ("text", "integer", "number", "boolean", "channel", "role", "member", "attachment")
+
+
+# Discord's own rules for names and descriptions, checked here so both adapters refuse a bad spec.
+_NAME = re.compile(r"[a-z0-9_-]{1,32}")
+
+
+def _check_naming(what: str, name: str, description: str) -> None:
+    if not _NAME.fullmatch(name):
+        raise ValueError(f"{what} name {name!r}: 1-32 lowercase letters, digits, - or _")
+    if not 1 <= len(description) <= 100:
+        raise ValueError(f"{what} {name!r}: the description must be 1-100 characters")
 
 
 class FileInfo(Protocol):
@@ -45,6 +57,7 @@ class Option:
     default: Any = None  # what the call gets when the member leaves the option out
 
     def __post_init__(self) -> None:
+        _check_naming("option", self.name, self.description)
         if self.kind not in KINDS:
             raise ValueError(f"unknown option kind {self.kind!r}")
         if self.kind == "text" and not self.choices and self.max_length is None:
@@ -86,6 +99,9 @@ class Group:
     description: str
     moderator: bool = False  # the whole group hidden from members (Manage Server) by default
 
+    def __post_init__(self) -> None:
+        _check_naming("group", self.name, self.description)
+
 
 @dataclass(frozen=True)
 class Context:
@@ -115,6 +131,12 @@ class Spec:
     precheck: Callable[[dict[str, Any]], object] | None = None
     # After a public defer, a member's mistake is told privately and the placeholder removed.
     private_errors: bool = False
+
+    def __post_init__(self) -> None:
+        _check_naming("command", self.name, self.description)
+        names = [option.name for option in self.options]
+        if len(set(names)) != len(names) or len(names) > 25:
+            raise ValueError(f"/{self.name}: option names must be unique, 25 at most")
 
     @property
     def qualified_name(self) -> str:

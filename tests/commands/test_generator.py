@@ -126,3 +126,40 @@ def test_foreign_or_malformed_custom_ids_are_not_ours(wire: str) -> None:
 
     assert parse_custom_id(wire) is None
     assert re.fullmatch(CUSTOM_ID_TEMPLATE, wire) is None
+
+
+async def test_a_cooldown_in_the_spec_becomes_a_discord_cooldown_check() -> None:
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    from bot.commands.spec import Cooldown, Spec
+    from cogs.commands import build
+
+    async def call(ctx: object) -> None:
+        return None
+
+    assert build(Spec("probe", "A probe.", call)).checks == []
+    limited = build(Spec("probe", "A probe.", call, cooldown=Cooldown(2, 30.0)))
+    assert len(limited.checks) == 1
+    check = limited.checks[0]
+    at = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
+    ada, bob = (SimpleNamespace(user=SimpleNamespace(id=n), created_at=at) for n in (1, 2))
+
+    assert await check(ada) and await check(ada)  # two uses per 30 s
+    with pytest.raises(app_commands.CommandOnCooldown) as raised:
+        await check(ada)
+    assert raised.value.retry_after == pytest.approx(30.0)
+    assert await check(bob)  # per member
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        lambda: Option("Topic", "integer", "Upper case is not a Discord option name"),
+        lambda: Option("topic", "integer", "x" * 101),
+        lambda: Option("topic", "colour", "An unknown kind"),  # type: ignore[arg-type]
+    ],
+)
+def test_a_spec_discord_would_refuse_fails_at_import(bad: Any) -> None:
+    with pytest.raises(ValueError):
+        bad()
