@@ -22,7 +22,7 @@ from tests.helpers import SharedWorkerPool
 @pytest.fixture(scope="session")
 def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An empty database with every migration applied, made once: copying it is 10x cheaper than
-    migrating a new file in each test (the migrations themselves are tested in tests/foundation)."""
+    migrating a new file in each test (the migrations themselves are tested in tests/storage)."""
     path = tmp_path_factory.mktemp("template") / "studybot.sqlite3"
 
     async def migrate() -> None:

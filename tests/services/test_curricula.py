@@ -11,7 +11,7 @@ from bot.config import Settings
 from bot.services.app import Services
 from bot.services.context import ManualClock, Upload
 from bot.services.errors import PermissionDenied, UserError
-from tests.challenges.helpers import GUILD, MOD, collect, configure, member
+from tests.services.challenge_helpers import GUILD, MOD, collect, configure, member
 
 DL8 = "Math for deep learning in 8 weeks"
 

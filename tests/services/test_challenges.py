@@ -15,8 +15,8 @@ from bot.services.daily import CurriculumPick
 from bot.services.errors import UserError
 from bot.storage import challenges as rows
 from bot.storage import daily as daily_rows
-from tests.challenges.helpers import GUILD, MOD, collect, configure, member, problem_ids
 from tests.helpers import answer_for, wrong_answer_for
+from tests.services.challenge_helpers import GUILD, MOD, collect, configure, member, problem_ids
 
 MONDAY = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
