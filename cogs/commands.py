@@ -15,6 +15,7 @@ import discord
 from discord import app_commands
 
 from bot.commands import SPECS, Context, Group, Option, Spec
+from bot.commands.general import command_names
 from bot.discord_app import StudyBot
 from bot.discord_render import actor_from, deliver, member_actor, private_error, respond
 from bot.replies import error
@@ -61,7 +62,11 @@ async def _timezones(interaction: Interaction, current: str) -> list[app_command
     return [app_commands.Choice(name=zone, value=zone) for zone in timezone_suggestions(current)]
 
 
-AUTOCOMPLETE = {"topics": _topics, "timezones": _timezones}
+async def _commands(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=name, value=name) for name in command_names(current)]
+
+
+AUTOCOMPLETE = {"topics": _topics, "timezones": _timezones, "commands": _commands}
 
 
 def _plain(interaction: Interaction, option: Option, value: Any) -> Any:

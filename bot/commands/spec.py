@@ -53,7 +53,7 @@ class Option:
     min_length: int | None = None
     max_length: int | None = None
     choices: tuple[str, ...] = ()
-    autocomplete: Literal["topics", "timezones"] | None = None
+    autocomplete: Literal["topics", "timezones", "commands"] | None = None
     default: Any = None  # what the call gets when the member leaves the option out
 
     def __post_init__(self) -> None:

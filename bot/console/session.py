@@ -102,28 +102,6 @@ def _convert(option: Option, value: str, ctx: ConsoleContext) -> Any:
     raise AssertionError(option.kind)
 
 
-def usage(spec: Spec) -> list[dict[str, Any]]:
-    """The options as /help shows them in the console: Discord's exact names, bounds and texts."""
-    return [
-        {
-            key: value
-            for key, value in (
-                ("name", option.name),
-                ("kind", option.kind),
-                ("required", option.required),
-                ("description", option.description),
-                ("min_value", option.min_value),
-                ("max_value", option.max_value),
-                ("min_length", option.min_length),
-                ("max_length", option.max_length),
-                ("choices", list(option.choices) or None),
-            )
-            if value is not None
-        }
-        for option in spec.options
-    ]
-
-
 def _given(spec: Spec, raw: dict[str, str]) -> list[tuple[str, Option]]:
     return [(option.name, option) for option in spec.options if option.name in raw]
 

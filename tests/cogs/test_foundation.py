@@ -126,3 +126,19 @@ async def test_setup_by_moderator_saves(simcord_env):
     fields = {f.name: f.value for f in result.response.embeds[0].fields}
     assert fields["Daily post channel"] == "#study"
     assert fields["Post time"] == "07:30 Europe/Berlin"
+
+
+async def test_help_for_one_command_is_private_and_autocompletes(simcord_env):
+    channel = simcord_env.create_guild().create_text_channel("general")
+    ada = simcord_env.guild.add_member(simcord_env.create_user("ada"))
+
+    result = await ada.slash(channel, "help", command="plot")
+
+    assert result.ephemeral
+    embed = result.response.embeds[0]
+    assert embed.title == "/plot"
+    assert "`x_min` — Left end of the x range (default: chosen for you) · number" in embed.description
+
+    choices = await ada.autocomplete(channel, "help", "command", "curr")
+    assert [c["value"] for c in choices][:2] == ["curriculum export", "curriculum import"]
+    assert all(c["value"].startswith("curriculum") for c in choices)

@@ -1,5 +1,6 @@
-"""The command table is declared once: the slash commands' synced payload and the console's option
-help are both generated from it, so they must say exactly the same thing."""
+"""The command table is declared once: the slash commands' synced payload and /help's option table
+(what the console shows, what /help command:<name> answers) are both generated from it, so they must
+say exactly the same thing."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import pytest
 from discord import AppCommandOptionType, app_commands
 
 from bot.commands import BY_NAME, SPECS, Option
+from bot.commands.general import command_help, command_names, option_table
 from bot.config import Settings
-from bot.console.session import usage
 from bot.discord_app import StudyBot, discover_cogs
 from bot.discord_render import CUSTOM_ID_TEMPLATE, custom_id, parse_custom_id
 from bot.replies import Action
@@ -64,9 +65,28 @@ async def test_synced_payload_and_console_help_are_the_same_table(settings: Sett
     assert sorted(payload) == sorted(BY_NAME)
     for name, spec in BY_NAME.items():
         on_discord = sorted((as_console_help(o) for o in payload[name]["options"]), key=lambda o: o["name"])
-        in_console = sorted(usage(spec), key=lambda o: o["name"])
+        in_console = sorted(option_table(spec), key=lambda o: o["name"])
         assert on_discord == in_console, f"/{name} differs"
         assert payload[name]["description"] == spec.description
+
+
+async def test_help_for_one_command_shows_every_option_with_its_limits(settings: Settings) -> None:
+    payload = await synced(settings)
+    for name, spec in BY_NAME.items():
+        shown = command_help(spec).text
+        for option in payload[name]["options"]:
+            assert f"`{option['name']}`" in shown and option["description"] in shown, f"/{name}"
+    gd = command_help(BY_NAME["gd"]).text
+    assert "`expr` (required)" in gd and "text, 1 to 500 characters" in gd
+    assert "`steps` — Most steps to take (1-1000, default 50) · whole number, 1 to 1000" in gd
+    assert "one of week, month, all" in command_help(BY_NAME["leaderboard"]).text
+    assert command_help(BY_NAME["setup"]).text.startswith("Moderators only.")
+
+
+def test_help_autocompletes_command_names() -> None:
+    assert command_names("cur")[0] == "curriculum export"
+    assert command_names("/challenge j") == ["challenge join"]
+    assert command_names("") == sorted(BY_NAME)[:25]
 
 
 async def test_every_text_option_is_bounded_on_discord(settings: Settings) -> None:

@@ -81,3 +81,13 @@ def test_a_required_option_left_out_gets_the_usage_line(console: Console) -> Non
 
     assert "/gd needs start. Usage: /gd expr:<text> lr:<number> start:<text> [steps]" in result.stdout
     assert "/curriculum show needs name." in result.stdout
+
+
+def test_help_for_one_command_lists_its_options_and_limits(console: Console) -> None:
+    result = console("/help command:gd\n/help command:/challenge create\n/help command:nope\n")
+
+    assert "**/gd**" in result.stdout
+    assert "`lr` (required) — Learning rate (step size), e.g. 0.1 · number" in result.stdout
+    assert "/gd expr:<text> lr:<number> start:<text> [steps]" in result.stdout
+    assert "**/challenge create**" in result.stdout and "`title` (required)" in result.stdout
+    assert "There is no command /nope. /help lists them all." in result.stdout
