@@ -183,3 +183,12 @@ async def test_a_cooldown_in_the_spec_becomes_a_discord_cooldown_check() -> None
 def test_a_spec_discord_would_refuse_fails_at_import(bad: Any) -> None:
     with pytest.raises(ValueError):
         bad()
+
+
+@pytest.mark.parametrize("name", sorted(BY_NAME))
+def test_every_call_takes_exactly_its_options(name: str) -> None:
+    """A call is handed every option by name (left-out ones get their default)."""
+    import inspect
+
+    spec = BY_NAME[name]
+    inspect.signature(spec.call).bind(object(), **spec.with_defaults({}))
