@@ -142,3 +142,9 @@ async def test_help_for_one_command_is_private_and_autocompletes(simcord_env):
     choices = await ada.autocomplete(channel, "help", "command", "curr")
     assert [c["value"] for c in choices][:2] == ["curriculum export", "curriculum import"]
     assert all(c["value"].startswith("curriculum") for c in choices)
+
+
+def test_simcord_gives_a_loaded_machine_time_to_settle(simcord_env):
+    from tests.cogs.conftest import SETTLE_TIMEOUT
+
+    assert simcord_env.settle_timeout == SETTLE_TIMEOUT
