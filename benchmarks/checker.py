@@ -319,7 +319,8 @@ def throughput(pool: Any, cases: list[Case]) -> float:
 
 
 def hostile_table() -> None:
-    from bot.maths.checker import CheckOptions, check_in_pool
+    from bot.maths.checker import CheckOptions
+    from bot.services.checks import check_in_worker_sync as check_in_pool
     from bot.workers import WorkerPool
 
     print("\n== Hostile inputs (through a 2-worker pool, 2 s limit; expected answer `x + 1`) ==")

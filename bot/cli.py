@@ -14,7 +14,7 @@ from bot import __version__
 from bot.config import ConfigError, Settings, load_settings
 
 # Feature modules that add their own subcommands through `register(subparsers)`.
-FEATURE_CLIS: tuple[str, ...] = ("bot.maths.check_cli", "bot.plots.cli", "bot.content.cli")
+FEATURE_CLIS: tuple[str, ...] = ("bot.check_cli", "bot.plots.cli", "bot.content.cli")
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
@@ -111,6 +111,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"studybot: {exc}", file=sys.stderr)
         return 2
+    from bot.content import use_data_dir
+
+    use_data_dir(settings.data_dir)  # every command of this process reads content from there
     logging.basicConfig(
         level=settings.log_level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )

@@ -27,6 +27,7 @@ class Settings:
     gateway_url: str | None = None
     workers: int = 2
     check_timeout: float = 2.0
+    data_dir: Path | None = None  # prompts, resources, curricula; None: the checkout's data/
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
@@ -94,6 +95,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
     gateway = get("DISCORD_GATEWAY_URL")
     workers = get("STUDYBOT_WORKERS")
     timeout = get("STUDYBOT_CHECK_TIMEOUT")
+    data_dir = get("STUDYBOT_DATA_DIR")
     try:
         check_timeout = float(timeout) if timeout else 2.0
     except ValueError:
@@ -111,4 +113,5 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         gateway_url=_url("DISCORD_GATEWAY_URL", gateway, ("ws", "wss")) if gateway else None,
         workers=_int("STUDYBOT_WORKERS", workers, minimum=1) if workers else 2,
         check_timeout=check_timeout,
+        data_dir=Path(data_dir) if data_dir else None,
     )

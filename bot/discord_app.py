@@ -37,10 +37,12 @@ def discover_cogs() -> list[str]:
     ]
 
 
-class StudyTree(app_commands.CommandTree):
+class StudyTree(app_commands.CommandTree["StudyBot"]):
     """The global error handler: members get a short ephemeral message, we get the traceback."""
 
-    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+    async def on_error(
+        self, interaction: discord.Interaction[StudyBot], error: app_commands.AppCommandError
+    ) -> None:
         original = getattr(error, "original", error)
         if isinstance(original, UserError):
             message = str(original)

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
+import re
 from collections.abc import Awaitable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.replies import Post, Reply, error
+from bot.replies import Action, Post, Reply, Verb, error
+from bot.services.answers import AnswerResult
 from bot.services.context import Actor
 from bot.services.errors import UserError
+
+if TYPE_CHECKING:
+    from bot.discord_app import StudyBot
+
+log = logging.getLogger(__name__)
 
 _COLOURS = {
     "info": discord.Colour.blurple(),
@@ -19,7 +27,7 @@ _COLOURS = {
     "warning": discord.Colour.orange(),
     "error": discord.Colour.red(),
 }
-_STYLES = {
+STYLES = {
     "primary": discord.ButtonStyle.primary,
     "secondary": discord.ButtonStyle.secondary,
     "success": discord.ButtonStyle.success,
@@ -27,7 +35,35 @@ _STYLES = {
 }
 
 
-def actor_from(interaction: discord.Interaction) -> Actor:
+# The custom-id wire format of every persistent button, in one place: verb -> (prefix, what follows).
+# These ids sit on messages posted long ago, so they never change (a click on an old post still works).
+_WIRE: dict[Verb, tuple[str, str]] = {
+    "answer": ("answer", r"(\S{1,80})"),
+    "solution": ("solution", r"(\S{1,80})"),
+    "join": ("join", r"([0-9]{1,12})"),
+    "leaderboard": ("lb", r"(week|month|all):([0-9]{1,6})"),
+}
+CUSTOM_ID_TEMPLATE = "studybot:(?:" + "|".join(f"{prefix}:{rest}" for prefix, rest in _WIRE.values()) + ")"
+_PARSERS = {verb: re.compile(f"studybot:{prefix}:{rest}") for verb, (prefix, rest) in _WIRE.items()}
+
+
+def custom_id(action: Action) -> str:
+    prefix = _WIRE[action.verb][0]
+    page = f":{action.page}" if action.verb == "leaderboard" else ""
+    return f"studybot:{prefix}:{action.item}{page}"
+
+
+def parse_custom_id(value: str) -> Action | None:
+    """The action behind a button's custom id, or None for an id that is not one of ours."""
+    for verb, pattern in _PARSERS.items():
+        match = pattern.fullmatch(value)
+        if match:
+            page = int(match[2]) if verb == "leaderboard" else 0
+            return Action(verb, match[1], page)
+    return None
+
+
+def actor_from(interaction: discord.Interaction[StudyBot]) -> Actor:
     user = interaction.user
     roles = frozenset(role.id for role in getattr(user, "roles", ()))
     permissions = interaction.permissions
@@ -76,13 +112,25 @@ def message_parts(reply: Reply) -> dict[str, Any]:
         view = discord.ui.View(timeout=None)
         for button in reply.buttons[:25]:
             view.add_item(
-                discord.ui.Button(label=button.label, custom_id=button.custom_id, style=_STYLES[button.style])
+                discord.ui.Button(
+                    label=button.label, custom_id=custom_id(button.action), style=STYLES[button.style]
+                )
             )
         parts["view"] = view
     return parts
 
 
-async def respond(interaction: discord.Interaction, reply: Reply | list[Reply]) -> None:
+def member_actor(interaction: discord.Interaction[StudyBot], member: discord.Member | discord.User) -> Actor:
+    """Another member named in an option (/streak member:@ada)."""
+    return Actor(
+        interaction.guild_id or 0,
+        member.id,
+        member.display_name,
+        guild_name=interaction.guild.name if interaction.guild else "",
+    )
+
+
+async def respond(interaction: discord.Interaction[StudyBot], reply: Reply | list[Reply]) -> None:
     """Answer an interaction whether or not it was deferred; extra replies become follow-ups."""
     replies = reply if isinstance(reply, list) else [reply]
     for item in replies:
@@ -93,14 +141,50 @@ async def respond(interaction: discord.Interaction, reply: Reply | list[Reply]) 
             await interaction.response.send_message(ephemeral=item.ephemeral, **parts)
 
 
-async def answer(interaction: discord.Interaction, work: Awaitable[Reply | list[Reply]]) -> None:
+async def deliver(
+    interaction: discord.Interaction[StudyBot], result: Reply | list[Reply] | AnswerResult
+) -> None:
+    """Respond with what a command answered; a verdict that newly counted a day also gets one
+    public line in the channel (the verdict itself stays private)."""
+    if not isinstance(result, AnswerResult):
+        await respond(interaction, result)
+        return
+    await respond(interaction, result.reply)
+    channel = interaction.channel
+    if result.announcement and isinstance(channel, discord.abc.Messageable):
+        try:
+            await channel.send(result.announcement, allowed_mentions=discord.AllowedMentions.none())
+        except discord.HTTPException:
+            log.warning("could not announce a solve in channel %s", interaction.channel_id, exc_info=True)
+
+
+async def answer(
+    interaction: discord.Interaction[StudyBot], work: Awaitable[Reply | list[Reply] | AnswerResult]
+) -> None:
     """Await a service call and respond; a member's mistake (UserError) becomes an ephemeral
     message here, so only real failures reach the tree's error handler."""
     try:
-        reply = await work
+        result = await work
     except UserError as exc:
-        reply = error(str(exc))
-    await respond(interaction, reply)
+        result = error(str(exc))
+    await deliver(interaction, result)
+
+
+PLACEHOLDER = "Couldn't draw that; the reason was sent to you privately."
+
+
+async def private_error(interaction: discord.Interaction[StudyBot], message: str) -> None:
+    """After a public defer: complete the placeholder, say it privately, remove the placeholder
+    (Discord's first follow-up after a public defer is public, whatever its ephemeral flag says)."""
+    if not interaction.response.is_done():
+        await respond(interaction, error(message))
+        return
+    await interaction.edit_original_response(content=PLACEHOLDER)
+    await interaction.followup.send(content=message[:2000], ephemeral=True)
+    try:
+        await interaction.delete_original_response()
+    except discord.HTTPException:  # already gone: nothing public is left either way
+        log.debug("could not delete the placeholder", exc_info=True)
 
 
 def post_nonce(idempotency_key: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -19,13 +20,27 @@ class Field:
     inline: bool = False
 
 
+Verb = Literal["answer", "solution", "leaderboard", "join"]
+
+
+@dataclass(frozen=True)
+class Action:
+    """What a button does, and for which item (a prompt id, a challenge number, a leaderboard
+    period and page). Only the Discord renderer turns it into a custom id: the wire format lives
+    there, in one place."""
+
+    verb: Verb
+    item: str
+    page: int = 0
+
+
 @dataclass(frozen=True)
 class Button:
-    """A button under a message. `custom_id` routes the click back to a service on Discord;
+    """A button under a message. Its `action` routes the click back to a service on Discord;
     the console prints `hint` (the equivalent command) instead."""
 
     label: str
-    custom_id: str
+    action: Action
     hint: str = ""
     style: str = "primary"  # primary | secondary | success | danger
 

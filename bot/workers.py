@@ -28,7 +28,13 @@ import time
 import weakref
 from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    # What the pool needs of a multiprocessing context (forkserver, or spawn where there is none).
+    _Context: TypeAlias = multiprocessing.context.ForkServerContext | multiprocessing.context.SpawnContext
 
 T = TypeVar("T")
 
@@ -82,7 +88,7 @@ def _worker_main(conn: multiprocessing.connection.Connection, memory_mb: int) ->
 
 
 class _Worker:
-    def __init__(self, ctx: multiprocessing.context.BaseContext, memory_mb: int) -> None:
+    def __init__(self, ctx: _Context, memory_mb: int) -> None:
         self.conn, child_conn = ctx.Pipe()
         self.process = ctx.Process(target=_worker_main, args=(child_conn, memory_mb), daemon=True)
         self.process.start()
@@ -129,7 +135,7 @@ class WorkerPool:
         self.memory_mb = memory_mb
         self.preload = tuple(preload)
         self.max_tasks_per_worker = max_tasks_per_worker
-        self._ctx: multiprocessing.context.BaseContext | None = None
+        self._ctx: _Context | None = None
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._live = 0
         self._lock = threading.Lock()
@@ -161,14 +167,16 @@ class WorkerPool:
                     self._live -= 1
                 raise
 
-    def _context(self) -> multiprocessing.context.BaseContext:
+    def _context(self) -> _Context:
         with self._lock:
             if self._ctx is None:
                 for name, value in _CHILD_ENV.items():
                     os.environ.setdefault(name, value)
+                ctx: _Context
                 if "forkserver" in multiprocessing.get_all_start_methods():
-                    ctx = multiprocessing.get_context("forkserver")
-                    ctx.set_forkserver_preload(list(self.preload))
+                    forkserver = multiprocessing.get_context("forkserver")
+                    forkserver.set_forkserver_preload(list(self.preload))
+                    ctx = forkserver
                 else:  # pragma: no cover - macOS/Windows
                     ctx = multiprocessing.get_context("spawn")
                 self._ctx = ctx
@@ -286,7 +294,8 @@ class WorkerPool:
         deadline = time.monotonic() + limit
         try:
             ready = worker.conn.poll(max(0.0, deadline - time.monotonic()))
-            status, value = worker.conn.recv() if ready else ("timeout", None)
+            reply: tuple[str, Any] = worker.conn.recv() if ready else ("timeout", None)
+            status, value = reply
         except (EOFError, OSError) as exc:
             self._discard(worker)
             raise WorkerCrashed("the worker process died while running the task") from exc
@@ -294,9 +303,11 @@ class WorkerPool:
             self._discard(worker)
             raise WorkerTimeout(f"the task took longer than {limit:g} s and was stopped")
         self._release(worker)
-        if status == "error":
+        if status == "error" and isinstance(value, BaseException):
             raise value
-        return value
+        if status != "ok":  # the child only ever sends ("ok", result) or ("error", exception)
+            raise WorkerCrashed(f"the worker sent an unexpected reply ({status!r})")
+        return cast(T, value)
 
     async def run(
         self,

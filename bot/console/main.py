@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from typing import TextIO
 
 from bot.config import Settings
 from bot.console.session import CONSOLE_GUILD_ID, CONSOLE_GUILD_NAME, ConsoleSession, stable_id
 from bot.services.app import Services
-from bot.services.context import Actor, Clock, OffsetClock, SystemClock
-from bot.storage import guilds as guild_rows
-from bot.storage.database import Database
+from bot.services.context import Actor
+from bot.workers import WorkerPool
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -43,31 +43,35 @@ def parse_when(now: str | None, day: str | None) -> datetime | None:
     return None
 
 
-async def run_console(args: argparse.Namespace, settings: Settings) -> int:
+async def run_console(
+    args: argparse.Namespace,
+    settings: Settings,
+    *,
+    lines: Iterable[str] | None = None,
+    stdout: TextIO = sys.stdout,
+    stderr: TextIO = sys.stderr,
+    workers: WorkerPool | None = None,
+) -> int:
+    """The session `studybot console` runs; tests pass the lines, the streams and a warm pool."""
     try:
         local = parse_when(args.now, args.date)
     except ValueError as exc:
-        print(f"studybot console: {exc}", file=sys.stderr)
+        print(f"studybot console: {exc}", file=stderr)
         return 2
     name = args.user.strip()
     if not name or len(name) > 32:
-        print("studybot console: --user must be 1 to 32 characters", file=sys.stderr)
+        print("studybot console: --user must be 1 to 32 characters", file=stderr)
         return 2
-
-    db = await Database.open(args.db or settings.db_path)
-    guild = await guild_rows.ensure_guild(
-        db, CONSOLE_GUILD_ID, name=CONSOLE_GUILD_NAME, timezone=settings.default_timezone
+    services = await Services.open_local(
+        settings,
+        db_path=args.db or settings.db_path,
+        guild_id=CONSOLE_GUILD_ID,
+        guild_name=CONSOLE_GUILD_NAME,
+        channel_id=stable_id("channel", "console"),
+        channel_name="console",
+        local=local,
+        workers=workers,
     )
-    if guild.channel_id is None:
-        # The console is its own channel: scheduled posts show here until /setup picks another.
-        await guild_rows.update_guild(
-            db, CONSOLE_GUILD_ID, channel_id=stable_id("channel", "console"), channel_name="console"
-        )
-    clock: Clock = (
-        SystemClock() if local is None else OffsetClock(local.replace(tzinfo=ZoneInfo(guild.timezone)))
-    )
-    # Workers start on first use: a scripted session that only reads needs none.
-    services = await Services.open(settings, clock=clock, db=db)
     actor = Actor(
         CONSOLE_GUILD_ID,
         stable_id("user", name),
@@ -75,11 +79,11 @@ async def run_console(args: argparse.Namespace, settings: Settings) -> int:
         manage_guild=args.moderator,
         guild_name=CONSOLE_GUILD_NAME,
     )
-    session = ConsoleSession(services, actor, args.out)
+    session = ConsoleSession(services, actor, args.out, stdout)
     try:
         await services.guilds.register(actor)
         await session.run_scheduler()
-        await session.run(prompt=f"{name}> " if sys.stdin.isatty() else "")
+        await session.run(lines, prompt=f"{name}> " if lines is None and sys.stdin.isatty() else "")
     finally:
         await services.close()
     return 0

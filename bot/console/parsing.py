@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.console.registry import ConsoleCommand
+from bot.commands import Spec
 
 MAX_LINE = 4000  # Discord's own limit on what a member can paste
 
@@ -21,7 +21,7 @@ class InputError(ValueError):
 
 @dataclass(frozen=True)
 class ParsedLine:
-    command: ConsoleCommand
+    command: Spec
     raw: dict[str, str]  # option name -> text value, as typed
 
 
@@ -32,7 +32,7 @@ def _strip_quotes(value: str) -> str:
     return value
 
 
-def parse_line(line: str, commands: dict[str, ConsoleCommand]) -> ParsedLine:
+def parse_line(line: str, commands: dict[str, Spec]) -> ParsedLine:
     if len(line) > MAX_LINE:
         raise InputError(f"That line is {len(line)} characters; the limit is {MAX_LINE}.")
     text = line.strip()
@@ -59,17 +59,15 @@ def parse_line(line: str, commands: dict[str, ConsoleCommand]) -> ParsedLine:
     return ParsedLine(cmd, _split_options(cmd, remainder))
 
 
-def _split_options(cmd: ConsoleCommand, remainder: str) -> dict[str, str]:
+def _split_options(cmd: Spec, remainder: str) -> dict[str, str]:
     names = [option.name for option in cmd.options]
-    if not remainder.strip():
-        return {}
     marker = re.compile(r"(?:^|\s)(" + "|".join(map(re.escape, names)) + r"):") if names else None
     matches = list(marker.finditer(remainder)) if marker else []
     raw: dict[str, str] = {}
     head = remainder[: matches[0].start()] if matches else remainder
     if head.strip():
         if not cmd.options:
-            raise InputError(f"/{cmd.name} takes no options.")
+            raise InputError(f"/{cmd.qualified_name} takes no options.")
         raw[cmd.options[0].name] = _strip_quotes(head)
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(remainder)
@@ -80,5 +78,6 @@ def _split_options(cmd: ConsoleCommand, remainder: str) -> dict[str, str]:
     missing = [o.name for o in cmd.options if o.required and o.name not in raw]
     if missing:
         usage = " ".join(f"{o.name}:<{o.kind}>" if o.required else f"[{o.name}]" for o in cmd.options)
-        raise InputError(f"/{cmd.name} needs {', '.join(missing)}. Usage: /{cmd.name} {usage}")
+        name = cmd.qualified_name
+        raise InputError(f"/{name} needs {', '.join(missing)}. Usage: /{name} {usage}")
     return raw

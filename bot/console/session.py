@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.commands import BY_NAME, Context, Option, Spec
 from bot.console.parsing import InputError, parse_line
-from bot.console.registry import ConsoleCommand, Option, load_commands
 from bot.replies import Post, Reply
+from bot.services.answers import AnswerResult
 from bot.services.app import Services
 from bot.services.context import Actor, Upload, oversize_message
 from bot.services.errors import UserError
@@ -43,7 +44,24 @@ class ConsoleContext:
         return Actor(CONSOLE_GUILD_ID, stable_id("user", clean), clean, guild_name=CONSOLE_GUILD_NAME)
 
 
+def _number(option: Option, value: str) -> float:
+    name = option.name
+    try:
+        number: float = int(value) if option.kind == "integer" else float(value)
+    except ValueError:
+        kind = "a whole number" if option.kind == "integer" else "a number"
+        raise InputError(f"{name} must be {kind} — got {value!r}.") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise InputError(f"{name} must be a finite number.")
+    if option.min_value is not None and number < option.min_value:
+        raise InputError(f"{name} must be at least {option.min_value:g}.")
+    if option.max_value is not None and number > option.max_value:
+        raise InputError(f"{name} must be at most {option.max_value:g}.")
+    return number
+
+
 def _convert(option: Option, value: str, ctx: ConsoleContext) -> Any:
+    """A typed value as Discord would deliver it: the same bounds, refused with a clear message."""
     name = option.name
     if option.choices and value.lower() not in option.choices:
         raise InputError(f"{name} must be one of {', '.join(option.choices)} — got {value!r}.")
@@ -51,20 +69,11 @@ def _convert(option: Option, value: str, ctx: ConsoleContext) -> Any:
         case "text":
             if not value:
                 raise InputError(f"{name} is empty.")
+            if option.max_length is not None and len(value) > option.max_length:
+                raise InputError(f"{name} is {len(value)} characters; the limit is {option.max_length}.")
             return value.lower() if option.choices else value
         case "integer" | "number":
-            try:
-                number: float = int(value) if option.kind == "integer" else float(value)
-            except ValueError:
-                kind = "a whole number" if option.kind == "integer" else "a number"
-                raise InputError(f"{name} must be {kind} — got {value!r}.") from None
-            if number != number or number in (float("inf"), float("-inf")):
-                raise InputError(f"{name} must be a finite number.")
-            if option.min_value is not None and number < option.min_value:
-                raise InputError(f"{name} must be at least {option.min_value:g}.")
-            if option.max_value is not None and number > option.max_value:
-                raise InputError(f"{name} must be at most {option.max_value:g}.")
-            return number
+            return _number(option, value)
         case "boolean":
             lowered = value.lower()
             if lowered in ("true", "yes", "on", "1"):
@@ -93,9 +102,13 @@ def _convert(option: Option, value: str, ctx: ConsoleContext) -> Any:
     raise AssertionError(option.kind)
 
 
+def _given(spec: Spec, raw: dict[str, str]) -> list[tuple[str, Option]]:
+    return [(option.name, option) for option in spec.options if option.name in raw]
+
+
 class ConsoleSession:
     def __init__(self, services: Services, actor: Actor, out_dir: Path, stdout: TextIO = sys.stdout) -> None:
-        self.commands: dict[str, ConsoleCommand] = load_commands()
+        self.commands: dict[str, Spec] = BY_NAME
         self.ctx = ConsoleContext(services, actor, out_dir)
         self.stdout = stdout
         self._saved = 0
@@ -150,12 +163,17 @@ class ConsoleSession:
             return
         try:
             parsed = parse_line(line, self.commands)
-            kwargs = {
-                name: _convert(parsed.command.option(name), value, self.ctx)  # type: ignore[arg-type]
-                for name, value in parsed.raw.items()
-            }
+            spec = parsed.command
+            values = spec.with_defaults(
+                {
+                    name: _convert(option, parsed.raw[name], self.ctx)
+                    for name, option in _given(spec, parsed.raw)
+                }
+            )
+            if spec.precheck is not None:
+                spec.precheck(values)
             await self.ctx.services.guilds.register(self.ctx.actor)
-            result = await parsed.command.handler(self.ctx, **kwargs)
+            result = await spec.call(Context(self.ctx.services, self.ctx.actor), **values)
         except (InputError, UserError) as exc:
             self.render(Reply(text=str(exc), tone="error", ephemeral=True))
             return
@@ -163,6 +181,9 @@ class ConsoleSession:
             log.exception("console command failed: %s", line.strip()[:200])
             self.render(Reply(text=GENERIC_ERROR, tone="error", ephemeral=True))
             return
+        if isinstance(result, AnswerResult):  # the public line Discord posts in the channel
+            announce = [Reply(text=f"[announce] {result.announcement}")] if result.announcement else []
+            result = [result.reply, *announce]
         for reply in result if isinstance(result, list) else [result]:
             self.render(reply)
 

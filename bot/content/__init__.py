@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.content.loader import ContentBank, default_data_dir, load_content
+from bot.content.loader import ContentBank, default_data_dir, load_content, use_data_dir
 from bot.content.models import Curriculum, CurriculumWeek, Mistake, Prompt, Resource, Topic
 from bot.content.yamlio import ContentError
 
@@ -17,4 +17,5 @@ __all__ = [
     "Topic",
     "default_data_dir",
     "load_content",
+    "use_data_dir",
 ]

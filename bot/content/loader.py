@@ -1,12 +1,11 @@
 """Load data/ (topics, prompts, resources, curricula) into one cached, read-only ContentBank.
 
 Import-light on purpose: PyYAML and the standard library only. Generated prompts (ids like
-``gen-chain-rule:1a2b3c4d``) are rebuilt on demand by importing bot.maths.generators lazily.
+``gen-chain-rule:1a2b3c4d``) are rebuilt on demand by importing bot.content.generators lazily.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,17 +24,22 @@ from bot.content.schema import (
 )
 from bot.content.yamlio import ContentError, Located, locate, locate_items, read_yaml, value_node
 
-__all__ = ["ContentBank", "ContentError", "default_data_dir", "load_content"]
+__all__ = ["ContentBank", "ContentError", "default_data_dir", "load_content", "use_data_dir"]
 
-DATA_DIR_ENV = "STUDYBOT_DATA_DIR"
+REPO_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+_chosen_dir: Path | None = None
+
+
+def use_data_dir(directory: Path | None) -> None:
+    """Make `directory` this process's default (Settings.data_dir: STUDYBOT_DATA_DIR, .env too);
+    None goes back to the repository's data/. Settings are read in bot/config.py only."""
+    global _chosen_dir
+    _chosen_dir = Path(directory) if directory is not None else None
 
 
 def default_data_dir() -> Path:
-    """$STUDYBOT_DATA_DIR, else the repository's data/ next to the bot package."""
-    env = os.environ.get(DATA_DIR_ENV)
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2] / "data"
+    """The directory chosen by `use_data_dir`, else the repository's data/ next to the bot package."""
+    return _chosen_dir if _chosen_dir is not None else REPO_DATA_DIR
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +89,7 @@ class ContentBank:
         if prompt is not None:
             return prompt
         if ":" in prompt_id:
-            from bot.maths import generators  # lazy: generators may build sympy objects
+            from bot.content import generators  # lazy: generators may build sympy objects
 
             try:
                 return generators.prompt_from_id(prompt_id)
@@ -99,12 +103,12 @@ class ContentBank:
         return self._matcher.match(text, limit)
 
     def generator_ids(self) -> tuple[str, ...]:
-        from bot.maths import generators
+        from bot.content import generators
 
         return generators.family_ids()
 
     def generators_for_topic(self, slug: str) -> tuple[str, ...]:
-        from bot.maths import generators
+        from bot.content import generators
 
         return tuple(f.id for f in generators.FAMILIES.values() if f.topic == slug)
 

@@ -58,7 +58,7 @@ def validate_content(
 ) -> ValidationReport:
     """Validate data_dir (default: the repo's data/) and the generators.
 
-    `families` defaults to every registered generator (bot.maths.generators.FAMILIES); tests pass
+    `families` defaults to every registered generator (bot.content.generators.FAMILIES); tests pass
     their own. `check_fn` replaces the real checker (tests); by default checks run through
     bot.maths.checker, in a WorkerPool with a hard timeout when bot.workers is available.
     """
@@ -110,6 +110,11 @@ def _check_prompts(bank: ContentBank, sink: Sink) -> None:
     for prompt in bank.prompts.values():
         file, loc = _where(bank, "prompt", prompt.id)
         _check_prompt_refs(prompt, bank, sink, file, loc.line_of if loc else (lambda _k: None))
+
+
+def _at_line(line: int | None) -> Callable[[str], int | None]:
+    """Every field of a generated prompt is reported on its family's line."""
+    return lambda _field: line
 
 
 def _check_prompt_refs(
@@ -177,9 +182,9 @@ def _check_curricula(bank: ContentBank, families: dict[str, Any], sink: Sink) ->
 
 def _load_families(sink: Sink) -> dict[str, Any]:
     try:
-        from bot.maths import generators
+        from bot.content import generators
     except Exception as exc:  # a broken generator module is a content problem, reported not raised
-        sink.add("bot/maths/generators", None, None, f"cannot import generators: {exc!r}")
+        sink.add("bot/content/generators", None, None, f"cannot import generators: {exc!r}")
         return {}
     return dict(generators.FAMILIES)
 
@@ -192,13 +197,13 @@ def _family_location(fam: Any) -> tuple[str, int | None]:
         rel = str(Path(*parts[parts.index("bot") :])) if "bot" in parts else str(path)
         return rel, fn.__code__.co_firstlineno
     except (TypeError, ValueError):
-        return "bot/maths/generators", None
+        return "bot/content/generators", None
 
 
 def _run_generators(
     bank: ContentBank, families: dict[str, Any], seeds: int, sink: Sink
 ) -> list[tuple[str, int | None, Prompt]]:
-    from bot.maths.generators.registry import build, seed_hash
+    from bot.content.generators.registry import build, seed_hash
 
     out: list[tuple[str, int | None, Prompt]] = []
     family_sink = Sink(strict=False)  # reference problems repeat on every seed: reported once
@@ -220,7 +225,7 @@ def _run_generators(
                 family_sink.add(file, problem.id, line, f"generated prompt is malformed: {problem.message}")
             if prompt is None:
                 continue
-            _check_prompt_refs(prompt, bank, family_sink, file, lambda _k, line=line: line)
+            _check_prompt_refs(prompt, bank, family_sink, file, _at_line(line))
             out.append((file, line, prompt))
     for problem in family_sink.problems:
         family = (problem.id or "").split(":", 1)[0]

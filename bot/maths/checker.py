@@ -37,7 +37,6 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
 
 import mpmath
 import sympy
@@ -52,12 +51,9 @@ from bot.maths.render import as_latex, as_text
 from bot.maths.sums import same_sequences
 from bot.maths.values import Interval, Matrix, Relation, Seq, SetValue, Text, Value, kind_of, scalars
 
-if TYPE_CHECKING:
-    from bot.workers import WorkerPool
-
 _log = logging.getLogger(__name__)
 
-__all__ = ["CheckOptions", "Verdict", "acheck", "check", "check_in_pool", "failure_verdict"]
+__all__ = ["CheckOptions", "Verdict", "check"]
 
 ANSWER_TYPES = (
     "expression",
@@ -305,56 +301,3 @@ def _approximation(expected: Value) -> str:
     return text
 
 
-# -- running in the worker pool ---------------------------------------------------------------
-
-TIMEOUT_MESSAGE = "That answer took too long to check; please simplify it and try again."
-
-
-def failure_verdict(exc: BaseException) -> Verdict:
-    """The verdict for a check the worker pool could not finish (timeout, crash, memory)."""
-    from bot.workers import WorkerCrashed, WorkerTimeout
-
-    if isinstance(exc, WorkerTimeout):
-        return Verdict("timeout", TIMEOUT_MESSAGE)
-    if isinstance(exc, MemoryError):
-        return Verdict("invalid", "That answer is too big to work with.")
-    if isinstance(exc, WorkerCrashed):
-        return Verdict("timeout", "Checking that answer failed; please try again or simplify it.")
-    raise exc
-
-
-def check_in_pool(
-    pool: WorkerPool,
-    expected: str,
-    answer: str,
-    options: CheckOptions = CheckOptions(),
-    *,
-    key: object = None,
-) -> Verdict:
-    """`check` in a worker process (blocking); timeouts and crashes become verdicts.
-
-    An invalid expected answer still raises ValueError, as `check` does.
-    """
-    from bot.workers import WorkerCrashed, WorkerTimeout
-
-    try:
-        return pool.run_sync(check, expected, answer, options, key=key)
-    except (WorkerTimeout, WorkerCrashed, MemoryError) as exc:
-        return failure_verdict(exc)
-
-
-async def acheck(
-    pool: WorkerPool,
-    expected: str,
-    answer: str,
-    options: CheckOptions = CheckOptions(),
-    *,
-    key: object = None,
-) -> Verdict:
-    """`check_in_pool` for async callers (never blocks the event loop)."""
-    from bot.workers import WorkerCrashed, WorkerTimeout
-
-    try:
-        return await pool.run(check, expected, answer, options, key=key)
-    except (WorkerTimeout, WorkerCrashed, MemoryError) as exc:
-        return failure_verdict(exc)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.plots.errors import PlotError
@@ -17,7 +18,7 @@ from bot.plots.models import GD_DEFAULT_STEPS, MAX_UPLOAD_BYTES
 _BAD_INPUT = 2
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``plot``, ``gd`` and ``losscurve`` to the ``studybot`` argument parser."""
     p = subparsers.add_parser("plot", help="plot f(x) [; g(x) ...] or a contour map of f(x, y)")
     p.add_argument("expr", help="e.g. 'sin(x); x^2/10' (start with a space, ' -x^2', if it begins with '-')")
@@ -55,9 +56,9 @@ def _number(value: str | None, option: str) -> float | None:
     return v
 
 
-def _run(command: str, args: argparse.Namespace, body: object) -> int:
+def _run(command: str, args: argparse.Namespace, body: Callable[[argparse.Namespace], int]) -> int:
     try:
-        return body(args)  # type: ignore[operator,no-any-return]
+        return body(args)
     except PlotError as exc:
         message = str(exc)
     except OSError as exc:

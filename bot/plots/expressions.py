@@ -148,7 +148,7 @@ def _pointwise(fn: Callable[..., object], arrays: list[np.ndarray], shape: tuple
     out = np.full(int(np.prod(shape)) if shape else 1, np.nan)
     for i in range(out.size):
         try:
-            v = complex(fn(*(float(a[i]) for a in flat)))  # type: ignore[arg-type]
+            v = complex(fn(*(float(a[i]) for a in flat)))  # type: ignore[call-overload]
         except Exception:  # mpmath has its own errors (NoConvergence, ...): the point is a hole
             continue
         if abs(v.imag) <= 1e-12 * (1 + abs(v.real)) and math.isfinite(v.real):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -12,6 +13,10 @@ from bot.plots.errors import PlotError
 from bot.plots.expressions import parse_functions, to_latex
 from bot.plots.function_plot import contour_grid, draw_contours
 from bot.plots.models import GDRequest, GDResult
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 _SEARCH = (-10.0, 10.0)
 START_COLOUR = "#009e73"
@@ -84,9 +89,7 @@ def _view(visible: np.ndarray, minima: np.ndarray) -> list[tuple[float, float]]:
     return box
 
 
-def _draw_1d(
-    ax: object, problem: gd.Problem, run: gd.Run, xr: tuple[float, float], minima: np.ndarray
-) -> None:
+def _draw_1d(ax: Axes, problem: gd.Problem, run: gd.Run, xr: tuple[float, float], minima: np.ndarray) -> None:
     var = problem.variables[0]
     f = problem.f
     x = np.linspace(*xr, sampling.SAMPLES)
@@ -97,11 +100,11 @@ def _draw_1d(
     cx, cy = sampling.prepare(f, x, y, ylim)
     latex = to_latex(problem.expr)
     label = f"$f({var.name}) = {latex}$" if latex else f"f({var.name})"
-    ax.plot(cx, cy, color=theme.PALETTE[0], linewidth=2.2, label=label)  # type: ignore[attr-defined]
+    ax.plot(cx, cy, color=theme.PALETTE[0], linewidth=2.2, label=label)
     py = np.clip(run.values, ylim[0] - 5 * (ylim[1] - ylim[0]), ylim[1] + 5 * (ylim[1] - ylim[0]))
-    ax.plot(px, py, color=PATH_COLOUR, linewidth=1.0, alpha=0.7, marker="o", markersize=4, label="iterates")  # type: ignore[attr-defined]
-    ax.plot(px[:1], py[:1], "o", color=START_COLOUR, markersize=11, label="start", zorder=5)  # type: ignore[attr-defined]
-    ax.plot(px[-1:], py[-1:], "X", color=END_COLOUR, markersize=12, label="end", zorder=6)  # type: ignore[attr-defined]
+    ax.plot(px, py, color=PATH_COLOUR, linewidth=1.0, alpha=0.7, marker="o", markersize=4, label="iterates")
+    ax.plot(px[:1], py[:1], "o", color=START_COLOUR, markersize=11, label="start", zorder=5)
+    ax.plot(px[-1:], py[-1:], "X", color=END_COLOUR, markersize=12, label="end", zorder=6)
     if minima.size:
         my = f(minima[:, 0])
         ax.plot(
@@ -112,15 +115,15 @@ def _draw_1d(
             markersize=8,
             label="local minima" if len(minima) > 1 else "local minimum",
             zorder=4,
-        )  # type: ignore[attr-defined]
-    ax.set_xlim(*xr)  # type: ignore[attr-defined]
-    ax.set_ylim(*ylim)  # type: ignore[attr-defined]
-    ax.set_xlabel(var.name, fontsize=12)  # type: ignore[attr-defined]
+        )
+    ax.set_xlim(*xr)
+    ax.set_ylim(*ylim)
+    ax.set_xlabel(var.name, fontsize=12)
 
 
 def _draw_2d(
-    fig: object,
-    ax: object,
+    fig: Figure,
+    ax: Axes,
     problem: gd.Problem,
     run: gd.Run,
     box: list[tuple[float, float]],
@@ -130,12 +133,12 @@ def _draw_2d(
 
     xv, yv = problem.variables
     gx, gy, z = contour_grid(problem.expr, problem.variables, box[0], box[1])
-    ax.grid(False)  # type: ignore[attr-defined]
+    ax.grid(False)
     if np.isfinite(z).any():
         draw_contours(fig, ax, gx, gy, z, f"f({xv.name}, {yv.name})")
     outline = [patheffects.Stroke(linewidth=3.5, foreground="#1f2328"), patheffects.Normal()]
     pts = run.points
-    ax.plot(  # type: ignore[attr-defined]
+    ax.plot(
         pts[:, 0],
         pts[:, 1],
         color="#ffffff",
@@ -147,10 +150,10 @@ def _draw_2d(
     )
     ax.plot(
         pts[:1, 0], pts[:1, 1], "o", color=START_COLOUR, markersize=12, markeredgecolor="white", label="start"
-    )  # type: ignore[attr-defined]
+    )
     ax.plot(
         pts[-1:, 0], pts[-1:, 1], "X", color=END_COLOUR, markersize=13, markeredgecolor="white", label="end"
-    )  # type: ignore[attr-defined]
+    )
     if minima.size:
         ax.plot(
             minima[:, 0],
@@ -160,8 +163,8 @@ def _draw_2d(
             markeredgecolor="black",
             markersize=9,
             label="local minima" if len(minima) > 1 else "local minimum",
-        )  # type: ignore[attr-defined]
-    ax.set_xlim(*box[0])  # type: ignore[attr-defined]
-    ax.set_ylim(*box[1])  # type: ignore[attr-defined]
-    ax.set_xlabel(xv.name, fontsize=12)  # type: ignore[attr-defined]
-    ax.set_ylabel(yv.name, fontsize=12)  # type: ignore[attr-defined]
+        )
+    ax.set_xlim(*box[0])
+    ax.set_ylim(*box[1])
+    ax.set_xlabel(xv.name, fontsize=12)
+    ax.set_ylabel(yv.name, fontsize=12)

@@ -176,7 +176,7 @@ def _var_text(problem: Problem) -> str:
     )
 
 
-def _fmt_point(p: Sequence[float]) -> str:
+def _fmt_point(p: Sequence[float] | np.ndarray) -> str:
     if len(p) == 1:
         return f"{p[0]:.3f}"
     return "(" + ", ".join(f"{c:.3f}" for c in p) + ")"
@@ -284,9 +284,9 @@ def _critical_2d(problem: Problem, box: Sequence[tuple[float, float]]) -> list[n
         hyy = problem.hess[1][1](px, py)
         det = hxx * hyy - hxy * hxy
         with np.errstate(all="ignore"):
-            dx = np.where(np.abs(det) > 1e-14, (hyy * j1 - hxy * j2) / det, 0.0)
-            dy = np.where(np.abs(det) > 1e-14, (hxx * j2 - hxy * j1) / det, 0.0)
-        px, py = px - dx, py - dy
+            step_x = np.where(np.abs(det) > 1e-14, (hyy * j1 - hxy * j2) / det, 0.0)
+            step_y = np.where(np.abs(det) > 1e-14, (hxx * j2 - hxy * j1) / det, 0.0)
+        px, py = px - step_x, py - step_y
     j1, j2 = problem.grad[0](px, py), problem.grad[1](px, py)
     width = max(b - a, d - c)
     keep = (

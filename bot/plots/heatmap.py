@@ -77,6 +77,6 @@ def render_heatmap(request: HeatmapRequest) -> bytes:
         )
         text = fig.text(x + 0.024, 0.095, label, fontsize=8, color=theme.FOREGROUND, va="center")
         # the next entry starts after this label's measured width, not a guess from its length
-        right = text.get_window_extent(renderer=fig.canvas.get_renderer()).x1
+        right = text.get_window_extent(renderer=fig.canvas.get_renderer()).x1  # type: ignore[attr-defined]
         x = fig.transFigure.inverted().transform((right, 0))[0] + 0.025
     return theme.to_png(fig)

@@ -394,12 +394,13 @@ def _json_list(obj: list[object]) -> LossData:
     _check_points(len(obj))
     if all(isinstance(v, dict) for v in obj):
         # records: [{"step": 1, "loss": 0.9, "val_loss": null}, ...]
+        records = [rec for rec in obj if isinstance(rec, dict)]  # all of them: narrowed for the types
         names: list[str] = []
-        for rec in obj:
-            for k in rec:  # type: ignore[union-attr]
+        for rec in records:
+            for k in rec:
                 if k not in names:
                     names.append(k)
-        table = {k: [rec.get(k) for rec in obj] for k in names}  # type: ignore[union-attr]
+        table = {k: [rec.get(k) for rec in records] for k in names}
         train_col, val_col, x_col, x_label = _pick_columns([_norm(k) for k in names])
 
         def series(col: int) -> Series | None:
@@ -421,10 +422,11 @@ def _json_list(obj: list[object]) -> LossData:
             raise PlotError(f"'{names[train_col]}' has no values")
         return LossData(train, val, x_label)
     if all(isinstance(v, list) for v in obj):
-        widths = {len(v) for v in obj}  # type: ignore[arg-type]
+        row_lists = [v for v in obj if isinstance(v, list)]
+        widths = {len(v) for v in row_lists}
         if widths == {3} or widths == {2}:
             # TensorBoard JSON export: [[wall_time, step, value], ...]; or [[step, value], ...]
-            rows = [[_number(c, f"item {i + 1}") for c in v] for i, v in enumerate(obj)]  # type: ignore[union-attr]
+            rows = [[_number(c, f"item {i + 1}") for c in v] for i, v in enumerate(row_lists)]
             arr = np.array(rows, dtype=float)
             return LossData(Series("loss", arr[:, -2], arr[:, -1]), None, "step")
         raise PlotError("expected a list of numbers, or of [wall_time, step, value] rows")

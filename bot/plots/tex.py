@@ -7,6 +7,7 @@ gaps (``\\dfrac``, ``\\text``, ``\\le``, matrices, cases) and say plainly what i
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from bot.plots.errors import PlotError
@@ -60,6 +61,11 @@ _DELIMS = {
 }
 
 
+def _literally(text: str) -> Callable[[re.Match[str]], str]:
+    """A re.sub replacement that inserts `text` as is (backslashes are not escapes)."""
+    return lambda _match: text
+
+
 def _stack(rows: list[str]) -> str:
     """Rows on top of each other: mathtext has no arrays, but a rule-less \\genfrac stacks two."""
     if len(rows) == 1:
@@ -97,9 +103,9 @@ def translate(latex: str) -> str:
         name = env.group(1) if env else "?"
         raise PlotError(f"the `\\begin{{{name}}}` environment is not closed or not supported")
     for old, new in _SIMPLE:
-        s = re.sub(re.escape(old) + r"(?![A-Za-z])", lambda _m, new=new: new, s)
+        s = re.sub(re.escape(old) + r"(?![A-Za-z])", _literally(new), s)
     for old, new in _WORD_SWAPS.items():
-        s = re.sub(re.escape(old) + r"(?![A-Za-z])", lambda _m, new=new: new, s)
+        s = re.sub(re.escape(old) + r"(?![A-Za-z])", _literally(new), s)
     s = _SIZING.sub("", s)
     s = _TAGS.sub("", s)
     s = _PMOD.sub(r"\\ (\\mathrm{mod}\\ \1)", s)

@@ -7,6 +7,7 @@ image is its own ``Figure`` on an Agg canvas, so renders share no global state.
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import matplotlib
 
@@ -56,7 +57,7 @@ def layout(fig: Figure, *, title_lines: int = 1, ylabel: bool = True) -> None:
 def to_png(fig: Figure, *, tight: bool = False) -> bytes:
     """Encode as PNG; busy images are palette-quantised to stay small."""
     buf = io.BytesIO()
-    kwargs: dict[str, object] = {}
+    kwargs: dict[str, Any] = {}
     if tight:
         kwargs = {"bbox_inches": "tight", "pad_inches": 0.15}
     fig.savefig(

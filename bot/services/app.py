@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
 from bot.config import Settings
 from bot.content import load_content
 from bot.content.loader import pinned_content
@@ -13,7 +17,7 @@ from bot.services.challenges import (
     ChallengeService,
     WeeklyChallengeJob,
 )
-from bot.services.context import Clock, SystemClock
+from bot.services.context import Clock, OffsetClock, SystemClock
 from bot.services.curricula import CurriculumEndJob, CurriculumService, CurriculumWeekJob
 from bot.services.daily import DailyPlanner, DailyPostJob, DailyService
 from bot.services.guilds import GuildService
@@ -102,6 +106,31 @@ class Services:
             settings.workers, timeout=settings.check_timeout, preload=WORKER_PRELOAD
         )
         return cls(settings, db, clock or SystemClock(), workers)
+
+    @classmethod
+    async def open_local(
+        cls,
+        settings: Settings,
+        *,
+        db_path: Path,
+        guild_id: int,
+        guild_name: str,
+        channel_id: int,
+        channel_name: str,
+        local: datetime | None = None,
+        workers: WorkerPool | None = None,
+    ) -> Services:
+        """Services for a local adapter (the console) in its own guild; `local` (naive) is a time
+        to run as if it were now, read in that guild's time zone."""
+        db = await Database.open(db_path)
+        guild = await GuildService(db, settings.default_timezone).ensure_home(
+            guild_id, name=guild_name, channel_id=channel_id, channel_name=channel_name
+        )
+        clock: Clock = (
+            SystemClock() if local is None else OffsetClock(local.replace(tzinfo=ZoneInfo(guild.timezone)))
+        )
+        # Workers start on first use: a scripted session that only reads needs none.
+        return await cls.open(settings, clock=clock, db=db, workers=workers)
 
     def start_workers(self) -> None:
         """Warm the worker processes in the background (returns at once)."""

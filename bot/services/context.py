@@ -79,3 +79,7 @@ class Upload:
 
     filename: str
     data: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.data)

@@ -9,7 +9,7 @@ none is given. Every problem is collected (never just the first) so one upload s
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Container
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,7 @@ from bot.content.yamlio import Located, locate, locate_items, value_node
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_Base):  # type: ignore[misc, valid-type]
+class _Loader(_Base):
     """Safe loading with dates kept as text: PyYAML's own date constructor raises a bare ValueError
     on 2026-02-30, and we want to report that as a bad date on its line."""
 
@@ -118,7 +118,7 @@ def _references(
     found: list[tuple[int, str]] = []
     if not isinstance(weeks, list):
         return found
-    known = {
+    known: dict[str, tuple[str, Container[str]]] = {
         "topics": ("topic", bank.topics),
         "resources": ("resource id", bank.resources),
         "prompts": ("prompt id", bank.prompts),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.content import ContentBank, Prompt
-from bot.replies import Attachment, Button, Field, Post, Reply
+from bot.replies import Action, Attachment, Button, Field, Post, Reply
 from bot.services.context import Actor, Clock
 from bot.services.errors import UserError
 from bot.services.guilds import GuildService
@@ -172,8 +172,8 @@ class DailyPlanner:
             if used < day.isoformat() and used > last_used.get(key, ""):
                 last_used[key] = used
         excluded: set[str] = set()
-        for source in self.exclusions:
-            excluded |= set(await source(guild_id, day))
+        for exclusion in self.exclusions:
+            excluded |= set(await exclusion(guild_id, day))
         pick = await self.curriculum_source(guild_id, day) if self.curriculum_source else None
         chosen: Candidate | None = None
         source = "rotation"
@@ -295,7 +295,7 @@ class DailyService:
             fields=tuple(fields),
             attachments=(Attachment("statement.png", png, "The prompt with its formulas"),) if png else (),
             image="statement.png" if png else None,
-            buttons=(Button("Answer", f"studybot:answer:{prompt.id}", hint="/answer text:<your answer>"),),
+            buttons=(Button("Answer", Action("answer", prompt.id), hint="/answer text:<your answer>"),),
             footer=f"Problem {prompt.id} · /hint for a hint · /solution for the worked solution",
             ephemeral=ephemeral,
         )
@@ -360,7 +360,7 @@ class DailyService:
                 buttons=(
                     Button(
                         "Show the solution",
-                        f"studybot:solution:{today.prompt.id}",
+                        Action("solution", today.prompt.id),
                         hint="/solution confirm:true",
                         style="danger",
                     ),

@@ -94,6 +94,17 @@ class GuildService:
         await member_rows.upsert_member(self.db, actor.guild_id, actor.user_id, actor.name)
         return settings
 
+    async def ensure_home(
+        self, guild_id: int, *, name: str, channel_id: int, channel_name: str
+    ) -> GuildSettings:
+        """A local adapter's own guild (the console): created on first start, its channel the
+        adapter itself, so scheduled posts show there until /setup picks another."""
+        settings = await self.settings(guild_id, name=name)
+        if settings.channel_id is None:
+            await guild_rows.update_guild(self.db, guild_id, channel_id=channel_id, channel_name=channel_name)
+            settings = await self.settings(guild_id, name=name)
+        return settings
+
     async def is_moderator(self, actor: Actor) -> bool:
         if actor.manage_guild:
             return True

@@ -36,7 +36,7 @@ StatementImage = Callable[[Prompt], Awaitable[bytes | None]]  # the formulas dra
 
 def build_generated(family_id: str, seed: str) -> Prompt:
     """Run a generator family (in a worker process: generators build SymPy objects)."""
-    from bot.maths.generators import generate_prompt
+    from bot.content.generators import generate_prompt
 
     return generate_prompt(family_id, seed)
 
@@ -64,7 +64,7 @@ class History:
 
 
 def candidates_for(bank: ContentBank, topics: list[str]) -> list[Candidate]:
-    from bot.maths.generators import FAMILIES  # the registry only: no SymPy
+    from bot.content.generators import FAMILIES  # the registry only: no SymPy
 
     found: list[Candidate] = []
     for slug in topics:

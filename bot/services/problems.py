@@ -11,16 +11,14 @@ import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
 from bot.content import ContentBank, Prompt
+from bot.services.checks import CheckResult, check_in_worker
 from bot.services.errors import UserError
-from bot.workers import WorkerCrashed, WorkerPool, WorkerTimeout
+from bot.workers import WorkerPool
 
 log = logging.getLogger(__name__)
 
-CHECK_TIMEOUT_MESSAGE = "That answer took too long to check; please simplify it and try again."
 MAX_ANSWER_CHARS = 1000
 _RENDER_TIMEOUT = 15.0
 _BUILD_TIMEOUT = 10.0
@@ -31,32 +29,17 @@ GENERATED_CACHE = 4096
 IMAGE_CACHE_BYTES = 48 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class CheckResult:
-    status: str  # correct | incorrect | invalid | timeout
-    message: str
-    interpreted_as: str = ""
-    mistake: str | None = None
-    reason: str = ""  # an "invalid" that read the answer: "digits" (too few) or "exact" (decimal given)
-
-
 # -- run inside workers -----------------------------------------------------------------------
 
 
-def _check(expected: str, answer: str, options: dict[str, Any]) -> dict[str, Any]:
-    from bot.maths.checker import CheckOptions, check
-
-    return check(expected, answer, CheckOptions(**options)).to_json()
-
-
 def _generate(family_id: str, seed: str) -> Prompt:
-    from bot.maths.generators import generate_prompt
+    from bot.content.generators import generate_prompt
 
     return generate_prompt(family_id, seed)
 
 
 def _rebuild(prompt_id: str) -> Prompt | None:
-    from bot.maths.generators import prompt_from_id
+    from bot.content.generators import prompt_from_id
 
     try:
         return prompt_from_id(prompt_id)
@@ -109,33 +92,20 @@ class Problems:
     @staticmethod
     def families() -> dict[str, tuple[str, int]]:
         """Generator family id -> (topic, difficulty); listing them needs no SymPy."""
-        from bot.maths.generators import FAMILIES
+        from bot.content.generators import FAMILIES
 
         return {family.id: (family.topic, family.difficulty) for family in FAMILIES.values()}
 
     async def check(self, prompt: Prompt, answer: str, *, key: object) -> CheckResult:
         """Judge an answer in a worker; a timeout or a crashed worker is a verdict, not an error."""
         try:
-            raw = await self.workers.run(_check, prompt.answer, answer, prompt.check_kwargs(), key=key)
-        except WorkerTimeout:
-            return CheckResult("timeout", CHECK_TIMEOUT_MESSAGE)
-        except WorkerCrashed:
-            return CheckResult("timeout", "Checking that answer failed; please try again or simplify it.")
-        except MemoryError:
-            return CheckResult("invalid", "That answer is too big to work with.")
+            return await check_in_worker(self.workers, prompt.answer, answer, prompt.check_kwargs(), key=key)
         except Exception as exc:  # a checker bug: nothing is recorded, the member can rephrase
             log.error("checking %r against %s failed", answer[:200], prompt.id, exc_info=exc)
             raise UserError(
                 "The checker failed on that answer (our bug; it has been logged). Nothing was recorded:"
                 " try writing it another way."
             ) from exc
-        return CheckResult(
-            raw["status"],
-            raw["message"],
-            raw.get("interpreted_as", ""),
-            raw.get("mistake"),
-            raw.get("reason", ""),
-        )
 
     async def statement_image(self, prompt: Prompt) -> bytes | None:
         return await self.formula_image(prompt.id, prompt.statement)

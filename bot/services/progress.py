@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from bot.content import ContentBank
 from bot.plots.heatmap import FROZEN, NONE, SOLVED, SOLVED_LATE, TRIED, HeatmapRequest, render_heatmap
-from bot.replies import Attachment, Button, Field, Reply
+from bot.replies import Action, Attachment, Button, Field, Reply
 from bot.services.context import Actor, Clock
 from bot.services.errors import UserError
 from bot.services.guilds import GuildService
@@ -129,12 +129,13 @@ class ProgressService:
         bank = self.content()
         if accuracy:
             lines = []
-            for row in sorted(accuracy, key=lambda r: -r.answers)[:15]:
-                title = bank.topics[row.topic].title if row.topic in bank.topics else row.topic
-                percent = f"{100 * row.correct / row.answers:.0f}%"
+            for topic_row in sorted(accuracy, key=lambda r: -r.answers)[:15]:
+                topic = topic_row.topic
+                title = bank.topics[topic].title if topic in bank.topics else topic
+                percent = f"{100 * topic_row.correct / topic_row.answers:.0f}%"
                 lines.append(
-                    f"{title}: {percent} of {row.answers} answers correct, {row.solved}/{row.problems}"
-                    " problems solved"
+                    f"{title}: {percent} of {topic_row.answers} answers correct,"
+                    f" {topic_row.solved}/{topic_row.problems} problems solved"
                 )
             fields.append(Field("Accuracy per topic", "\n".join(lines)))
             # The same rule as /resources and /practice: enough answers, below the bar.
@@ -144,13 +145,13 @@ class ProgressService:
             )
             if weak:
                 tips = []
-                for row in weak:
-                    title = bank.topics[row.topic].title if row.topic in bank.topics else row.topic
-                    resources = bank.resources_for_topic(row.topic)
+                for score in weak:
+                    title = bank.topics[score.topic].title if score.topic in bank.topics else score.topic
+                    resources = bank.resources_for_topic(score.topic)
                     study = (
                         f"study [{resources[0].title}]({resources[0].url})" if resources else "see /resources"
                     )
-                    tips.append(f"{title} ({row.accuracy:.0%} correct): {study}")
+                    tips.append(f"{title} ({score.accuracy:.0%} correct): {study}")
                 fields.append(Field("Weakest topics", "\n".join(tips)))
             else:
                 fields.append(
@@ -207,7 +208,7 @@ class ProgressService:
             buttons.append(
                 Button(
                     "Previous",
-                    f"studybot:lb:{period}:{page - 1}",
+                    Action("leaderboard", period, page - 1),
                     hint=f"/leaderboard period:{period} page:{page - 1}",
                     style="secondary",
                 )
@@ -216,7 +217,7 @@ class ProgressService:
             buttons.append(
                 Button(
                     "Next",
-                    f"studybot:lb:{period}:{page + 1}",
+                    Action("leaderboard", period, page + 1),
                     hint=f"/leaderboard period:{period} page:{page + 1}",
                     style="secondary",
                 )

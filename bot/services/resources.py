@@ -113,7 +113,7 @@ class ResourceService:
         """Every topic grouped by area, with its prompt and generator counts (and the member's score)."""
         bank = await self.bank()
         scores = await topic_scores(self.db, bank, actor.guild_id, actor.user_id)
-        from bot.maths.generators import FAMILIES  # the registry only: cheap, no SymPy
+        from bot.content.generators import FAMILIES  # the registry only: cheap, no SymPy
 
         generators: dict[str, int] = {}
         for family in FAMILIES.values():
@@ -161,7 +161,7 @@ class ResourceService:
         if len(listed) > MAX_LISTED:
             lines.append(f"…and {len(listed) - MAX_LISTED} more in the catalog.")
         exact = text.strip().lower() in (best.slug, best.title.lower())
-        fields = ()
+        fields: tuple[Field, ...] = ()
         if others and not exact:
             fields = (Field("Also matching", "\n".join(f"• {topic_label(t)}" for t in others)),)
         return Reply(

@@ -1,4 +1,4 @@
-"""Issue 7's console flow, as members would run it (subprocesses over one database across a week),
+"""Issue 7's console flow, as members would run it (sessions over one database across a week),
 and every moderator command refused without --moderator."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import re
 import sqlite3
 from pathlib import Path
 
-from tests.console.test_console_session import console
-from tests.daily_helpers import answer_for
+from tests.console.test_console_session import Console
+from tests.helpers import answer_for
 
 
 def problems_from(output: str) -> list[str]:
@@ -16,9 +16,8 @@ def problems_from(output: str) -> list[str]:
     return re.findall(r"^Problem (\d) · [^\n]*points: ", output, re.MULTILINE)
 
 
-def test_curriculum_and_challenge_week_in_the_console(tmp_path: Path) -> None:
+def test_curriculum_and_challenge_week_in_the_console(tmp_path: Path, console: Console) -> None:
     mod = console(
-        tmp_path,
         '/curriculum start name:"Math for deep learning in 8 weeks" date:2026-11-23\n'
         "/curriculum upcoming\n"
         '/challenge create title:"Week 1" topics:"derivatives" count:3\n',
@@ -51,7 +50,6 @@ def test_curriculum_and_challenge_week_in_the_console(tmp_path: Path) -> None:
     assert len(ids) == 3
 
     ada = console(
-        tmp_path,
         f"/challenge join\n/answer problem:1 text:{answer_for(ids[0])}\n/answer problem:2 text:123456789\n"
         f"/answer problem:2 text:{answer_for(ids[1])}\n",
         "--user",
@@ -66,7 +64,6 @@ def test_curriculum_and_challenge_week_in_the_console(tmp_path: Path) -> None:
     assert "**Not quite — Week 1, problem 2**" in ada.stdout
 
     bob = console(
-        tmp_path,
         f"/answer problem:1 text:{answer_for(ids[0])}\n/challenge join\n"
         f"/answer problem:1 text:{answer_for(ids[0])}\n/challenge show\n",
         "--user",
@@ -81,7 +78,6 @@ def test_curriculum_and_challenge_week_in_the_console(tmp_path: Path) -> None:
     assert problems_from(bob.stdout) == ["1", "2", "3"]
 
     late = console(
-        tmp_path,
         f"/answer problem:3 text:{answer_for(ids[2])}\n/challenge leaderboard\n",
         "--user",
         "ada",
@@ -99,11 +95,11 @@ def test_curriculum_and_challenge_week_in_the_console(tmp_path: Path) -> None:
     assert "Final standings (closed Sun 29 Nov 23:59)" in board
     assert board.index("ada") < board.index("bob")  # ada solved two problems
 
-    again = console(tmp_path, "/challenge leaderboard\n", "--user", "bob", "--date", "2026-12-02")
+    again = console("/challenge leaderboard\n", "--user", "bob", "--date", "2026-12-02")
     assert "[post] Week 1" not in again.stdout and "Final standings" in again.stdout
 
 
-def test_every_moderator_command_is_refused_without_moderator(tmp_path: Path) -> None:
+def test_every_moderator_command_is_refused_without_moderator(tmp_path: Path, console: Console) -> None:
     (tmp_path / "plan.yaml").write_text("name: P\nslug: p\nweeks:\n  - title: W\n    topics: [bayes]\n")
     script = "".join(
         f"{line}\n"
@@ -122,7 +118,7 @@ def test_every_moderator_command_is_refused_without_moderator(tmp_path: Path) ->
             "/curriculum upcoming",
         )
     )
-    result = console(tmp_path, script, "--user", "ada", "--date", "2026-11-23")
+    result = console(script, "--user", "ada", "--date", "2026-11-23")
     assert result.returncode == 0, result.stderr
     refusals = re.findall(r"Only moderators can use (/[a-z]+ [a-z]+)", result.stdout)
     assert refusals == [
@@ -139,6 +135,6 @@ def test_every_moderator_command_is_refused_without_moderator(tmp_path: Path) ->
         "/curriculum skip",
         "/curriculum upcoming",
     ]
-    listing = console(tmp_path, "/curriculum list\n", "--user", "mod", "--moderator", "--date", "2026-11-23")
+    listing = console("/curriculum list\n", "--user", "mod", "--moderator", "--date", "2026-11-23")
     # nothing was imported or started
     assert "**P**" not in listing.stdout and "running" not in listing.stdout

@@ -4,34 +4,12 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
-
-def console(tmp_path: Path, script: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bot",
-            "console",
-            "--db",
-            str(tmp_path / "db.sqlite3"),
-            "--out",
-            str(tmp_path / "out"),
-            "--user",
-            "ada",
-            *args,
-        ],
-        input=script,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.console.test_console_session import Console
 
 
-def test_content_commands_in_a_session(tmp_path: Path) -> None:
+def test_content_commands_in_a_session(tmp_path: Path, console: Console) -> None:
     script = (
         "/topics\n"
         "/resources bayes\n"
@@ -42,7 +20,7 @@ def test_content_commands_in_a_session(tmp_path: Path) -> None:
         "/practice eigen difficulty:9\n"
         "/practice difficulty:two\n"
     )
-    result = console(tmp_path, script)
+    result = console(script, "--user", "ada")
 
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.console.test_console_session import console
+from tests.console.test_console_session import Console
 from tests.plots.helpers import check_picture
 
 
-def test_plot_and_losscurve_save_pngs_and_mistakes_are_messages(tmp_path: Path) -> None:
+def test_plot_and_losscurve_save_pngs_and_mistakes_are_messages(tmp_path: Path, console: Console) -> None:
     losses = tmp_path / "history.json"
     losses.write_text(
         '{"loss": [2.1, 1.5, 1.2, 1.0, 0.9, 0.85], "val_loss": [2.2, 1.7, 1.5, 1.4, 1.38, 1.37]}'
@@ -22,7 +22,7 @@ def test_plot_and_losscurve_save_pngs_and_mistakes_are_messages(tmp_path: Path) 
     )
 
     # before the 09:00 daily post, so only the pictures are attached
-    result = console(tmp_path, script, "--user", "ada", "--now", "2026-11-23 08:00")
+    result = console(script, "--user", "ada", "--now", "2026-11-23 08:00")
 
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr

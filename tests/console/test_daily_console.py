@@ -1,4 +1,4 @@
-"""The daily loop in the console, across several dates on one database (subprocesses, as a member
+"""The daily loop in the console, across several dates on one database (sessions, as a member
 would run it): the scheduled post printed once, answers, the announcement line, streaks."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.console.test_console_session import console
-from tests.daily_helpers import answer_for
+from tests.console.test_console_session import Console
+from tests.helpers import answer_for
 
 
 def problem_id(output: str) -> str:
@@ -16,9 +16,8 @@ def problem_id(output: str) -> str:
     return match.group(1)
 
 
-def test_daily_loop_over_several_dates(tmp_path: Path) -> None:
+def test_daily_loop_over_several_dates(tmp_path: Path, console: Console) -> None:
     setup = console(
-        tmp_path,
         "/setup channel:study time:09:00\n",
         "--user",
         "mod",
@@ -28,35 +27,32 @@ def test_daily_loop_over_several_dates(tmp_path: Path) -> None:
     )
     assert "#study" in setup.stdout
 
-    first = console(tmp_path, "/daily\n", "--user", "ada", "--now", "2026-11-20 09:00")
+    first = console("/daily\n", "--user", "ada", "--now", "2026-11-20 09:00")
     assert first.returncode == 0, first.stderr
     assert first.stdout.count("[post] ") == 1
     assert first.stdout.startswith("[post] Daily prompt · 2026-11-20")
     assert "[button: Answer]" in first.stdout and "[attachment] " in first.stdout
     day1 = problem_id(first.stdout)
 
-    again = console(
-        tmp_path, f"/answer {answer_for(day1)}\n/streak\n", "--user", "ada", "--now", "2026-11-20 09:00"
-    )
+    again = console(f"/answer {answer_for(day1)}\n/streak\n", "--user", "ada", "--now", "2026-11-20 09:00")
     assert "[post]" not in again.stdout  # the same time in a second session: nothing new
     assert "**Correct! — today's prompt**" in again.stdout
     assert "[announce] ada solved today's prompt (streak 1)" in again.stdout
     assert "current streak 1" in again.stdout
 
-    second = console(tmp_path, "/daily\n", "--user", "ada", "--date", "2026-11-21")
+    second = console("/daily\n", "--user", "ada", "--date", "2026-11-21")
     assert second.stdout.count("[post] Daily prompt · 2026-11-21") == 1
     day2 = problem_id(second.stdout)
     assert day2 != day1
 
     script = f"/answer text:{answer_for(day2)}\n/streak\n/solution\n/leaderboard period:all\n"
-    solved = console(tmp_path, script, "--user", "ada", "--date", "2026-11-21")
+    solved = console(script, "--user", "ada", "--date", "2026-11-21")
     assert "[announce] ada solved today's prompt (streak 2)" in solved.stdout
     assert "current streak 2" in solved.stdout and "longest streak 2" in solved.stdout
     assert f"Answer: {answer_for(day2)}" in solved.stdout  # already solved: no confirmation needed
     assert "1. ada — 2 days solved" in solved.stdout
 
     bob = console(
-        tmp_path,
         "/solution\n/solution confirm:true\n/streak member:ada\n",
         "--user",
         "bob",
@@ -67,6 +63,6 @@ def test_daily_loop_over_several_dates(tmp_path: Path) -> None:
     assert f"Answer: {answer_for(day2)}" in bob.stdout
     assert "current streak 2" in bob.stdout  # ada's
 
-    later = console(tmp_path, "/streak\n", "--user", "ada", "--date", "2026-11-23")
+    later = console("/streak\n", "--user", "ada", "--date", "2026-11-23")
     assert "current streak 0" in later.stdout and "longest streak 2" in later.stdout
     assert "Traceback" not in later.stderr

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.maths.generators.registry import Family
+from bot.content.generators.registry import Family
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOOD = FIXTURES / "good"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.content.generators import FAMILIES, generate_prompt
 from bot.content.validate import _check_in_process, validate_content
-from bot.maths.generators import FAMILIES, generate_prompt
 
 pytest.importorskip("bot.maths.checker", reason="the answer checker is not merged yet")
 

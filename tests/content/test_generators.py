@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from bot.content import Prompt, load_content
-from bot.maths.generators import FAMILIES, family_ids, generate_prompt, prompt_from_id, seed_hash
+from bot.content.generators import FAMILIES, family_ids, generate_prompt, prompt_from_id, seed_hash
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = [f"{guild}:2026-0{month}-1{day}" for guild in (1, 987654321) for month in (1, 6) for day in range(5)]
@@ -74,7 +74,7 @@ def test_seed_hash_is_sha256_of_family_and_seed() -> None:
 
 def test_problems_are_stable_across_processes_and_hash_seeds() -> None:
     code = (
-        "import json; from bot.maths.generators import FAMILIES, generate_prompt; "
+        "import json; from bot.content.generators import FAMILIES, generate_prompt; "
         "print(json.dumps([[p.id, p.answer, p.statement] for p in "
         "(generate_prompt(f, '42:2026-02-02') for f in sorted(FAMILIES))]))"
     )

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import load_settings
 from bot.content import ContentError, Mistake, load_content
-from bot.content.loader import DATA_DIR_ENV, clear_cache, default_data_dir
-from bot.maths.generators import generate_prompt
+from bot.content.generators import generate_prompt
+from bot.content.loader import clear_cache, default_data_dir, use_data_dir
 
 from .conftest import GOOD
 
@@ -90,12 +91,19 @@ def test_load_is_cached_until_a_file_changes(good_copy: Path) -> None:
     assert load_content(good_copy) is not second
 
 
-def test_data_dir_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(DATA_DIR_ENV, raising=False)
+def test_data_dir_comes_from_the_settings(tmp_path: Path) -> None:
+    # STUDYBOT_DATA_DIR is read by bot/config.py like every setting, so a .env file works for it too
+    (tmp_path / ".env").write_text(f"STUDYBOT_DATA_DIR={GOOD}\n")
+    settings = load_settings(environ={}, env_file=tmp_path / ".env")
+    assert settings.data_dir == GOOD
     assert default_data_dir() == REPO / "data"
-    monkeypatch.setenv(DATA_DIR_ENV, str(GOOD))
-    assert default_data_dir() == GOOD
-    assert set(load_content().topics) == {"derivatives", "bayes", "eigen"}
+    use_data_dir(settings.data_dir)
+    try:
+        assert default_data_dir() == GOOD
+        assert set(load_content().topics) == {"derivatives", "bayes", "eigen"}
+    finally:
+        use_data_dir(None)
+    assert default_data_dir() == REPO / "data"
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from bot.content.cli import main as cli_main
+from bot.content.generators.registry import Family
 from bot.content.validate import ValidationReport, validate_content
-from bot.maths.generators.registry import Family
 
 from .conftest import BAD, FIXTURE_FAMILIES, FIXTURE_FAMILY, GOOD, normalising_check
 
@@ -182,7 +182,7 @@ def test_cli_on_the_real_data_exits_0() -> None:
 
 
 def test_fixture_family_is_registered_nowhere() -> None:
-    from bot.maths.generators import FAMILIES
+    from bot.content.generators import FAMILIES
 
     assert FIXTURE_FAMILY.id not in FAMILIES
     assert isinstance(GOOD, Path)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bot.content import load_content
+from bot.content.generators import FAMILIES, generate_prompt
 from bot.maths.checker import CheckOptions, check
-from bot.maths.generators import FAMILIES, generate_prompt
 from bot.maths.parser import parse_answer
 from bot.maths.render import as_latex, as_text
 

@@ -1,14 +1,14 @@
-"""Hostile answers through the real worker pool: answered in time, never correct, nothing run."""
+"""Hostile answers through the real worker pool, by the path members' answers take
+(bot.services.checks): always answered, never correct, nothing run."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.maths.checker import CheckOptions, acheck, check_in_pool
+from bot.services.checks import check_in_worker, check_in_worker_sync
 from bot.workers import WorkerPool
 
 HOSTILE = [
@@ -48,7 +48,7 @@ HOSTILE = [
     "f" + "'" * 200 + "(x) = " + "g'(x) = " * 40 + "1",
 ]
 
-PRELOAD = ("sympy", "mpmath", "bot.maths.checker")
+PRELOAD = ("sympy", "mpmath", "bot.maths.checker", "bot.services.checks")
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +56,7 @@ def pool() -> Iterator[WorkerPool]:
     pool = WorkerPool(2, timeout=2.0, preload=PRELOAD)
     pool.start()
     # The pool really checks (a broken worker would make every hostile case "pass" as a timeout).
-    assert check_in_pool(pool, "2x", "x + x").status == "correct"
+    assert check_in_worker_sync(pool, "2x", "x + x").status == "correct"
     yield pool
     pool.close()
 
@@ -64,20 +64,17 @@ def pool() -> Iterator[WorkerPool]:
 @pytest.mark.parametrize("answer", HOSTILE, ids=range(len(HOSTILE)))
 def test_hostile_answer_is_never_correct(pool: WorkerPool, answer: str) -> None:
     before = set(Path().iterdir())
-    started = time.monotonic()
-    verdict = check_in_pool(pool, "x + 1", answer, CheckOptions())
-    elapsed = time.monotonic() - started
+    verdict = check_in_worker_sync(pool, "x + 1", answer)
     assert verdict.status in ("invalid", "timeout", "incorrect")
     assert verdict.status != "correct"
     assert verdict.message
-    assert elapsed < 2.5
     assert set(Path().iterdir()) == before
     assert not Path("pwned").exists()
 
 
 def test_hostile_expected_numbers_too(pool: WorkerPool) -> None:
     for answer in ("((9^9)^9999)^9999", "99999999!", "9^9^9^9"):
-        verdict = check_in_pool(pool, "1", answer)
+        verdict = check_in_worker_sync(pool, "1", answer)
         assert verdict.status == "invalid"
         assert "too large" in verdict.message or "limited" in verdict.message
 
@@ -86,10 +83,10 @@ async def test_async_check_keeps_working_after_a_timeout() -> None:
     pool = WorkerPool(1, timeout=0.05, preload=PRELOAD)
     try:
         # A timeout this short trips on any real check; the pool must replace the worker.
-        first = await acheck(pool, "x^2", "x*x")
+        first = await check_in_worker(pool, "x^2", "x*x")
         assert first.status in ("timeout", "correct")
         pool.timeout = 5.0
-        second = await acheck(pool, "x^2", "x*x")
+        second = await check_in_worker(pool, "x^2", "x*x")
         assert second.status == "correct"
     finally:
         await pool.aclose()
@@ -98,23 +95,28 @@ async def test_async_check_keeps_working_after_a_timeout() -> None:
 async def test_event_loop_stays_responsive_during_20_hostile_checks(pool: WorkerPool) -> None:
     import asyncio
 
-    lags: list[float] = []
+    events: list[str] = []
 
     async def probe() -> None:
         while True:
-            before = time.perf_counter()
             await asyncio.sleep(0.005)
-            lags.append(time.perf_counter() - before - 0.005)
+            events.append("tick")
 
     prober = asyncio.create_task(probe())
-    started = time.monotonic()
-    burst = [acheck(pool, "x + 1", answer, key=f"member{i}") for i, answer in enumerate(HOSTILE[:20])]
-    burst += [acheck(pool, "x + 1", HOSTILE[6], key="mallory") for _ in range(20 - len(burst))]
+    answers = [*HOSTILE[:20], *[HOSTILE[6]] * (20 - len(HOSTILE[:20]))]
+    burst = [
+        asyncio.ensure_future(check_in_worker(pool, "x + 1", answer, key=f"member{i}"))
+        for i, answer in enumerate(answers)
+    ]
+    for task in burst:
+        task.add_done_callback(lambda _: events.append("verdict"))
     verdicts = await asyncio.gather(*burst)
-    normal = await acheck(pool, "2x", "x + x", key="ada")
+    normal = await check_in_worker(pool, "2x", "x + x", key="ada")
     prober.cancel()
 
     assert len(verdicts) == 20 and all(v.status != "correct" for v in verdicts)
     assert normal.status == "correct"
-    assert time.monotonic() - started < 10
-    assert max(lags) < 0.1, f"event loop blocked for {max(lags) * 1000:.0f} ms"
+    # Checks run on the loop would finish back to back before the probe's first tick; in workers,
+    # the loop keeps serving other tasks between verdicts (a busier machine only adds ticks).
+    last_verdict = max(i for i, event in enumerate(events) if event == "verdict")
+    assert "tick" in events[:last_verdict], events

@@ -19,7 +19,7 @@ def member(user_id: int, name: str = "", *, guild_id: int = GUILD) -> Actor:
 
 async def record_answers(services: Services, actor: Actor, answers: list[tuple[str, str]]) -> None:
     """(problem_id, status) pairs as practice submissions of `actor`."""
-    from bot.maths.generators import FAMILIES
+    from bot.content.generators import FAMILIES
 
     bank = load_content()
     await services.guilds.register(actor)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
@@ -20,21 +19,18 @@ from bot.services.errors import UserError
 from bot.services.pictures import PictureService
 from bot.workers import WorkerCrashed, WorkerPool
 from tests.plots.helpers import check_picture, decode
-from tests.services.pool import SharedPool, picture_pool
 
 ADA = Actor(guild_id=1, user_id=42, name="ada")
 
 
-@pytest.fixture(scope="module")
-def pool() -> Iterator[WorkerPool]:
-    pool = picture_pool()
-    yield pool
-    pool.close()
+@pytest.fixture
+def pool(shared_workers: WorkerPool) -> WorkerPool:
+    return shared_workers
 
 
 @pytest.fixture
 def service(pool: WorkerPool) -> PictureService:
-    return PictureService(SharedPool(pool))  # type: ignore[arg-type]
+    return PictureService(pool)
 
 
 class NoWork:
@@ -106,7 +102,7 @@ async def test_losscurve_from_typed_values(service: PictureService) -> None:
 
 async def test_losscurve_without_catalog_entry_still_answers(pool: WorkerPool) -> None:
     empty = SimpleNamespace(resources={})
-    service = PictureService(SharedPool(pool), content=lambda: empty)  # type: ignore[arg-type,return-value]
+    service = PictureService(pool, content=lambda: empty)  # type: ignore[arg-type,return-value]
     reply = await service.losscurve(ADA, values="5 4 3 2.5 2 1.8 1.7")
 
     assert reply.fields == () and reply.attachments

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.content import load_content
-from bot.maths.generators import FAMILIES
+from bot.content.generators import FAMILIES
 from bot.services.app import Services
 from bot.services.context import ManualClock
 from bot.services.errors import UserError

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from bot.content import load_content
-from bot.maths.generators import FAMILIES
+from bot.content.generators import FAMILIES
 from bot.services.app import Services
 from bot.services.resources import LEVELS, STARTER_PATH, resources_for
 from tests.services.helpers import graded, member, record_answers

@@ -1,1 +1,0 @@
-"""Console command handlers, one module per feature (mirrors cogs/)."""

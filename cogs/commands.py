@@ -1,0 +1,190 @@
+"""The slash commands, generated from bot/commands' specs.
+
+Each spec becomes a normal `app_commands.Command` whose callback has a generated signature: the
+annotations carry the bounds (`Range`), choices (`Literal`) and Discord types, so discord.py's own
+parameter code builds the synced payload and validates what Discord sends. The one callback body
+below runs every command the same way: convert, check, defer, download, call the service, render.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any, Literal, Optional
+
+import discord
+from discord import app_commands
+
+from bot.commands import SPECS, Context, Group, Option, Spec
+from bot.commands.general import command_names
+from bot.discord_app import StudyBot
+from bot.discord_render import actor_from, deliver, member_actor, private_error, respond
+from bot.replies import error
+from bot.services.context import Upload, oversize_message
+from bot.services.errors import UserError
+from bot.services.guilds import timezone_suggestions
+
+Interaction = discord.Interaction[StudyBot]
+
+_TYPES: dict[str, Any] = {
+    "text": str,
+    "integer": int,
+    "number": float,
+    "boolean": bool,
+    "channel": discord.TextChannel,
+    "role": discord.Role,
+    "member": discord.Member,
+    "attachment": discord.Attachment,
+}
+
+
+def annotation(option: Option) -> Any:
+    """The parameter annotation discord.py turns into this option's payload."""
+    kind: Any = _TYPES[option.kind]
+    if option.choices:
+        kind = Literal[option.choices]
+    elif option.kind == "text":
+        kind = app_commands.Range[str, option.min_length, option.max_length]
+    elif option.kind in ("integer", "number") and (option.min_value, option.max_value) != (None, None):
+        cast = int if option.kind == "integer" else float
+        low, high = option.min_value, option.max_value
+        kind = app_commands.Range[
+            kind, None if low is None else cast(low), None if high is None else cast(high)
+        ]
+    return kind if option.required else Optional[kind]  # noqa: UP045 - a runtime annotation object
+
+
+async def _topics(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+    choices = await interaction.client.services.resources.topic_choices(current)
+    return [app_commands.Choice(name=name, value=value) for name, value in choices]
+
+
+async def _timezones(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=zone, value=zone) for zone in timezone_suggestions(current)]
+
+
+async def _commands(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=name, value=name) for name in command_names(current)]
+
+
+AUTOCOMPLETE = {"topics": _topics, "timezones": _timezones, "commands": _commands}
+
+
+def _plain(interaction: Interaction, option: Option, value: Any) -> Any:
+    """Discord objects as the service values the console passes too."""
+    if value is None:
+        return None
+    if option.kind == "member":
+        return member_actor(interaction, value)
+    if option.kind in ("channel", "role"):
+        return (value.id, value.name)
+    return value
+
+
+async def _download(file: discord.Attachment) -> Upload:
+    try:
+        return Upload(file.filename, await file.read())
+    except discord.HTTPException:
+        raise UserError(f"I couldn't download {file.filename}; please attach it again.") from None
+
+
+async def run(spec: Spec, interaction: Interaction, given: dict[str, Any]) -> None:
+    """Run one command: every cheap check answers privately before any defer or download."""
+    values = spec.with_defaults(
+        {name: _plain(interaction, option, given.get(name)) for name, option in _options(spec)}
+    )
+    files = {name: value for name, value in values.items() if isinstance(value, discord.Attachment)}
+    try:
+        for file in files.values():  # checked from metadata: nothing is downloaded yet
+            too_big = oversize_message(file.filename, file.size)
+            if too_big:
+                raise UserError(too_big)
+        if spec.precheck is not None:
+            spec.precheck(values)
+    except UserError as exc:
+        await respond(interaction, error(str(exc)))
+        return
+    private = spec.defer.is_private(values) if spec.defer else True
+    if spec.defer:
+        await interaction.response.defer(ephemeral=private, thinking=True)
+    try:
+        for name, file in files.items():
+            values[name] = await _download(file)
+        result = await spec.call(Context(interaction.client.services, actor_from(interaction)), **values)
+    except UserError as exc:
+        if spec.private_errors and not private:
+            await private_error(interaction, str(exc))
+        else:
+            await respond(interaction, error(str(exc)))
+        return
+    await deliver(interaction, result)
+
+
+def _options(spec: Spec) -> list[tuple[str, Option]]:
+    return [(option.name, option) for option in spec.options]
+
+
+def build(spec: Spec) -> app_commands.Command[Any, ..., None]:
+    """One spec as a slash command, its parameters declared by a generated signature."""
+
+    async def callback(interaction: Interaction, **given: Any) -> None:
+        await run(spec, interaction, given)
+
+    ordered = sorted(spec.options, key=lambda option: not option.required)  # Python: required first
+    callback.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Interaction)]
+        + [
+            inspect.Parameter(
+                option.name,
+                inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                annotation=annotation(option),
+                **({} if option.required else {"default": None}),
+            )
+            for option in ordered
+        ]
+    )
+    callback.__discord_app_commands_param_description__ = {  # type: ignore[attr-defined]
+        option.name: option.description for option in spec.options
+    }
+    command: app_commands.Command[Any, ..., None] = app_commands.Command(
+        name=spec.name, description=spec.description, callback=callback
+    )
+    for option in spec.options:
+        if option.autocomplete:
+            command.autocomplete(option.name)(AUTOCOMPLETE[option.autocomplete])
+    if spec.group is None:
+        if spec.guild_only:
+            app_commands.guild_only()(command)
+        if spec.moderator:
+            app_commands.default_permissions(manage_guild=True)(command)
+    if spec.cooldown:
+        app_commands.checks.cooldown(spec.cooldown.rate, spec.cooldown.per)(command)
+    return command
+
+
+def _group(group: Group) -> app_commands.Group:
+    return app_commands.Group(
+        name=group.name,
+        description=group.description,
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True) if group.moderator else None,
+    )
+
+
+def tree_commands() -> list[app_commands.Command[Any, ..., None] | app_commands.Group]:
+    """Every spec as a top-level command or inside its group, in table order."""
+    built: list[app_commands.Command[Any, ..., None] | app_commands.Group] = []
+    groups: dict[str, app_commands.Group] = {}
+    for spec in SPECS:
+        if spec.group is None:
+            built.append(build(spec))
+            continue
+        if spec.group.name not in groups:
+            groups[spec.group.name] = _group(spec.group)
+            built.append(groups[spec.group.name])
+        groups[spec.group.name].add_command(build(spec))
+    return built
+
+
+async def setup(bot: StudyBot) -> None:
+    for command in tree_commands():
+        bot.tree.add_command(command)

@@ -1,0 +1,194 @@
+"""The command table is declared once: the slash commands' synced payload and /help's option table
+(what the console shows, what /help command:<name> answers) are both generated from it, so they must
+say exactly the same thing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from discord import AppCommandOptionType, app_commands
+
+from bot.commands import BY_NAME, SPECS, Option
+from bot.commands.general import command_help, command_names, option_table
+from bot.config import Settings
+from bot.discord_app import StudyBot, discover_cogs
+from bot.discord_render import CUSTOM_ID_TEMPLATE, custom_id, parse_custom_id
+from bot.replies import Action
+
+KIND = {
+    AppCommandOptionType.string: "text",
+    AppCommandOptionType.integer: "integer",
+    AppCommandOptionType.number: "number",
+    AppCommandOptionType.boolean: "boolean",
+    AppCommandOptionType.channel: "channel",
+    AppCommandOptionType.role: "role",
+    AppCommandOptionType.user: "member",
+    AppCommandOptionType.attachment: "attachment",
+}
+BOUNDS = ("min_value", "max_value", "min_length", "max_length")
+
+
+async def synced(settings: Settings) -> dict[str, dict[str, Any]]:
+    """What `tree.sync()` would send, per qualified name (subcommands unpacked from their group)."""
+    bot = StudyBot(settings, start_jobs=False)
+    for extension in discover_cogs():
+        await bot.load_extension(extension)
+    payload: dict[str, dict[str, Any]] = {}
+    for command in bot.tree.get_commands():
+        data = command.to_dict(bot.tree)
+        if isinstance(command, app_commands.Group):
+            for sub in data["options"]:
+                payload[f"{command.name} {sub['name']}"] = {**sub, "group": data}
+        else:
+            payload[command.name] = data
+    return payload
+
+
+def as_console_help(option: dict[str, Any]) -> dict[str, Any]:
+    """A synced option written the way the console's help lists one."""
+    shown = {
+        "name": option["name"],
+        "kind": KIND[AppCommandOptionType(option["type"])],
+        "required": option.get("required", False),
+        "description": option["description"],
+    }
+    shown.update({key: option[key] for key in BOUNDS if option.get(key) is not None})
+    if option.get("choices"):
+        shown["choices"] = [choice["value"] for choice in option["choices"]]
+    return shown
+
+
+async def test_synced_payload_and_console_help_are_the_same_table(settings: Settings) -> None:
+    payload = await synced(settings)
+
+    assert sorted(payload) == sorted(BY_NAME)
+    for name, spec in BY_NAME.items():
+        on_discord = sorted((as_console_help(o) for o in payload[name]["options"]), key=lambda o: o["name"])
+        in_console = sorted(option_table(spec), key=lambda o: o["name"])
+        assert on_discord == in_console, f"/{name} differs"
+        assert payload[name]["description"] == spec.description
+
+
+async def test_help_for_one_command_shows_every_option_with_its_limits(settings: Settings) -> None:
+    payload = await synced(settings)
+    for name, spec in BY_NAME.items():
+        shown = command_help(spec).text
+        for option in payload[name]["options"]:
+            assert f"`{option['name']}`" in shown and option["description"] in shown, f"/{name}"
+    gd = command_help(BY_NAME["gd"]).text
+    assert "`expr` (required)" in gd and "text, 1 to 500 characters" in gd
+    assert "`steps` — Most steps to take (1-1000, default 50) · whole number, 1 to 1000" in gd
+    assert "one of week, month, all" in command_help(BY_NAME["leaderboard"]).text
+    assert command_help(BY_NAME["setup"]).text.startswith("Moderators only.")
+
+
+def test_help_autocompletes_command_names() -> None:
+    assert command_names("cur")[0] == "curriculum export"
+    assert command_names("/challenge j") == ["challenge join"]
+    assert command_names("") == sorted(BY_NAME)[:25]
+
+
+async def test_every_text_option_is_bounded_on_discord(settings: Settings) -> None:
+    payload = await synced(settings)
+    texts = [
+        (name, option)
+        for name, data in payload.items()
+        for option in data["options"]
+        if option["type"] == AppCommandOptionType.string.value
+    ]
+    assert len(texts) >= 20
+    for name, option in texts:
+        assert option.get("max_length") or option.get("choices"), f"/{name} {option['name']} is unbounded"
+
+
+async def test_moderator_commands_are_hidden_where_discord_allows_it(settings: Settings) -> None:
+    payload = await synced(settings)
+    manage_guild = 1 << 5
+
+    assert payload["setup"]["default_member_permissions"] == manage_guild
+    assert payload["curriculum start"]["group"]["default_member_permissions"] == manage_guild
+    # Members use /challenge show and join: the group stays visible, create is checked at run time.
+    assert payload["challenge create"]["group"]["default_member_permissions"] is None
+    assert BY_NAME["challenge create"].moderator and not BY_NAME["challenge show"].moderator
+    assert payload["daily"]["default_member_permissions"] is None
+
+
+def test_a_text_option_without_a_bound_is_refused() -> None:
+    with pytest.raises(ValueError, match="max_length"):
+        Option("note", "text", "Anything")
+
+
+def test_the_table_has_no_duplicate_commands() -> None:
+    assert len(BY_NAME) == len(SPECS) == 32
+
+
+@pytest.mark.parametrize(
+    ("wire", "action"),
+    [
+        ("studybot:answer:calc-chain-001", Action("answer", "calc-chain-001")),
+        ("studybot:solution:gen:linalg-det:2026-11-21", Action("solution", "gen:linalg-det:2026-11-21")),
+        ("studybot:join:12", Action("join", "12")),
+        ("studybot:lb:month:3", Action("leaderboard", "month", 3)),
+    ],
+)
+def test_buttons_posted_before_keep_their_custom_ids(wire: str, action: Action) -> None:
+    assert parse_custom_id(wire) == action
+    assert custom_id(action) == wire
+
+
+@pytest.mark.parametrize(
+    "wire",
+    ["studybot:lb:year:1", "studybot:join:x", "studybot:answer:", "other:join:1", "studybot:lb:week:1234567"],
+)
+def test_foreign_or_malformed_custom_ids_are_not_ours(wire: str) -> None:
+    import re
+
+    assert parse_custom_id(wire) is None
+    assert re.fullmatch(CUSTOM_ID_TEMPLATE, wire) is None
+
+
+async def test_a_cooldown_in_the_spec_becomes_a_discord_cooldown_check() -> None:
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    from bot.commands.spec import Cooldown, Spec
+    from cogs.commands import build
+
+    async def call(ctx: object) -> None:
+        return None
+
+    assert build(Spec("probe", "A probe.", call)).checks == []
+    limited = build(Spec("probe", "A probe.", call, cooldown=Cooldown(2, 30.0)))
+    assert len(limited.checks) == 1
+    check = limited.checks[0]
+    at = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
+    ada, bob = (SimpleNamespace(user=SimpleNamespace(id=n), created_at=at) for n in (1, 2))
+
+    assert await check(ada) and await check(ada)  # two uses per 30 s
+    with pytest.raises(app_commands.CommandOnCooldown) as raised:
+        await check(ada)
+    assert raised.value.retry_after == pytest.approx(30.0)
+    assert await check(bob)  # per member
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        lambda: Option("Topic", "integer", "Upper case is not a Discord option name"),
+        lambda: Option("topic", "integer", "x" * 101),
+        lambda: Option("topic", "colour", "An unknown kind"),  # type: ignore[arg-type]
+    ],
+)
+def test_a_spec_discord_would_refuse_fails_at_import(bad: Any) -> None:
+    with pytest.raises(ValueError):
+        bad()
+
+
+@pytest.mark.parametrize("name", sorted(BY_NAME))
+def test_every_call_takes_exactly_its_options(name: str) -> None:
+    """A call is handed every option by name (left-out ones get their default)."""
+    import inspect
+
+    spec = BY_NAME[name]
+    inspect.signature(spec.call).bind(object(), **spec.with_defaults({}))

@@ -1,0 +1,218 @@
+"""/answer, /hint, /solution and streaks through the real services, checker and worker pool."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime
+
+import pytest
+
+from bot.replies import Action
+from bot.services.answers import ResolvedProblem
+from bot.services.app import Services
+from bot.services.context import Actor, ManualClock
+from bot.services.errors import UserError
+from bot.storage import daily as daily_rows
+from bot.storage import leaderboard as board_rows
+from tests.helpers import answer_for, wrong_answer_for
+
+GUILD = 42
+
+
+def member(user_id: int, name: str | None = None) -> Actor:
+    return Actor(GUILD, user_id, name or f"m{user_id}")
+
+
+async def todays_id(svc: Services, actor: Actor) -> str:
+    return (await svc.daily.today(actor)).prompt.id
+
+
+async def test_wrong_then_right_counts_once_and_announces(svc: Services) -> None:
+    ada = member(1, "ada")
+    pid = await todays_id(svc, ada)
+
+    wrong = await svc.answers.answer(ada, wrong_answer_for(pid))
+    assert wrong.reply.ephemeral and wrong.announcement is None
+    assert wrong.reply.title.startswith("Not quite")
+    fields = {f.name: f.value for f in wrong.reply.fields}
+    assert fields["Attempts so far"] == "1" and "Interpreted as" in fields
+
+    right = await svc.answers.answer(ada, answer_for(pid))
+    assert right.reply.title.startswith("Correct!")
+    assert right.announcement == "ada solved today's prompt (streak 1)"
+    assert answer_for(pid) not in right.announcement
+    assert "current streak 1" in (right.reply.footer or "")
+
+    again = await svc.answers.answer(ada, answer_for(pid))
+    assert again.announcement is None and "already solved" in (again.reply.footer or "")
+    standing = await board_rows.totals(svc.db, GUILD, "all", ada.user_id)
+    assert (standing.days, standing.attempts) == (1, 2)
+
+
+async def test_invalid_input_is_not_an_attempt(svc: Services) -> None:
+    ada = member(1)
+    await todays_id(svc, ada)
+    result = await svc.answers.answer(ada, "2x +* (")
+    assert result.reply.title.startswith("Couldn't read that")
+    assert result.reply.text.endswith("/help topic:answers shows how to write answers.")
+    assert {f.name: f.value for f in result.reply.fields}["Attempts so far"] == "0"
+    with pytest.raises(UserError):
+        await svc.answers.answer(ada, "   ")
+
+
+async def test_streak_over_days_and_the_solution_rule(svc: Services, clock: ManualClock) -> None:
+    ada = member(1, "ada")
+    for _ in range(3):
+        result = await svc.answers.answer(ada, answer_for(await todays_id(svc, ada)))
+        assert result.announcement is not None
+        clock.advance(days=1)
+    assert "current streak 3" in (await svc.progress.streak(ada)).text
+
+    # Day 4: asks for the solution first (needs confirmation), then answers: not counted.
+    warning = await svc.daily.solution(ada)
+    assert warning.buttons and "confirm:true" in warning.text
+    assert (await daily_rows.get_progress(svc.db, GUILD, 1, date(2026, 11, 24))) is None  # nothing recorded
+    revealed = await svc.daily.solution(ada, confirm=True)
+    pid = await todays_id(svc, ada)
+    assert f"Answer: {answer_for(pid)}" in revealed.text
+    if "$" in revealed.text.split("\n\nAnswer:")[0]:  # formulas are drawn like the post's
+        assert revealed.image == "solution.png" and revealed.attachments[0].data.startswith(b"\x89PNG")
+    late = await svc.answers.answer(ada, answer_for(pid))
+    assert late.announcement is None and "not counted" in (late.reply.footer or "")
+    text = (await svc.progress.streak(ada)).text
+    assert "current streak 3" in text and "longest streak 3" in text  # today not over: still alive
+
+    clock.advance(days=1)  # day 4 did not count and no freeze is held
+    assert "current streak 0" in (await svc.progress.streak(ada)).text
+
+
+async def test_hints_are_counted_until_solved(svc: Services) -> None:
+    ada = member(1)
+    today = await svc.daily.today(ada)
+    hint = await svc.daily.hint(ada)
+    assert hint.title == f"Hint 1 of {len(today.prompt.hints)}" and hint.text == today.prompt.hints[0]
+    progress = await daily_rows.get_progress(svc.db, GUILD, 1, today.day)
+    assert progress.hints_used == 1
+    assert (await board_rows.totals(svc.db, GUILD, "all", 1)).hints == 1
+
+
+async def test_practice_problem_by_id_and_unknown_ids(svc: Services) -> None:
+    ada = member(1)
+    result = await svc.answers.answer(
+        ada, answer_for("bayes-crash-predictor"), problem="bayes-crash-predictor"
+    )
+    assert result.reply.title.startswith("Correct!") and result.announcement is None
+    assert "Practice" in (result.reply.footer or "")
+    assert await daily_rows.solved_days(svc.db, GUILD, 1) == []  # practice never touches streaks
+
+    generated = await svc.problems.generate("gen-determinant", "practice-seed")
+    result = await svc.answers.answer(ada, generated.answer, problem=generated.id)
+    assert result.reply.title.startswith("Correct!")
+
+    with pytest.raises(UserError, match="No problem"):
+        await svc.answers.answer(ada, "1", problem="no-such-problem")
+
+
+async def test_resolver_extension_point(svc: Services) -> None:
+    recorded = []
+
+    async def challenge(actor: Actor, ref: str) -> ResolvedProblem | None:
+        if not ref.isdigit():
+            return None
+        prompt = svc.content().prompts["bayes-crash-predictor"]
+
+        async def record(db, who, result, now) -> list[str]:
+            recorded.append((who.user_id, result.status))
+            return [f"challenge points for problem {ref}"]
+
+        return ResolvedProblem(prompt, "challenge", f"ch1:{ref}", f"challenge problem {ref}", record)
+
+    svc.answers.add_resolver(challenge)
+    result = await svc.answers.answer(member(1), answer_for("bayes-crash-predictor"), problem="2")
+    assert result.reply.title == "Correct! — challenge problem 2"
+    assert "challenge points for problem 2" in result.reply.footer
+    assert recorded == [(1, "correct")]
+
+
+async def test_many_members_at_once_lose_nothing_and_count_each_day_once(svc: Services) -> None:
+    members = [member(100 + i) for i in range(40)]
+    pid = await todays_id(svc, members[0])
+    right, wrong = answer_for(pid), wrong_answer_for(pid)
+    calls = []
+    for i, m in enumerate(members):
+        calls += [svc.answers.answer(m, wrong), svc.answers.answer(m, right)]
+        if i % 4 == 0:
+            calls += [svc.answers.answer(m, right), svc.answers.answer(m, right)]  # double clicks
+    results = await asyncio.gather(*calls)
+
+    announcements = [r.announcement for r in results if r.announcement]
+    assert len(announcements) == len(members)  # each member announced exactly once
+    count = await svc.db.fetch_value("SELECT COUNT(*) FROM submissions WHERE guild_id = ?", (GUILD,))
+    assert count == len(calls)
+    days = await svc.db.fetch_value("SELECT COUNT(*) FROM streak_days WHERE guild_id = ?", (GUILD,))
+    assert days == len(members)
+    assert await board_rows.count(svc.db, GUILD, "all") == len(members)
+    totals = await svc.db.fetch_value(
+        "SELECT SUM(days) FROM leaderboard_totals WHERE guild_id = ? AND period = 'all'", (GUILD,)
+    )
+    assert totals == len(members)
+
+
+async def test_leaderboard_order_and_pages(svc: Services, clock: ManualClock) -> None:
+    clock.set(datetime(2026, 11, 18, 9, 0, tzinfo=UTC))  # a Wednesday
+    # m1 solves 3 days, m2 solves 3 days with a hint, m3 solves 3 days with a wrong attempt, m4 1 day.
+    for day in range(3):
+        pid = await todays_id(svc, member(1))
+        await svc.daily.hint(member(2))
+        await svc.answers.answer(member(3), wrong_answer_for(pid))
+        for user in (1, 2, 3):
+            await svc.answers.answer(member(user), answer_for(pid))
+        if day == 0:
+            await svc.answers.answer(member(4), answer_for(pid))
+        clock.advance(days=1)
+    clock.advance(days=-1)
+    board = await svc.progress.leaderboard(member(1), "week")
+    lines = board.text.splitlines()
+    assert [line.split(" — ")[0] for line in lines] == ["1. m1", "2. m3", "3. m2", "4. m4"]
+    assert "3 days solved · 0 hints · 3 attempts" in lines[0]
+    assert "you are #1" in board.footer
+
+    for user in range(10, 25):  # 15 more members with one day each: two pages
+        await svc.answers.answer(member(user), answer_for(await todays_id(svc, member(user))))
+    first = await svc.progress.leaderboard(member(1), "all")
+    assert "Page 1 of 2" in first.footer and [b.label for b in first.buttons] == ["Next"]
+    second = await svc.progress.leaderboard(member(1), "all", page=2)
+    assert second.text.splitlines()[0].startswith("11. ") and [b.label for b in second.buttons] == [
+        "Previous"
+    ]
+    assert second.buttons[0].action == Action("leaderboard", "all", 1)
+    with pytest.raises(UserError):
+        await svc.progress.leaderboard(member(1), "year")
+
+
+async def test_stats_heatmap_accuracy_and_weakest_topics(svc: Services, clock: ManualClock) -> None:
+    ada = member(1, "ada")
+    await svc.answers.answer(ada, answer_for(await todays_id(svc, ada)))
+    for wrong in ("7", "8", "9"):  # a weak topic needs a few answers, as for /resources
+        await svc.answers.answer(ada, wrong, problem="bayes-crash-predictor")
+    stats = await svc.progress.stats(ada)
+    assert stats.attachments[0].data.startswith(b"\x89PNG") and stats.image == "heatmap.png"
+    fields = {f.name: f.value for f in stats.fields}
+    assert fields["Days solved (6 months)"] == "1"
+    assert "Bayes" in fields["Accuracy per topic"]
+    weakest = fields["Weakest topics"]
+    assert "0% correct" in weakest and "http" in weakest  # with a resource link
+
+
+async def test_too_few_digits_and_exact_asked_are_not_attempts(svc: Services) -> None:
+    ada = member(1)
+    # distributions-uniform-variance: the answer is 4/3.
+    short = await svc.answers.answer(ada, "1.3", problem="distributions-uniform-variance")
+    assert short.reply.title.startswith("More digits needed")
+    assert "at least 3 significant digits" in short.reply.text
+    assert {f.name: f.value for f in short.reply.fields}["Attempts so far"] == "0"
+    wrong = await svc.answers.answer(ada, "1.4", problem="distributions-uniform-variance")
+    assert {f.name: f.value for f in wrong.reply.fields}["Attempts so far"] == "1"
+    right = await svc.answers.answer(ada, "1.33", problem="distributions-uniform-variance")
+    assert right.reply.title.startswith("Correct!")
+    assert {f.name: f.value for f in right.reply.fields}["Attempts so far"] == "2"
