@@ -10,6 +10,10 @@ for exp/sin/log) and applies the documented tolerance:
 * a decimal anywhere: within the default relative tolerance, 1e-3 of the expected value's size
   (its largest |value| over the oracle's points, since the oracle cannot know the checker's).
 
+Numbers get their own property: an exact number (times 10^k) against a decimal near it (rounded,
+or nudged by whole units in its last digit); "correct" must be the value exactly or correctly
+rounded with >= 3 significant digits, and "more digits, please" only a correct rounding.
+
 Zero counterexamples are allowed. CI runs the count below in about 10 s; set
 STUDYBOT_DIFF_EXAMPLES=20000 (or more) for a longer hunt, as benchmarks/README.md says.
 """
@@ -25,7 +29,7 @@ from hypothesis import strategies as st
 
 from bot.maths.checker import check
 
-EXAMPLES = int(os.environ.get("STUDYBOT_DIFF_EXAMPLES", "200"))
+EXAMPLES = int(os.environ.get("STUDYBOT_DIFF_EXAMPLES", "150"))  # expression pairs; 4x that many numbers
 X, Y = sympy.symbols("x y")
 POINTS = [(sympy.Rational(p), sympy.Rational(q)) for p, q in
           [("-5/2", "1/3"), ("-7/4", "-2"), ("-1/3", "5/2"), ("2/7", "-3/4"), ("5/6", "7/5"),
@@ -158,3 +162,46 @@ def test_the_oracle_tells_the_reported_false_corrects_apart() -> None:
     assert not oracle_agrees(e, 2 * e, decimal=False)
     assert oracle_agrees(e, e * (1 + sympy.Rational(1, 10**6)), decimal=True)
     assert not oracle_agrees(e, e * (1 + sympy.Rational(1, 10**6)), decimal=False)
+
+
+# -- numbers written as decimals ----------------------------------------------------------------
+
+constants = st.one_of(
+    st.builds(sympy.Rational, st.integers(-2000, 2000).filter(bool), st.integers(1, 97)),
+    st.builds(lambda p, q: sympy.sqrt(sympy.Rational(p, q)), st.integers(1, 50), st.integers(1, 9)),
+    st.builds(
+        lambda p, q: sympy.pi * sympy.Rational(p, q), st.integers(-9, 9).filter(bool), st.integers(1, 9)
+    ),
+)
+
+
+@st.composite
+def decimal_pairs(draw: st.DrawFn) -> tuple[sympy.Expr, str, int]:
+    """An exact number, scaled by 10^k, and a decimal near it: rounded, then nudged by whole units."""
+    c = draw(constants) * sympy.Integer(10) ** draw(st.integers(-12, 12))
+    digits = draw(st.integers(1, 6))  # significant digits written
+    exponent = sympy.floor(sympy.log(abs(sympy.N(c, 50)), 10)) - digits + 1
+    unit = sympy.Integer(10) ** exponent
+    nudge = draw(st.sampled_from([0, 0, 1, -1, 2, 5]))
+    mantissa = int(sympy.floor(sympy.N(c / unit, 50) + sympy.Rational(1, 2))) + nudge
+    return c, f"{mantissa}e{exponent}", digits
+
+
+@settings(
+    max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(decimal_pairs())
+def test_a_decimal_judged_correct_is_the_value_correctly_rounded(pair: tuple[sympy.Expr, str, int]) -> None:
+    c, text, _ = pair
+    verdict = check(sympy.sstr(c), text)
+    note(f"expected {sympy.sstr(c)!r}, answer {text!r}: {verdict.status} {verdict.message}")
+    mantissa, exponent = text.split("e")
+    unit = sympy.Integer(10) ** int(exponent)
+    written = int(mantissa) * unit
+    sig = len(mantissa.lstrip("-").lstrip("0"))
+    if verdict.status == "correct":
+        exact = written == c
+        rounded = abs(sympy.N(written - c, 60)) <= unit / 2
+        assert exact or (rounded and sig >= 3)
+    if verdict.reason == "digits":
+        assert abs(sympy.N(written - c, 60)) <= unit / 2 and sig < 3
