@@ -299,5 +299,3 @@ def _approximation(expected: Value) -> str:
         if value is not None and not isinstance(value[0], mpmath.mpc) and mpmath.isfinite(value[0]):
             return f"{text} ≈ {mpmath.nstr(value[0], 4, strip_zeros=False)}"
     return text
-
-

@@ -1032,9 +1032,9 @@ def _bulk_boundaries(t: _Holds, xs: list[Any], flags: list[bool]) -> list[Any]:
             moved_hi[j] |= new_hi != hi[j]
             lo[j], hi[j] = new_lo, new_hi
     found = []
-    for j, k in enumerate(brackets):
-        a = mpmath.mpf(float(lo[j])) if moved_lo[j] else xs[k]
-        b = mpmath.mpf(float(hi[j])) if moved_hi[j] else xs[k + 1]
+    for n, k in enumerate(brackets):
+        a = mpmath.mpf(float(lo[n])) if moved_lo[n] else xs[k]
+        b = mpmath.mpf(float(hi[n])) if moved_hi[n] else xs[k + 1]
         for _ in range(60):
             if b - a <= BOUNDARY_WIDTH:
                 break

@@ -352,7 +352,7 @@ class _Compiler:
 
     def _node(self, expr: sympy.Basic) -> int:
         if isinstance(expr, sympy.Symbol):
-            index = self.emit(_Load(expr, self.complex_mode))  # type: ignore[arg-type]
+            index = self.emit(_Load(expr, self.complex_mode))
             self.symbols[expr] = index
             return index
         if is_term(expr):
@@ -368,8 +368,8 @@ class _Compiler:
         if isinstance(expr, sympy.Pow):
             return self.power(expr)
         if isinstance(expr, (sympy.Max, sympy.Min)):
-            reduce = np.maximum.reduce if isinstance(expr, sympy.Max) else np.minimum.reduce
-            return self.emit(_real_only(lambda a, r=reduce: r(a)), *(self.node(a) for a in expr.args))
+            reduce: Any = np.maximum.reduce if isinstance(expr, sympy.Max) else np.minimum.reduce
+            return self.emit(_real_only(reduce), *(self.node(a) for a in expr.args))
         if isinstance(expr, BigOp):
             return self.big_operator(expr)
         table = _COMPLEX_UNARY if self.complex_mode else _REAL_UNARY

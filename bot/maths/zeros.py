@@ -280,16 +280,16 @@ def _bulk_bisect(f: _Line, crossings: list[tuple[int, bool]], values: list[Any])
                 active[j] = False  # float64 can't narrow it further
             lo[j], hi[j] = new_lo, new_hi
     out = []
-    for j, (k, _) in enumerate(crossings):
-        if dead[j]:
+    for n, (k, _) in enumerate(crossings):
+        if dead[n]:
             continue
-        ends = f.batch(np.array([lo[j], hi[j]]))
+        ends = f.batch(np.array([lo[n], hi[n]]))
         large = (ends.state == DEFINED).all() and (
             np.abs(ends.values) > POLE * np.maximum(ends.scale, 1)
         ).all()
-        if large and hi[j] - lo[j] <= 1e-14 * max(abs(lo[j]), 1):
+        if large and hi[n] - lo[n] <= 1e-14 * max(abs(lo[n]), 1):
             continue  # narrowed to nothing and |f| is still large on both sides: a pole
-        a, b_ = mpmath.mpf(float(lo[j])), mpmath.mpf(float(hi[j]))
+        a, b_ = mpmath.mpf(float(lo[n])), mpmath.mpf(float(hi[n]))
         f_lo = _value(f, a)
         if f_lo is None:
             continue

@@ -16,6 +16,7 @@ from bot.services.app import Services
 from bot.services.context import Actor, ManualClock
 from bot.storage import jobs as job_rows
 from bot.workers import WorkerPool
+
 DAY = "2026-11-21"
 
 
