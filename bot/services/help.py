@@ -28,8 +28,8 @@ ANSWER_GUIDE = """\
 **Numbers**: `3/4`, `0.75`, `75%`, `1e-3`, `2^10`, `sqrt(2)`, `pi`, `e`, `½`, `1½`. A decimal counts \
 when it is the value correctly rounded to the digits you write, with at least 3 significant digits: \
 `1.33` for 4/3, `3.14` for π (a problem may ask for more). Fewer digits (`1.3`) get a request \
-for more, not a wrong attempt; where a problem asks for an exact value, give it (`4/3`), not a rounding. `0,75` and \
-`7,425,000` are read as one number; a unit after a value is fine (`1.5 bits`).
+for more, not a wrong attempt; where a problem asks for an exact value, give it (`4/3`), not a rounding. \
+`0,75` and `7,425,000` are read as one number; a unit after a value is fine (`1.5 bits`).
 **Expressions**: `2x(1-x)`, `x^2 + 3x`, `e^(-x)`, `ln(x)` (natural log), `log(x, 2)`, `sin^2 x`, \
 `|x|`, `sign(x)`, `n!`, `sigma(x)` where a problem declares it. `x1` and `x_1` are names.
 **Letters side by side multiply** as if a times sign were between them: `xy^2` is x·y² and \
