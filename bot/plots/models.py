@@ -104,7 +104,7 @@ class LossCurveResult:
 
 @dataclass(frozen=True, slots=True)
 class TexImage:
-    """A rendered formula/statement; ``warnings`` lists formulas drawn as plain text instead."""
+    """A rendered formula/statement (a formula that cannot be drawn raises PlotError instead)."""
 
     png: bytes
     warnings: tuple[str, ...] = ()
