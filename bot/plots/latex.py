@@ -202,7 +202,7 @@ class _Reader:
         self.depth -= 1
         return out
 
-    def node(self) -> Node:
+    def node(self, *, argument: bool = False) -> Node:
         tok = self.toks[self.i]
         self.i += 1
         if tok == "{":
@@ -246,6 +246,8 @@ class _Reader:
             return Cmd(name, tuple(self.argument(f"`\\{name}`") for _ in range(ARITY[name])))
         if name == "genfrac":
             return Cmd(name, tuple(self.argument("`\\genfrac`") for _ in range(6)))
+        if name[-1].isalpha() and not argument:
+            self.skip_space()  # TeX ignores spaces after a control word: `\\nabla f` is ∇f
         return Sym(name)
 
     def argument(self, what: str) -> Group:
@@ -256,7 +258,7 @@ class _Reader:
             raise PlotError(f"{what} is missing its argument")
         if tok == "\\\\":
             raise PlotError(f"{what} is missing its argument")
-        node = self.node()
+        node = self.node(argument=True)  # `x^\\top A`: the space after the argument stays
         return node if isinstance(node, Group) else Group((node,))
 
     def raw_argument(self, name: str) -> str:
@@ -401,7 +403,8 @@ def _mt(node: Node, opts: MathtextOptions, top: bool = False) -> str:
         if _NOISE.fullmatch(node.name):
             return ""
         if node.name in MATHTEXT_SYMBOLS:
-            return MATHTEXT_SYMBOLS[node.name]
+            out = MATHTEXT_SYMBOLS[node.name]
+            return out + " " if out[-1:].isalpha() else out
         if node.name == "\\":
             return ""
         return "\\" + node.name + (" " if node.name[-1].isalpha() else "")
