@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.content import Prompt
+from bot.plots.latex_text import readable_text
 from bot.replies import Field, Reply
 from bot.services.context import Actor, Clock
 from bot.services.daily import DailyService
@@ -74,7 +75,7 @@ def verdict_reply(result: CheckResult, *, label: str, attempts: int, notes: Sequ
     if result.interpreted_as:
         fields.append(Field("Interpreted as", f"`{result.interpreted_as}`"))
     fields.append(Field("Attempts so far", str(attempts), inline=True))
-    text = result.message
+    text = readable_text(result.message)  # a mistake message is written in LaTeX
     if result.status == "invalid":
         text += "\n/help topic:answers shows how to write answers."
     return Reply(

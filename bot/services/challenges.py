@@ -16,6 +16,7 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from bot.content import ContentBank, Prompt
+from bot.plots.latex_text import readable_text
 from bot.replies import Attachment, Button, Field, Post, Reply
 from bot.services.answers import ResolvedProblem
 from bot.services.challenge_rules import (
@@ -560,7 +561,7 @@ class ChallengeService:
             if png:
                 attachments = (Attachment("problems.png", png, "The problems with their formulas"),)
             for p, prompt in zip(problems, prompts, strict=True):
-                statement = prompt.statement if prompt else "(no longer in the bank)"
+                statement = readable_text(prompt.statement) if prompt else "(no longer in the bank)"
                 fields.append(
                     Field(
                         f"Problem {p.position} · {self._topic(p.topic)} · {difficulty_text(p.difficulty)}"
@@ -622,7 +623,7 @@ class ChallengeService:
         fields = []
         for p, prompt in zip(problems, await self._prompts(problems), strict=True):
             answer = prompt.answer if prompt else "?"
-            solution = (prompt.solution if prompt else "").strip()
+            solution = readable_text(prompt.solution if prompt else "").strip()
             value = f"Answer: {answer}" + (f"\n{solution}" if solution else "")
             fields.append(
                 Field(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.content import ContentBank, Prompt
+from bot.plots.latex_text import readable
 from bot.services.errors import UserError
 from bot.workers import WorkerCrashed, WorkerPool, WorkerTimeout
 
@@ -121,6 +122,13 @@ class Problems:
                 " try writing it another way."
             ) from exc
         return CheckResult(raw["status"], raw["message"], raw.get("interpreted_as", ""), raw.get("mistake"))
+
+    async def readable(self, key: str, markdown: str) -> tuple[str, bytes | None]:
+        """Text for a member (inline maths as Unicode) and, when a formula is display maths or has
+        no faithful one-line form, an image of the whole text too (cached by ``key``)."""
+        text = readable(markdown)
+        png = await self.formula_image(key, markdown) if text.pictures else None
+        return text.text, png
 
     async def statement_image(self, prompt: Prompt) -> bytes | None:
         return await self.formula_image(prompt.id, prompt.statement)

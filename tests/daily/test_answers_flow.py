@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from bot.plots.latex_text import has_raw_latex, readable_text
 from bot.services.answers import ResolvedProblem
 from bot.services.app import Services
 from bot.services.context import Actor, ManualClock
@@ -89,7 +90,10 @@ async def test_hints_are_counted_until_solved(svc: Services) -> None:
     ada = member(1)
     today = await svc.daily.today(ada)
     hint = await svc.daily.hint(ada)
-    assert hint.title == f"Hint 1 of {len(today.prompt.hints)}" and hint.text == today.prompt.hints[0]
+    assert hint.title == f"Hint 1 of {len(today.prompt.hints)}" and hint.text == readable_text(
+        today.prompt.hints[0]
+    )
+    assert not has_raw_latex(hint.text)
     progress = await daily_rows.get_progress(svc.db, GUILD, 1, today.day)
     assert progress.hints_used == 1
     assert (await board_rows.totals(svc.db, GUILD, "all", 1)).hints == 1

@@ -164,7 +164,7 @@ async def test_engine_mistakes_become_member_messages(service: PictureService) -
     with pytest.raises(UserError, match="nothing to draw between -5 and -1"):
         await service.plot(ADA, "log(x)", x_min=-5, x_max=-1)
 
-    with pytest.raises(UserError, match="cannot be drawn here"):
+    with pytest.raises(UserError, match="environment cannot be drawn"):
         await service.tex(ADA, r"\begin{tikzpicture}x\end{tikzpicture}")
 
 
