@@ -133,3 +133,25 @@ def test_statement_wraps_long_text() -> None:
     short = decode(render_statement("One line with $x^2$.").png)
     long = decode(render_statement(" ".join(["word"] * 120) + " $e^x$").png)
     assert long.shape[0] > 2 * short.shape[0]
+
+
+@pytest.mark.parametrize(
+    "mathtext",
+    [
+        r"\sum _{i} x_{i} = \left(\frac{1}{2}\right)^{2} + \sigma ^{2}",
+        r"\sqrt[3]{8}\left\{x\right. y",
+        r"\genfrac{(}{)}{0}{0}{n}{k} \text{a b} f'(x)",
+        r"\foo x",
+        r"x^{2",
+        r"\frac{1}",
+        r"\left( x",
+        r"a \right) b",
+        r"x_{i} \mathcal{N} \unknownsym _{2}",
+    ],
+)
+def test_piecewise_check_agrees_with_parsing_the_whole(mathtext: str) -> None:
+    from bot.plots.tex import _explain_whole
+
+    assert (explain(mathtext) is None) == (_explain_whole(mathtext) is None)
+    if explain(mathtext) is not None and "Unknown" not in mathtext:
+        assert explain(mathtext) == _explain_whole(mathtext) or "not supported" in explain(mathtext)
