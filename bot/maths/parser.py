@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from itertools import pairwise, product
 from typing import Any
 
@@ -158,6 +158,8 @@ class _Parser:
         self.i = 0
         self.latex = latex
         declared = {f: DECLARABLE[f] for f in functions if f in DECLARABLE}
+        if isinstance(functions, Mapping):  # a caller's own one-argument functions (/plot's activations)
+            declared |= dict(functions)
         aliases = {alias: declared[f] for alias, f in DECLARED_ALIASES.items() if f in declared}
         self.declared = declared | aliases  # sigmoid(x) where sigma is declared
         self.depth = 0
