@@ -127,8 +127,8 @@ class Pictures(commands.Cog):
     @app_commands.describe(
         file="CSV (TensorBoard, Lightning, any step/loss/val_loss), Keras history JSON or numbers",
         values="Or type the losses: 2.3, 1.9, 1.6, 1.4 ...",
-        smoothing="EMA smoothing weight 0-0.99, like TensorBoard's slider (default 0.6)",
-        log="Log-scale y axis",
+        smoothing="EMA smoothing weight 0-0.99, like TensorBoard's slider (default: chosen for the noise)",
+        log="Log-scale y axis (default: when the loss spans more than two decades)",
     )
     async def losscurve(
         self,
@@ -136,7 +136,7 @@ class Pictures(commands.Cog):
         file: discord.Attachment | None = None,
         values: app_commands.Range[str, 1, pictures.MAX_VALUES_CHARS] | None = None,
         smoothing: app_commands.Range[float, 0.0, pictures.MAX_SMOOTHING] | None = None,
-        log: bool = False,
+        log: bool | None = None,
     ) -> None:
         # The size comes from the attachment's metadata: nothing is downloaded before this check.
         if await _refused(

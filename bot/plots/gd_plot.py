@@ -10,7 +10,7 @@ from bot.plots import gradient_descent as gd
 from bot.plots import sampling, theme
 from bot.plots.errors import PlotError
 from bot.plots.expressions import parse_functions, to_latex
-from bot.plots.function_plot import contour_grid, draw_contours
+from bot.plots.function_plot import contour_grid, draw_contours, equal_aspect
 from bot.plots.models import GDRequest, GDResult
 
 _SEARCH = (-10.0, 10.0)
@@ -163,5 +163,6 @@ def _draw_2d(
         )  # type: ignore[attr-defined]
     ax.set_xlim(*box[0])  # type: ignore[attr-defined]
     ax.set_ylim(*box[1])  # type: ignore[attr-defined]
+    equal_aspect(ax, box[0], box[1])
     ax.set_xlabel(xv.name, fontsize=12)  # type: ignore[attr-defined]
     ax.set_ylabel(yv.name, fontsize=12)  # type: ignore[attr-defined]

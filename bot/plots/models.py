@@ -77,8 +77,8 @@ class LossCurveRequest:
     filename: str = ""
     data: bytes = b""
     values: str | None = None
-    smoothing: float = 0.6
-    log: bool = False
+    smoothing: float | None = None  # None: chosen for the curve's noise (auto_smoothing)
+    log: bool | None = None  # None: a log axis when the loss spans more than two decades
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,7 +49,6 @@ MAX_LATEX_CHARS = 1000
 MAX_VALUES_CHARS = 4000  # what a member can paste into one option (the console's line limit)
 MAX_LR = 1e6
 MAX_SMOOTHING = 0.99
-DEFAULT_SMOOTHING = 0.6
 
 _LOSS_TITLES = {
     "diverging": "Loss curve: diverging",
@@ -146,8 +145,9 @@ def check_upload_size(filename: str, size: int) -> None:
 
 def check_losscurve_options(
     *, filename: str | None, size: int | None, values: str | None, smoothing: float | None
-) -> float:
-    """What /losscurve can check before the file is read; returns the smoothing weight to use."""
+) -> float | None:
+    """What /losscurve can check before the file is read; returns the smoothing weight to use
+    (None: chosen for the curve's noise when it is drawn)."""
     has_file = filename is not None
     if has_file == (values is not None):
         raise UserError(
@@ -163,7 +163,9 @@ def check_losscurve_options(
             raise UserError(
                 f"values is {len(text)} characters; the limit is {MAX_VALUES_CHARS}. Attach a file instead."
             )
-    weight = DEFAULT_SMOOTHING if smoothing is None else _number("smoothing", smoothing)
+    if smoothing is None:
+        return None  # chosen in the worker for the curve's noise
+    weight = _number("smoothing", smoothing)
     if not 0 <= weight <= MAX_SMOOTHING:
         raise UserError(f"smoothing must be between 0 and {MAX_SMOOTHING} — got {smoothing:g}.")
     return weight
@@ -173,7 +175,7 @@ def losscurve_request(
     upload: Upload | None = None,
     values: str | None = None,
     smoothing: float | None = None,
-    log: bool = False,
+    log: bool | None = None,
 ) -> LossCurveRequest:
     """The /losscurve options as an engine request; UserError names the first bad option."""
     weight = check_losscurve_options(
@@ -183,8 +185,8 @@ def losscurve_request(
         smoothing=smoothing,
     )
     if upload is not None:
-        return LossCurveRequest(upload.filename, upload.data, None, weight, bool(log))
-    return LossCurveRequest(values=(values or "").strip(), smoothing=weight, log=bool(log))
+        return LossCurveRequest(upload.filename, upload.data, None, weight, log)
+    return LossCurveRequest(values=(values or "").strip(), smoothing=weight, log=log)
 
 
 def tex_source(latex: str) -> str:
@@ -277,7 +279,7 @@ class PictureService:
         upload: Upload | None = None,
         values: str | None = None,
         smoothing: float | None = None,
-        log: bool = False,
+        log: bool | None = None,
     ) -> Reply:
         """/losscurve: the curve drawn (raw faint, smoothed bold) with a diagnosis and a resource."""
         request = losscurve_request(upload, values, smoothing, log)

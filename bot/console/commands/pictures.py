@@ -51,15 +51,23 @@ async def gd_command(
     "Draw a training-loss curve and diagnose it.",
     Option("file", "attachment", description="CSV, Keras history JSON or a list of numbers (a path)"),
     Option("values", "text", description="Or the losses typed: 2.3, 1.9, 1.6 ..."),
-    Option("smoothing", "number", description="EMA weight 0-0.99", min_value=0, max_value=MAX_SMOOTHING),
-    Option("log", "boolean", description="Log-scale y axis"),
+    Option(
+        "smoothing",
+        "number",
+        description="EMA weight 0-0.99 (default: chosen for the noise)",
+        min_value=0,
+        max_value=MAX_SMOOTHING,
+    ),
+    Option(
+        "log", "boolean", description="Log-scale y axis (default: when the loss spans more than two decades)"
+    ),
 )
 async def losscurve_command(
     ctx: ConsoleContext,
     file: Upload | None = None,
     values: str | None = None,
     smoothing: float | None = None,
-    log: bool = False,
+    log: bool | None = None,
 ) -> Reply:
     return await ctx.services.pictures.losscurve(ctx.actor, file, values, smoothing, log)
 
