@@ -185,6 +185,19 @@ def render_tex(latex: str) -> TexImage:
     if len(body) > MAX_LATEX:
         raise PlotError(f"formula too long ({len(body)} characters, at most {MAX_LATEX})")
     lines = check_formula(body, display=True)
+    if len(lines) == 1 and not lines[0][0]:
+        # one line: nothing to align, so no measuring pass (half the cost of a formula)
+        fig = theme.new_figure(200, 100)
+        fig.text(
+            0.5,
+            0.5,
+            f"${lines[0][1]}$",
+            fontsize=_TEX_FONTSIZE,
+            color=theme.FOREGROUND,
+            ha="center",
+            va="center",
+        )
+        return TexImage(theme.to_png(fig, tight=True))
     prop = FontProperties(size=_TEX_FONTSIZE)
     scratch = theme.new_figure(200, 100)
     measure = _measure(scratch.canvas.get_renderer(), prop)  # type: ignore[attr-defined]

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.plots.errors import PlotError
+from bot.plots.latex_text import formula_text
 from bot.plots.models import (
     GD_DEFAULT_STEPS,
     GD_MAX_STEPS,
@@ -189,6 +190,15 @@ def losscurve_request(
     return LossCurveRequest(values=(values or "").strip(), smoothing=weight, log=log)
 
 
+def tex_body(source: str) -> str:
+    """The formula without its ``$..$``, ``$$..$$`` or ``\\[..\\]``."""
+    s = source.strip()
+    for left, right in (("$$", "$$"), ("\\[", "\\]"), ("\\(", "\\)"), ("$", "$")):
+        if s.startswith(left) and s.endswith(right) and len(s) >= len(left) + len(right):
+            return s[len(left) : len(s) - len(right)].strip()
+    return s
+
+
 def tex_source(latex: str) -> str:
     text = (latex or "").strip()
     if not text:
@@ -305,7 +315,8 @@ class PictureService:
         """/tex: a formula drawn with matplotlib's mathtext (no TeX installation)."""
         source = tex_source(latex)
         image = await self._draw(jobs.tex_job, source, limit=TEX_TIMEOUT, key=actor.user_id, what="formula")
-        attachments, name = _picture("formula.png", image.png, source)
+        # screen readers get the formula as Unicode maths, not its TeX
+        attachments, name = _picture("formula.png", image.png, formula_text(tex_body(source)).text)
         return Reply(attachments=attachments, image=name)
 
     async def _resource(self, resource_id: str) -> str | None:
