@@ -129,7 +129,7 @@ _SYMBOLS = {
     "gcd": "gcd",
     "bmod": " mod ",
 }
-_RELATIONS = set("≤≥≠≈≡∼≃≅∝∈∉⊂⊆⊃⊇→←↦⇒⇔⇐⟹⟺±∓×") | {"≔"}
+_RELATIONS = set("≤≥≠≈≡∼≃≅∝∈∉⊂⊆⊃⊇→←↦⇒⇔⇐⟹⟺×") | {"≔"}
 #: Words that read as operators: a space after them when a letter follows (``log x``).
 _WORDS = [
     "arcsin",
@@ -234,10 +234,11 @@ def _atomic(s: str) -> bool:
     s = s.strip()
     if len(s) <= 1:
         return True
-    scripts = "₀-₉₊₋₌₍₎ₐ-ₜᵢ-ᵪ⁰-⁹⁺⁻⁼⁽⁾ᵃ-ᶻᴬ-ᵂʰ-ʸˡ-ˣⁱⁿᵀ′"
+    scripts = "¹²³₀-₉₊₋₌₍₎ₐ-ₜᵢ-ᵪ⁰-⁹⁺⁻⁼⁽⁾ᵃ-ᶻᴬ-ᵂʰ-ʸˡ-ˣⁱⁿᵀ′"
     if re.fullmatch(rf"[0-9.]+[{scripts}]*|[∂d∇]?[A-Za-zΑ-ωϵϑϕ][\u0300-\u036f]*[{scripts}]*", s):
         return True
-    return s[0] in "(√[" and _balanced_wrap(s)
+    core = re.sub(rf"[{scripts}]+$", "", s)  # (b−a)² is as whole as (b−a)
+    return bool(core) and core[0] in "(√[" and _balanced_wrap(core)
 
 
 def _balanced_wrap(s: str) -> bool:

@@ -205,3 +205,12 @@ async def test_stats_heatmap_accuracy_and_weakest_topics(svc: Services, clock: M
     assert "Bayes" in fields["Accuracy per topic"]
     weakest = fields["Weakest topics"]
     assert "0% correct" in weakest and "http" in weakest  # with a resource link
+
+
+async def test_text_with_maths_unicode_lacks_also_gets_an_image(svc: Services) -> None:
+    text, png = await svc.problems.readable("t:1", r"Use $A = \begin{pmatrix}1 & 2\\ 3 & 4\end{pmatrix}$.")
+    assert text == "Use A = [1, 2; 3, 4]." and png is not None and png.startswith(b"\x89PNG")
+    text, png = await svc.problems.readable("t:2", r"Critical points solve $f'(x) = 3x^2 - 3 = 0$.")
+    assert text == "Critical points solve f'(x) = 3x² − 3 = 0." and png is None
+    text, png = await svc.problems.readable("t:3", r"$$\sum_{i=1}^n x_i$$")
+    assert text == "∑ᵢ₌₁ⁿ xᵢ" and png is not None  # a display formula always gets its picture

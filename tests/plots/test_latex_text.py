@@ -29,6 +29,8 @@ from bot.plots.latex_text import formula_text, has_raw_latex, readable
         (r"\tanh(z) + \ln 3", "tanh(z) + ln 3"),
         (r"\theta_{t+1} = \theta_t - \eta\nabla L", "θₜ₊₁ = θₜ − η∇L"),
         (r"\hat\sigma^2", "σ̂²"),
+        (r"\frac{(b-a)^2}{12}", "(b−a)²/12"),
+        (r"x = \pm 1", "x = ±1"),
     ],
 )
 def test_clean_conversions(latex: str, text: str) -> None:
