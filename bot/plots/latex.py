@@ -270,7 +270,7 @@ class _Reader:
             self.i += 1
             return tok
         self.i += 1
-        level, out = 1, []
+        level, out = 1, list[str]()
         while (tok := self.peek()) is not None:
             self.i += 1
             if tok == "{":

@@ -194,7 +194,7 @@ _COMBINING = {
 
 @lru_cache(maxsize=1)
 def _converter() -> object:
-    from pylatexenc.latex2text import LatexNodes2Text
+    from pylatexenc.latex2text import LatexNodes2Text  # type: ignore[import-untyped]
 
     return LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
 

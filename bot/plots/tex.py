@@ -9,6 +9,7 @@ an image of the source text.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from bot.plots.errors import PlotError
@@ -159,7 +160,7 @@ def check_formula(latex: str, *, display: bool = False) -> list[tuple[str, str]]
     return lines
 
 
-def _measure(renderer: object, prop: object) -> object:
+def _measure(renderer: object, prop: object) -> Callable[[str], tuple[float, float, float]]:
     def measure(s: str) -> tuple[float, float, float]:
         if not s:
             return 0.0, 0.0, 0.0
@@ -377,12 +378,10 @@ def render_statement(markdown: str) -> TexImage:
     total_h = int(sum(heights) + 2 * margin)
     fig = theme.new_figure(_STATEMENT_WIDTH_PX, max(60, total_h))
     y = total_h - margin
-    for (left, right, anchor), h, d in zip(lines, heights, descents, strict=True):
+    for (left, right, at), h, d in zip(lines, heights, descents, strict=True):
         y -= h
         baseline = y + d + (h - base_h) * 0.35
-        placed = (
-            [(left, margin, "left")] if anchor is None else [(left, anchor, "right"), (right, anchor, "left")]
-        )
+        placed = [(left, margin, "left")] if at is None else [(left, at, "right"), (right, at, "left")]
         for text, x, ha in placed:
             if text:
                 fig.text(
