@@ -464,11 +464,11 @@ def readable(markdown: str) -> Readable:
             conv = formula_text(src)
             if display or not conv.clean:
                 pictures.append(src)
-            if display:
-                return f"\n{conv.text}\n"
+            if display:  # on its own line, without the spaces that stood around it
+                return f"\x01{conv.text}\x01"
             return conv.text
 
-        text = _MATH.sub(convert, part)
+        text = re.sub(r"[ \t]*\x01[ \t]*", "\n", _MATH.sub(convert, part))
         text = text.replace("\\$", "$")
         out.append(text)
     text = re.sub(r"\n{3,}", "\n\n", "".join(out)).strip("\n")

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.plots.errors import PlotError
-from bot.plots.latex_text import formula_text
+from bot.plots.latex_text import formula_text, has_raw_latex, readable
 from bot.plots.models import (
     GD_DEFAULT_STEPS,
     GD_MAX_STEPS,
@@ -25,6 +25,7 @@ from bot.plots.models import (
     LossCurveRequest,
     PlotRequest,
 )
+from bot.plots.tex import MAX_STATEMENT
 from bot.replies import Attachment, Field, Reply
 from bot.services import picture_jobs as jobs
 from bot.services.context import Actor, Upload, oversize_message
@@ -318,6 +319,22 @@ class PictureService:
         # screen readers get the formula as Unicode maths, not its TeX
         attachments, name = _picture("formula.png", image.png, formula_text(tex_body(source)).text)
         return Reply(attachments=attachments, image=name)
+
+    async def render_math(self, actor: Actor, text: str) -> Reply:
+        """A message's ``$..$`` maths drawn as one image, with its Unicode reading as the text.
+
+        The engine of a "Render math" message action: any adapter hands it the message text."""
+        text = (text or "").strip()
+        if not has_raw_latex(text):
+            raise UserError("That message has no maths to draw: formulas go between `$` signs, like `$x^2$`.")
+        if len(text) > MAX_STATEMENT:
+            raise UserError(f"That message is {len(text)} characters; at most {MAX_STATEMENT} can be drawn.")
+        image = await self._draw(
+            jobs.statement_job, text, limit=TEX_TIMEOUT, key=actor.user_id, what="formula"
+        )
+        shown = readable(text).text
+        attachments, name = _picture("maths.png", image.png, shown)
+        return Reply(text=shown, attachments=attachments, image=name, ephemeral=True)
 
     async def _resource(self, resource_id: str) -> str | None:
         """'Title — URL' for a catalog id, or None (unknown id, or the catalog failed to load)."""
