@@ -532,8 +532,8 @@ def _mt_env(env: Env, opts: MathtextOptions) -> str:
         return left + _stack(lines) + right
     columns = []
     for j in range(width):
-        # cells at text size, as TeX draws them: a fraction in a matrix stays readable
-        cells = [_mt_group(row[j], opts, opts.display).strip() if j < len(row) else "" for row in env.rows]
+        # a display-size fraction in one cell would push its row apart from the next column's
+        cells = [_mt_group(row[j], opts).strip() if j < len(row) else "" for row in env.rows]
         columns.append(_stack([c if c.strip() else r"\ " for c in cells]))
     gap = r"\quad " if env.name in ("cases", "dcases") else r"\ \ "
     inner = gap.join(columns)
