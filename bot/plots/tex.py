@@ -51,17 +51,88 @@ def explain(latex: str) -> str | None:
 
     mathtext's grammar reads a formula as a sequence of top-level pieces (a symbol with its
     scripts, a command with its braced arguments, a ``\\left..\\right`` span), and the whole
-    parses exactly when every piece does. Pieces are parsed one at a time, with digits and plain
-    letters (which parse the same whatever they are) normalised, and cached: ``content validate``
-    checks thousands of formulas that share a few hundred pieces (pyparsing costs ~10 ms a parse).
+    parses exactly when every piece does; inside a piece, a maths argument (a script, a fraction's
+    parts, a root, a ``\\left..\\right`` body) parses exactly when its own pieces do. So pieces
+    are parsed one at a time with those arguments stood in for by ``x`` and checked the same way,
+    digits and plain letters normalised, and cached: ``content validate`` checks thousands of
+    formulas built from a few hundred such shapes (pyparsing costs ~10 ms a parse). A formula
+    reported bad is always confirmed by parsing it whole, which also words the message.
     """
+    if latex.strip() and _ok(latex, 0):
+        return None
+    return _explain_whole(latex)
+
+
+def _ok(latex: str, depth: int) -> bool:
+    if depth > 60:  # far deeper than the front end lets through: just parse it
+        return _explain_whole(latex) is None
     for piece in pieces(latex):
-        problem = _explain_piece(_shape(piece))
-        if problem:
-            if problem.startswith("could not read"):
-                return _explain_whole(latex)  # the position is only meaningful in the whole
-            return problem
-    return None
+        skeleton, arguments = _skeleton(piece)
+        if _explain_piece(_shape(skeleton)) is not None:
+            return False
+        if not all(_ok(arg, depth + 1) for arg in arguments if arg.strip()):
+            return False
+    return True
+
+
+#: Commands whose braced arguments are maths (checked on their own) rather than names or sizes.
+_MATH_ARGS = {"\\frac": 2, "\\dfrac": 2, "\\binom": 2, "\\sqrt": 1, "\\overset": 2, "\\underset": 2}
+
+
+def _skeleton(piece: str) -> tuple[str, list[str]]:
+    """``\\frac{a+b}{c}^{2}`` -> (``\\frac{x}{x}^{x}``, [``a+b``, ``c``, ``2``])."""
+    toks = _PIECE_TOKEN.findall(piece)
+    out: list[str] = []
+    args: list[str] = []
+    i = 0
+    pending = 0  # maths arguments still to come for the command just read
+    while i < len(toks):
+        tok = toks[i]
+        if tok == "{":
+            j, level = i + 1, 1
+            while j < len(toks) and level:
+                level += {"{": 1, "}": -1}.get(toks[j], 0)
+                j += 1
+            if level:  # unbalanced: leave it to the parser
+                return piece, []
+            previous = next((t for t in reversed(out) if not t.isspace()), "")
+            inner = "".join(toks[i + 1 : j - 1])
+            if (pending or previous in ("^", "_") or not out) and inner.strip():
+                args.append(inner)
+                out.append("{x}")
+                pending = max(0, pending - 1)
+            elif pending:  # an empty maths argument (`\\sqrt{}`): the parser judges it as written
+                out.extend(toks[i:j])
+                pending -= 1
+            else:
+                out.extend(toks[i:j])
+            i = j
+            continue
+        if tok in ("\\left", "\\right") and i + 1 < len(toks):
+            out.extend(toks[i : i + 2])
+            if tok == "\\left":  # the body up to the matching \\right
+                j, level = i + 2, 1
+                while j < len(toks) and level:
+                    level += {"\\left": 1, "\\right": -1}.get(toks[j], 0)
+                    j += 1
+                if level:
+                    return piece, []
+                args.append("".join(toks[i + 2 : j - 1]))
+                out.append("x")
+                i = j - 1
+                continue
+            i += 2
+            continue
+        if tok == "[" and out and out[-1] == "\\sqrt":  # the root's index: kept as written
+            j = toks.index("]", i) if "]" in toks[i:] else len(toks) - 1
+            out.extend(toks[i : j + 1])
+            i = j + 1
+            continue
+        if not tok.isspace():
+            pending = _MATH_ARGS.get(tok, 0) if tok.startswith("\\") else 0 if tok not in "^_" else pending
+        out.append(tok)
+        i += 1
+    return "".join(out), args
 
 
 _PIECE_TOKEN = re.compile(r"\\(?:[A-Za-z]+|.)|\s+|.", re.DOTALL)
@@ -107,7 +178,8 @@ _LETTERS = re.compile(r"(?<![\\A-Za-z])[A-Za-z]+")
 
 def _shape(piece: str) -> str:
     """Digits and plain letters parse the same whatever they are: one cache entry for all."""
-    return _LETTERS.sub("x", _NUMBER.sub("1", piece.strip()))
+    piece = re.sub(r"(?<!\\)\s+$", "", piece.lstrip())  # a control space keeps its space
+    return _LETTERS.sub("x", _NUMBER.sub("1", piece))
 
 
 @lru_cache(maxsize=16384)

@@ -155,3 +155,28 @@ def test_piecewise_check_agrees_with_parsing_the_whole(mathtext: str) -> None:
     assert (explain(mathtext) is None) == (_explain_whole(mathtext) is None)
     if explain(mathtext) is not None and "Unknown" not in mathtext:
         assert explain(mathtext) == _explain_whole(mathtext) or "not supported" in explain(mathtext)
+
+
+def test_piecewise_check_agrees_with_whole_parses_on_broken_bank_formulas() -> None:
+    """The cached piece-by-piece check must never pass what mathtext rejects: bank formulas with
+    a character deleted or a construct inserted, judged both ways."""
+    import random
+    import re
+
+    from bot.content import load_content
+    from bot.plots.tex import _explain_whole
+
+    formulas = sorted(
+        {
+            translate(m.group(1).strip(), display=True)
+            for p in load_content().prompts.values()
+            for m in re.finditer(r"(?<!\\)\$\$?(.+?)\$?(?<!\\)\$", p.statement + " " + p.solution)
+        }
+    )
+    rng = random.Random(14)
+    inserts = ["{", "}", "^", "_", r"\left(", r"\right)", r"\frac", r"\sqrt{}", "'", r"\foo ", r"\hat", "&"]
+    for _ in range(150):
+        f = rng.choice(formulas)
+        k = rng.randrange(len(f) + 1)
+        broken = f[:k] + f[k + 1 :] if rng.random() < 0.4 else f[:k] + rng.choice(inserts) + f[k:]
+        assert (explain(broken) is None) == (_explain_whole(broken) is None), broken
