@@ -214,3 +214,15 @@ async def test_text_with_maths_unicode_lacks_also_gets_an_image(svc: Services) -
     assert text == "Critical points solve f'(x) = 3x² − 3 = 0." and png is None
     text, png = await svc.problems.readable("t:3", r"$$\sum_{i=1}^n x_i$$")
     assert text == "∑ᵢ₌₁ⁿ xᵢ" and png is not None  # a display formula always gets its picture
+
+
+async def test_a_named_mistake_reads_as_unicode_and_brings_its_picture(svc: Services) -> None:
+    prompt = svc.problems.content().prompts["determinants-inverses-det-3x3"]
+    mistake = next(m for m in prompt.mistakes if m.answer == "10")
+    result = await svc.answers.answer(member(1), "10", problem=prompt.id)
+    reply = result.reply
+    assert reply.title.startswith("Not quite") and reply.text.startswith(readable_text(mistake.message))
+    assert not has_raw_latex(reply.text)
+    assert reply.image == "feedback.png" and reply.attachments[0].data.startswith(b"\x89PNG")
+    plain = await svc.answers.answer(member(1), "11", problem=prompt.id)  # no listed mistake: no picture
+    assert plain.reply.title.startswith("Not quite") and not plain.reply.attachments
