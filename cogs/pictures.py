@@ -77,7 +77,7 @@ class Pictures(commands.Cog):
         name="plot", description="Plot f(x) [; g(x) ...] (up to 5), or contours of f(x, y)."
     )
     @app_commands.describe(
-        expr="e.g. sin(x); x^2/10 (up to 5 separated by ;) or x^2 + y^2",
+        expr="e.g. sin(x); x^2/10 or sigmoid(x); relu(x); gelu(x) (up to 5, by ;) or x^2 + y^2",
         x_min="Left end of the x range (default: chosen for you)",
         x_max="Right end of the x range",
         y_min="Bottom of the y range (default: fitted to the curves)",

@@ -13,7 +13,12 @@ from bot.services.pictures import MAX_SMOOTHING
 @command(
     "plot",
     "Plot f(x) [; g(x) ...] (up to 5), or contours of f(x, y).",
-    Option("expr", "text", required=True, description="e.g. sin(x); x^2/10 or x^2 + y^2"),
+    Option(
+        "expr",
+        "text",
+        required=True,
+        description="e.g. sin(x); x^2/10 or sigmoid(x); relu(x); gelu(x) or x^2 + y^2",
+    ),
     Option("x_min", "number", description="Left end of the x range"),
     Option("x_max", "number", description="Right end of the x range"),
     Option("y_min", "number", description="Bottom of the y range"),
