@@ -21,7 +21,7 @@ from collections.abc import Iterable
 
 from bot.content import Prompt, load_content
 from bot.plots.errors import PlotError
-from bot.plots.latex_text import has_raw_latex, readable_text
+from bot.plots.latex_text import has_raw_latex, readable, readable_text
 from bot.plots.tex import _explain_piece, _explain_whole, check_statement, render_tex, translate
 
 _MATH = re.compile(r"\$\$(.+?)\$\$|(?<!\\)\$(.+?)(?<!\\)\$", re.DOTALL)
@@ -115,12 +115,14 @@ def main() -> None:
     messages = [t for p in prompts for t in texts(p) if t]
     raw_after = sum(has_raw_latex(readable_text(t)) for t in messages)
     raw_before = sum(has_raw_latex(t) for t in messages)
+    pictured = sum(bool(readable(t).pictures) for t in messages)
     gen_messages = [t for p in generated for t in texts(p) if t]
     gen_after = sum(has_raw_latex(readable_text(t)) for t in gen_messages)
     print(
         f"messages with raw LaTeX (post, hints, mistakes, solution): {raw_after}/{len(messages)}"
         f"   (sent as written: {raw_before}/{len(messages)}); generated: {gen_after}/{len(gen_messages)}"
     )
+    print(f"messages that also carry an image (display maths, or maths Unicode cannot say): {pictured}")
 
     every = sorted({f for p in prompts for t in texts(p) for f in formulas(t)}, key=len, reverse=True)
     candidates = every[: args.worst]

@@ -401,7 +401,7 @@ def _env(env: Env, state: _State) -> str:
         state.unclean("aligned lines")
         return "; ".join(" ".join(row) for row in rows)
     state.unclean("cases")
-    return "{ " + "; ".join(" if ".join(r for r in row if r) for row in rows) + " }"
+    return "{ " + "; ".join(", ".join(r for r in row if r) for row in rows) + " }"
 
 
 def _tidy(s: str) -> str:
