@@ -83,7 +83,8 @@ def main() -> None:
     ok = sum(renders(p) for p in prompts)
     ok_before = sum(renders_as_written(p) for p in prompts)
     print(
-        f"prompts whose every formula renders: {ok}/{len(prompts)}   (as written: {ok_before}/{len(prompts)})"
+        f"prompts whose every formula renders: {ok}/{len(prompts)}"
+        f"   (mathtext fed the TeX as written: {ok_before}/{len(prompts)})"
     )
 
     from bot.content.schema import Sink
