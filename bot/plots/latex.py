@@ -202,7 +202,7 @@ class _Reader:
         self.depth -= 1
         return out
 
-    def node(self, *, argument: bool = False) -> Node:
+    def node(self) -> Node:
         tok = self.toks[self.i]
         self.i += 1
         if tok == "{":
@@ -246,8 +246,6 @@ class _Reader:
             return Cmd(name, tuple(self.argument(f"`\\{name}`") for _ in range(ARITY[name])))
         if name == "genfrac":
             return Cmd(name, tuple(self.argument("`\\genfrac`") for _ in range(6)))
-        if name[-1].isalpha() and not argument:
-            self.skip_space()  # TeX ignores spaces after a control word: `\\nabla f` is ∇f
         return Sym(name)
 
     def argument(self, what: str) -> Group:
@@ -258,7 +256,7 @@ class _Reader:
             raise PlotError(f"{what} is missing its argument")
         if tok == "\\\\":
             raise PlotError(f"{what} is missing its argument")
-        node = self.node(argument=True)  # `x^\\top A`: the space after the argument stays
+        node = self.node()
         return node if isinstance(node, Group) else Group((node,))
 
     def raw_argument(self, name: str) -> str:
@@ -381,9 +379,8 @@ class MathtextOptions:
 
 def to_mathtext(tree: Node, *, display: bool = False) -> str:
     opts = MathtextOptions(display=display)
-    if isinstance(tree, Group):
-        return _mt_group(tree, opts, top=True).strip()
-    return _mt(tree, opts, top=True).strip()
+    out = _mt_group(tree, opts, top=True) if isinstance(tree, Group) else _mt(tree, opts, top=True)
+    return re.sub(r"(?<!\\) {2,}", " ", out).strip()  # the space we add after `\\leq` and the author's
 
 
 def _mt_group(group: Group, opts: MathtextOptions, top: bool = False) -> str:

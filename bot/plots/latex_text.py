@@ -275,7 +275,10 @@ def _text_group(group: Group | None, state: _State) -> str:
         return ""
     out = ""
     after_fraction = False
-    for n in group.items:
+    items = group.items
+    for k, n in enumerate(items):
+        if _blank(n) and 0 < k < len(items) - 1 and _glues(items[k - 1], items[k + 1]):
+            continue  # `\\nabla f` is ∇f, as TeX drops the space after a command
         piece = _tx(n, state)
         fraction = isinstance(n, Cmd) and "/" in piece
         if out and piece and piece[0].isalnum() and (after_fraction or (fraction and out[-1].isalnum())):
@@ -283,6 +286,23 @@ def _text_group(group: Group | None, state: _State) -> str:
         out += piece
         after_fraction = fraction or (after_fraction and not piece.strip())
     return out
+
+
+def _blank(node: Node) -> bool:
+    return isinstance(node, Char) and node.ch.isspace()
+
+
+def _glues(before: Node, after: Node) -> bool:
+    """A symbol command and the operand it is written against (``\\nabla f``, ``\\partial x``)."""
+    if not (isinstance(before, Sym) and before.name.isalpha()) or before.name in _WORDS:
+        return False
+    if (symbol(before.name) or "") in _RELATIONS or before.name in ("quad", "qquad", "mid"):
+        return False
+    if isinstance(after, Char):
+        return after.ch.isalnum() or after.ch == "("
+    return isinstance(after, Sym | Script | Cmd) and not (
+        isinstance(after, Sym) and (symbol(after.name) or "") in _RELATIONS
+    )
 
 
 def _tx(node: Node, state: _State) -> str:

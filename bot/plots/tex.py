@@ -58,9 +58,15 @@ def explain(latex: str) -> str | None:
     formulas built from a few hundred such shapes (pyparsing costs ~10 ms a parse). A formula
     reported bad is always confirmed by parsing it whole, which also words the message.
     """
-    if latex.strip() and _ok(latex, 0):
+    if latex.strip() and _ok_shape(_shape(latex)):
         return None
     return _explain_whole(latex)
+
+
+@lru_cache(maxsize=16384)
+def _ok_shape(shape: str) -> bool:
+    """Generated prompts repeat one formula with other numbers: one check for all of them."""
+    return _ok(shape, 0)
 
 
 def _ok(latex: str, depth: int) -> bool:
