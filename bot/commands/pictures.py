@@ -35,7 +35,7 @@ SPECS = (
         (
             text(
                 "expr",
-                "e.g. sin(x); x^2/10 (up to 5 separated by ;) or x^2 + y^2",
+                "e.g. sin(x); x^2/10 or sigmoid(x); relu(x); gelu(x) (up to 5, by ;) or x^2 + y^2",
                 p.MAX_EXPR_CHARS,
                 required=True,
             ),
@@ -84,11 +84,11 @@ SPECS = (
             Option(
                 "smoothing",
                 "number",
-                "EMA smoothing weight 0-0.99, like TensorBoard's slider (default 0.6)",
+                "EMA smoothing weight 0-0.99, like TensorBoard's slider (default: chosen for the noise)",
                 min_value=0.0,
                 max_value=p.MAX_SMOOTHING,
             ),
-            Option("log", "boolean", "Log-scale y axis", default=False),
+            Option("log", "boolean", "Log-scale y axis (default: when the loss spans more than two decades)"),
         ),
         # The size comes from the attachment's metadata: nothing is downloaded before this check.
         lambda o: p.check_losscurve_options(

@@ -125,6 +125,7 @@ def _check_prompt_refs(
     for rid in prompt.resources:
         if rid not in bank.resources:
             sink.add(file, prompt.id, line_of("resources"), f"unknown resource id {rid!r}")
+    _check_formulas(prompt, sink, file, line_of)
     if len(prompt.statement) > MAX_STATEMENT_CHARS:
         sink.add(
             file,
@@ -132,6 +133,24 @@ def _check_prompt_refs(
             line_of("statement"),
             f"statement is {len(prompt.statement)} characters (max {MAX_STATEMENT_CHARS})",
         )
+
+
+def _check_formulas(prompt: Prompt, sink: Sink, file: str, line_of: Callable[[str], int | None]) -> None:
+    """Every formula a member sees is drawn by the formula renderer, not shown as its source.
+
+    This is the renderer's own check (the TeX front end, then mathtext's parser) without
+    drawing: the layout around it cannot fail, so the check is the same and far cheaper."""
+    from bot.plots.errors import PlotError
+    from bot.plots.tex import check_statement
+
+    texts = [("statement", prompt.statement), ("solution", prompt.solution)]
+    texts += [("hints", h) for h in prompt.hints]
+    texts += [("mistakes", m.message) for m in prompt.mistakes]
+    for key, text in texts:
+        try:
+            check_statement(text)
+        except PlotError as exc:
+            sink.add(file, prompt.id, line_of(key), f"a formula in the {key} cannot be drawn: {exc}")
 
 
 def _check_resources(bank: ContentBank, sink: Sink) -> None:

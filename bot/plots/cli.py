@@ -129,7 +129,7 @@ def _losscurve(args: argparse.Namespace) -> int:
             raise PlotError(
                 f"file too large ({size / 1e6:.1f} MB): at most {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"
             )
-        request = LossCurveRequest(path.name, path.read_bytes(), None, float(smoothing or 0.0), a.log)
+        request = LossCurveRequest(path.name, path.read_bytes(), None, float(smoothing or 0.0), a.log or None)
         if a.out:
             result = render_losscurve(request)
             _write(a.out, result.png)

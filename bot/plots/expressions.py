@@ -39,12 +39,13 @@ def parse_one(text: str) -> sympy.Expr:
     """Parse one expression with the checker's parser, as a member-facing PlotError on failure."""
     from bot.maths.errors import ParseError
     from bot.maths.parser import parse_expression
+    from bot.plots.activations import ACTIVATIONS
 
     text = _NAME_PREFIX.sub("", text, count=1).strip()
     if not text:
         raise PlotError("empty expression: type a function of x, e.g. `x^2 - 1`")
     try:
-        expr = parse_expression(text)
+        expr = parse_expression(text, functions=ACTIVATIONS)
     except ParseError as exc:
         raise PlotError(str(exc)) from None
     if not isinstance(expr, sympy.Expr):
@@ -88,9 +89,31 @@ def analyse(exprs: Sequence[sympy.Expr], *, max_variables: int = 2) -> Parsed:
     return Parsed(tuple(exprs), variables)
 
 
+# `g(x)`, `a (x+1)`: a one-letter (or Greek) name right before a bracket
+_CALL_LIKE = re.compile(r"(?<![A-Za-z0-9_\\])([A-Za-z]|[a-z]{2,8})\s*\(")
+
+
 def parse_functions(text: str, *, max_variables: int = 2) -> Parsed:
     """The whole ``expr`` option of ``/plot`` or ``/gd``."""
-    return analyse([parse_one(p) for p in split_functions(text)], max_variables=max_variables)
+    parsed = analyse([parse_one(p) for p in split_functions(text)], max_variables=max_variables)
+    if len(parsed.variables) == 2:
+        _not_a_call(text, parsed)
+    return parsed
+
+
+def _not_a_call(text: str, parsed: Parsed) -> None:
+    """`g(x)` parses as g·x, a second variable: when that made a contour map, say how it was read."""
+    names = {v.name for v in parsed.variables}
+    for m in _CALL_LIKE.finditer(text):
+        name = m.group(1)
+        if name in names:
+            other = next(v.name for v in parsed.variables if v.name != name)
+            raise PlotError(
+                f"`{name}(...)` reads as {name}·(...), a product with a second variable {name}, which"
+                f" would be a contour map of {name} and {other}. To plot a function, write its formula"
+                " (e.g. `x^2 - 1`) or an activation (`sigmoid(x)`, `relu(x)`, `gelu(x)`, ...); for the"
+                f" product, write `{name}*(...)`."
+            )
 
 
 def _expand_big_operators(expr: sympy.Expr) -> sympy.Expr:

@@ -206,6 +206,19 @@ def draw_contours(fig: object, ax: object, gx: np.ndarray, gy: np.ndarray, z: np
     bar.set_label(label, fontsize=11, color=theme.FOREGROUND)
 
 
+#: Ranges whose spans differ more than this draw stretched: equal units would leave a sliver.
+MAX_ASPECT = 4.0
+
+
+def equal_aspect(ax: object, xr: tuple[float, float], yr: tuple[float, float]) -> bool:
+    """One unit is as long on both axes (circles look like circles, a valley's shape is true)
+    unless the spans are too different for that to leave a readable picture."""
+    ratio = (yr[1] - yr[0]) / (xr[1] - xr[0])
+    equal = 1 / MAX_ASPECT <= ratio <= MAX_ASPECT
+    ax.set_aspect("equal" if equal else "auto", adjustable="box")  # type: ignore[attr-defined]
+    return equal
+
+
 def _contour(expr: sympy.Expr, variables: Sequence[sympy.Symbol], request: PlotRequest) -> PlotImage:
     a, b, _ = _x_range([], variables[0], request)
     if request.y_min is not None or request.y_max is not None:
@@ -228,7 +241,7 @@ def _contour(expr: sympy.Expr, variables: Sequence[sympy.Symbol], request: PlotR
     ax.set_title(f"${name} = {latex}$" if latex else f"{name} = {expr}", fontsize=13, loc="left")
     ax.set_xlabel(xv.name, fontsize=12)
     ax.set_ylabel(yv.name, fontsize=12)
-    ax.set_aspect("auto")
+    equal_aspect(ax, (a, b), (c, d))
     theme.layout(fig, title_lines=2)
     text = str(expr).replace("**", "^")
     summary = f"{name} = {text} (contours) on {xv.name} ∈ [{a:.4g}, {b:.4g}], {yv.name} ∈ [{c:.4g}, {d:.4g}]"

@@ -11,7 +11,7 @@ from bot.plots import gradient_descent as gd
 from bot.plots import sampling, theme
 from bot.plots.errors import PlotError
 from bot.plots.expressions import parse_functions, to_latex
-from bot.plots.function_plot import contour_grid, draw_contours
+from bot.plots.function_plot import contour_grid, draw_contours, equal_aspect
 from bot.plots.models import GDRequest, GDResult
 
 if TYPE_CHECKING:
@@ -166,5 +166,6 @@ def _draw_2d(
         )
     ax.set_xlim(*box[0])
     ax.set_ylim(*box[1])
+    equal_aspect(ax, box[0], box[1])
     ax.set_xlabel(xv.name, fontsize=12)
     ax.set_ylabel(yv.name, fontsize=12)

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from bot.plots import theme
-from bot.plots.diagnosis import diagnose, ema
+from bot.plots.diagnosis import chunk_medians, diagnose, ema, noise_sigma
 from bot.plots.errors import PlotError
 from bot.plots.lossfile import LossData, Series, parse_loss_file, parse_values
 from bot.plots.models import Diagnosis, LossCurveRequest, LossCurveResult
@@ -51,9 +51,46 @@ def load(request: LossCurveRequest) -> LossData:
     return parse_loss_file(request.filename, request.data)
 
 
-def _check_smoothing(w: float) -> None:
+#: The smoothing a clean curve gets (TensorBoard's default), and the most auto ever picks.
+BASE_SMOOTHING = 0.6
+MAX_AUTO_SMOOTHING = 0.99
+#: A log axis when the largest finite loss is more than this many times the smallest positive one.
+LOG_SPAN = 100.0
+
+
+def _check_smoothing(w: float | None) -> None:
+    if w is None:
+        return
     if not (isinstance(w, int | float) and math.isfinite(w) and 0 <= w <= 0.99):
         raise PlotError(f"smoothing must be between 0 and 0.99 (got {w})")
+
+
+def auto_smoothing(y: np.ndarray) -> float:
+    """The EMA weight that brings the step-to-step noise well under the trend's size.
+
+    An EMA of weight w shrinks white noise by sqrt((1-w)/(1+w)); we ask for noise at most 5% of
+    the trend's range, but no lag longer than a tenth of the run (time constant 1/(1-w))."""
+    y = y[np.isfinite(y)]
+    if y.size < 10:
+        return 0.0 if y.size < 5 else BASE_SMOOTHING / 2
+    sigma = noise_sigma(y)
+    c = chunk_medians(y)
+    trend = float(c.max() - c.min())
+    if sigma <= 0 or trend <= 0:
+        return BASE_SMOOTHING
+    q = (0.05 * trend / sigma) ** 2
+    needed = (1 - q) / (1 + q)
+    longest = 1 - 10 / y.size
+    w = min(max(BASE_SMOOTHING, needed), MAX_AUTO_SMOOTHING, max(longest, 0.0))
+    return math.floor(w * 100) / 100
+
+
+def log_span(values: np.ndarray) -> float:
+    """Decades between the smallest positive and the largest finite value (0 when none)."""
+    pos = values[np.isfinite(values) & (values > 0)]
+    if pos.size < 2:
+        return 0.0
+    return float(np.log10(pos.max() / pos.min()))
 
 
 def analyse_losscurve(request: LossCurveRequest) -> tuple[Diagnosis, str]:
@@ -70,14 +107,29 @@ def analyse_losscurve(request: LossCurveRequest) -> tuple[Diagnosis, str]:
 
 def render_losscurve(request: LossCurveRequest) -> LossCurveResult:
     """Parse, diagnose and draw. Runs in a worker process."""
-    w = request.smoothing
-    _check_smoothing(w)
+    _check_smoothing(request.smoothing)
     data = load(request)
     diagnosis = diagnose(data)
     fig = theme.new_figure()
     ax = fig.add_subplot()
     theme.style_axes(ax)
     notes: list[str] = []
+    w = request.smoothing
+    if w is None:
+        w = auto_smoothing(data.train.y)
+        if w != BASE_SMOOTHING:
+            notes.append(f"smoothing {w:g}, chosen for the noise of this run (set smoothing: to change it)")
+    use_log = request.log
+    if use_log is None:
+        everything = np.concatenate([s.y for s in (data.train, data.val) if s is not None])
+        decades = log_span(everything)
+        # only a loss that stays positive: noise around zero is not a span of decades
+        use_log = decades > math.log10(LOG_SPAN) and not (everything[np.isfinite(everything)] <= 0).any()
+        if use_log:
+            notes.append(
+                f"log scale: the loss spans {decades:.1f} decades, which a linear axis flattens"
+                " (log:false for a linear one)"
+            )
     series = [(data.train, theme.PALETTE[0], "training loss" if data.val is not None else "loss")]
     if data.val is not None:
         series.append((data.val, theme.VALIDATION, "validation loss"))
@@ -89,7 +141,7 @@ def render_losscurve(request: LossCurveRequest) -> LossCurveResult:
         bad = ~np.isfinite(y)
         if bad.any():
             bad_x.append(s.x[bad])
-        if request.log:
+        if use_log:
             nonpos = np.isfinite(y) & (y <= 0)
             dropped += int(nonpos.sum())
             y[nonpos] = np.nan
@@ -104,12 +156,12 @@ def render_losscurve(request: LossCurveRequest) -> LossCurveResult:
         else:
             ax.plot(rx, ry, color=colour, linewidth=1.8, label=label)
     values = np.concatenate(finite_all) if finite_all else np.array([])
-    if request.log:
+    if use_log:
         ax.set_yscale("log")
         if dropped:
             notes.append(f"{dropped} value{'s' if dropped != 1 else ''} ≤ 0 left out of the log scale")
     if values.size:
-        _robust_ylim(ax, values, log=request.log)
+        _robust_ylim(ax, values, log=use_log)
     if bad_x:
         xs = np.unique(np.concatenate(bad_x))
         total = int(sum(b.size for b in bad_x))
@@ -140,7 +192,7 @@ def render_losscurve(request: LossCurveRequest) -> LossCurveResult:
             fontsize=10,
         )
     ax.set_xlabel(data.x_label if data.x_label != "index" else "step (index)")
-    ax.set_ylabel("loss" + (" (log scale)" if request.log else ""))
+    ax.set_ylabel("loss" + (" (log scale)" if use_log else ""))
     title = _TITLES.get(diagnosis.kind, diagnosis.kind)
     if diagnosis.turn is not None:
         title += f" after {data.x_label} {diagnosis.turn:g}"
@@ -169,13 +221,19 @@ def _robust_ylim(ax: object, values: np.ndarray, *, log: bool) -> None:
 
 
 def _summary(data: LossData, message: str, notes: list[str]) -> str:
+    unit = "step" if data.x_label == "index" else data.x_label
+
     def stats(s: Series) -> str:
+        """Where it started, its lowest point and when, where it ended: the shape in one line."""
         ok = np.isfinite(s.y)
         if not ok.any():
             return f"{s.y.size:,} points, none finite"
         i = int(np.argmin(np.where(ok, s.y, np.inf)))
-        last = s.y[ok][-1]
-        return f"{s.y.size:,} points, min {s.y[i]:.4g} at {data.x_label} {s.x[i]:g}, last {last:.4g}"
+        first, last = s.y[ok][0], s.y[ok][-1]
+        return (
+            f"{s.y.size:,} points: start {first:.4g}, minimum {s.y[i]:.4g} at {unit} {s.x[i]:g},"
+            f" end {last:.4g}"
+        )
 
     lines = [message, f"training: {stats(data.train)}" if data.val is not None else stats(data.train)]
     if data.val is not None:

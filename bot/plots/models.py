@@ -77,8 +77,8 @@ class LossCurveRequest:
     filename: str = ""
     data: bytes = b""
     values: str | None = None
-    smoothing: float = 0.6
-    log: bool = False
+    smoothing: float | None = None  # None: chosen for the curve's noise (auto_smoothing)
+    log: bool | None = None  # None: a log axis when the loss spans more than two decades
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +104,7 @@ class LossCurveResult:
 
 @dataclass(frozen=True, slots=True)
 class TexImage:
-    """A rendered formula/statement; ``warnings`` lists formulas drawn as plain text instead."""
+    """A rendered formula/statement (a formula that cannot be drawn raises PlotError instead)."""
 
     png: bytes
     warnings: tuple[str, ...] = ()

@@ -1,7 +1,9 @@
 """LaTeX to PNG with matplotlib's mathtext: no TeX installation, no shell, no files.
 
-mathtext draws most of what a maths prompt needs but not everything; we translate the common
-gaps (``\\dfrac``, ``\\text``, ``\\le``, matrices, cases) and say plainly what is left.
+mathtext draws most of what a maths prompt needs but not everything. ``bot.plots.latex`` reads
+the TeX people write (brace-free arguments, ``\\binom``, ``\\mathcal N``, matrices, cases,
+aligned) and hands mathtext what it can draw; whatever is left gets a message naming it, never
+an image of the source text.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from bot.plots.errors import PlotError
+from bot.plots.latex import display_lines, parse, to_mathtext
 from bot.plots.models import TexImage
 
 MAX_LATEX = 1000
@@ -19,97 +22,21 @@ _TEX_FONTSIZE = 26
 _STATEMENT_FONTSIZE = 17
 _STATEMENT_WIDTH_PX = 900
 
-_SIMPLE = [
-    (r"\dfrac", r"\frac"),
-    (r"\tfrac", r"\frac"),
-    (r"\displaystyle", ""),
-    (r"\textstyle", ""),
-    (r"\lVert", r"\Vert"),
-    (r"\rVert", r"\Vert"),
-    (r"\lvert", "|"),
-    (r"\rvert", "|"),
-    (r"\iff", r"\Leftrightarrow"),
-    (r"\implies", r"\Rightarrow"),
-    (r"\textbf", r"\mathbf"),
-    (r"\bm", r"\boldsymbol"),
-    (r"\bmod", r"\ \mathrm{mod}\ "),
-    (r"\nonumber", ""),
-    (r"\&", "&"),
-]
-_WORD_SWAPS = {r"\le": r"\leq", r"\ge": r"\geq", r"\ne": r"\neq"}
-_SIZING = re.compile(r"\\[Bb]igg?[lrm]?(?![A-Za-z])")
-_TAGS = re.compile(r"\\(?:tag|label)\{[^{}]*\}")
-_PMOD = re.compile(r"\\pmod\{([^{}]*)\}")
-_ENV = re.compile(r"\\begin\{(\w+\*?)\}(\{[^{}]*\})?(.*?)\\end\{\1\}", re.DOTALL)
-_DELIMS = {
-    "pmatrix": (r"\left(", r"\right)"),
-    "bmatrix": (r"\left[", r"\right]"),
-    "Bmatrix": (r"\left\{", r"\right\}"),
-    "vmatrix": (r"\left|", r"\right|"),
-    "Vmatrix": (r"\left\Vert", r"\right\Vert"),
-    "matrix": ("", ""),
-    "smallmatrix": ("", ""),
-    "cases": (r"\left\{", r"\right."),
-    "array": ("", ""),
-    "aligned": ("", ""),
-    "align": ("", ""),
-    "align*": ("", ""),
-    "gathered": ("", ""),
-    "gather": ("", ""),
-    "gather*": ("", ""),
-    "split": ("", ""),
-}
+
+def translate(latex: str, *, display: bool = False) -> str:
+    """The TeX people write as mathtext (braces made explicit, missing commands rewritten).
+
+    ``display`` draws top-level fractions at display size, as TeX does in ``$$..$$``."""
+    return to_mathtext(parse(latex), display=display)
 
 
-def _literally(text: str) -> Callable[[re.Match[str]], str]:
-    """A re.sub replacement that inserts `text` as is (backslashes are not escapes)."""
-    return lambda _match: text
-
-
-def _stack(rows: list[str]) -> str:
-    """Rows on top of each other: mathtext has no arrays, but a rule-less \\genfrac stacks two."""
-    if len(rows) == 1:
-        return "{" + rows[0] + "}"
-    return r"\genfrac{}{}{0}{}{" + rows[0] + "}{" + _stack(rows[1:]) + "}"
-
-
-def _environment(match: re.Match[str]) -> str:
-    name, body = match.group(1), match.group(3)
-    if name not in _DELIMS:
-        raise PlotError(
-            f"the `\\begin{{{name}}}` environment cannot be drawn here; "
-            "matrices (pmatrix, bmatrix, ...), cases and aligned are supported"
-        )
-    rows = [r.strip() for r in re.split(r"\\\\", body) if r.strip()]
-    if not rows:
-        return ""
-    if len(rows) > 8:
-        raise PlotError("too many rows to draw (at most 8)")
-    cells = [r"\quad ".join(c.strip() for c in row.split("&")) for row in rows]
-    left, right = _DELIMS[name]
-    return f"{left}{_stack(cells)}{right}"
-
-
-def translate(latex: str) -> str:
-    """Rewrite what mathtext lacks into what it has (same meaning, close enough look)."""
-    s = latex
-    for _ in range(4):  # nested environments, innermost first
-        s2 = _ENV.sub(_environment, s)
-        if s2 == s:
-            break
-        s = s2
-    if r"\begin{" in s:
-        env = re.search(r"\\begin\{([^{}]*)\}", s)
-        name = env.group(1) if env else "?"
-        raise PlotError(f"the `\\begin{{{name}}}` environment is not closed or not supported")
-    for old, new in _SIMPLE:
-        s = re.sub(re.escape(old) + r"(?![A-Za-z])", _literally(new), s)
-    for old, new in _WORD_SWAPS.items():
-        s = re.sub(re.escape(old) + r"(?![A-Za-z])", _literally(new), s)
-    s = _SIZING.sub("", s)
-    s = _TAGS.sub("", s)
-    s = _PMOD.sub(r"\\ (\\mathrm{mod}\\ \1)", s)
-    return s.strip()
+def _lines(latex: str, *, display: bool) -> list[tuple[str, str]]:
+    """A formula as lines of (left, right) mathtext, split at the alignment point of `aligned`."""
+    tree = parse(latex)
+    split = display_lines(tree)
+    if split is None:
+        return [("", to_mathtext(tree, display=display))]
+    return [(to_mathtext(a, display=display), to_mathtext(b, display=display)) for a, b in split]
 
 
 @lru_cache(maxsize=1)
@@ -120,7 +47,153 @@ def _parser() -> object:
 
 
 def explain(latex: str) -> str | None:
-    """None when mathtext can draw ``latex`` (no dollars), else a one-line reason."""
+    """None when mathtext can draw ``latex`` (no dollars), else a one-line reason.
+
+    mathtext's grammar reads a formula as a sequence of top-level pieces (a symbol with its
+    scripts, a command with its braced arguments, a ``\\left..\\right`` span), and the whole
+    parses exactly when every piece does; inside a piece, a maths argument (a script, a fraction's
+    parts, a root, a ``\\left..\\right`` body) parses exactly when its own pieces do. So pieces
+    are parsed one at a time with those arguments stood in for by ``x`` and checked the same way,
+    digits and plain letters normalised, and cached: ``content validate`` checks thousands of
+    formulas built from a few hundred such shapes (pyparsing costs ~10 ms a parse). A formula
+    reported bad is always confirmed by parsing it whole, which also words the message.
+    """
+    if latex.strip() and _ok_shape(_shape(latex)):
+        return None
+    return _explain_whole(latex)
+
+
+@lru_cache(maxsize=16384)
+def _ok_shape(shape: str) -> bool:
+    """Generated prompts repeat one formula with other numbers: one check for all of them."""
+    return _ok(shape, 0)
+
+
+def _ok(latex: str, depth: int) -> bool:
+    if depth > 60:  # far deeper than the front end lets through: just parse it
+        return _explain_whole(latex) is None
+    for piece in pieces(latex):
+        skeleton, arguments = _skeleton(piece)
+        if _explain_piece(_shape(skeleton)) is not None:
+            return False
+        if not all(_ok(arg, depth + 1) for arg in arguments if arg.strip()):
+            return False
+    return True
+
+
+#: Commands whose braced arguments are maths (checked on their own) rather than names or sizes.
+_MATH_ARGS = {"\\frac": 2, "\\dfrac": 2, "\\binom": 2, "\\sqrt": 1, "\\overset": 2, "\\underset": 2}
+
+
+def _skeleton(piece: str) -> tuple[str, list[str]]:
+    """``\\frac{a+b}{c}^{2}`` -> (``\\frac{x}{x}^{x}``, [``a+b``, ``c``, ``2``])."""
+    toks = _PIECE_TOKEN.findall(piece)
+    out: list[str] = []
+    args: list[str] = []
+    i = 0
+    pending = 0  # maths arguments still to come for the command just read
+    while i < len(toks):
+        tok = toks[i]
+        if tok == "{":
+            j, level = i + 1, 1
+            while j < len(toks) and level:
+                level += {"{": 1, "}": -1}.get(toks[j], 0)
+                j += 1
+            if level:  # unbalanced: leave it to the parser
+                return piece, []
+            previous = next((t for t in reversed(out) if not t.isspace()), "")
+            inner = "".join(toks[i + 1 : j - 1])
+            if (pending or previous in ("^", "_") or not out) and inner.strip():
+                args.append(inner)
+                out.append("{x}")
+                pending = max(0, pending - 1)
+            elif pending:  # an empty maths argument (`\\sqrt{}`): the parser judges it as written
+                out.extend(toks[i:j])
+                pending -= 1
+            else:
+                out.extend(toks[i:j])
+            i = j
+            continue
+        if tok in ("\\left", "\\right") and i + 1 < len(toks):
+            out.extend(toks[i : i + 2])
+            if tok == "\\left":  # the body up to the matching \\right
+                j, level = i + 2, 1
+                while j < len(toks) and level:
+                    level += {"\\left": 1, "\\right": -1}.get(toks[j], 0)
+                    j += 1
+                if level:
+                    return piece, []
+                args.append("".join(toks[i + 2 : j - 1]))
+                out.append("x")
+                i = j - 1
+                continue
+            i += 2
+            continue
+        if tok == "[" and out and out[-1] == "\\sqrt":  # the root's index: kept as written
+            j = toks.index("]", i) if "]" in toks[i:] else len(toks) - 1
+            out.extend(toks[i : j + 1])
+            i = j + 1
+            continue
+        if not tok.isspace():
+            pending = _MATH_ARGS.get(tok, 0) if tok.startswith("\\") else 0 if tok not in "^_" else pending
+        out.append(tok)
+        i += 1
+    return "".join(out), args
+
+
+_PIECE_TOKEN = re.compile(r"\\(?:[A-Za-z]+|.)|\s+|.", re.DOTALL)
+_GLUED = {"^", "_", "'", "{", "["}
+
+
+def pieces(mathtext: str) -> list[str]:
+    """Top-level pieces of a mathtext string (see ``explain``); braces inside stay whole."""
+    out: list[str] = []
+    current = ""
+    depth = lr = 0
+    delimiter_next = False
+    previous = ""
+    for tok in _PIECE_TOKEN.findall(mathtext):
+        if delimiter_next:
+            current += tok
+            delimiter_next = False
+            continue
+        if depth == 0 and lr == 0 and current.strip() and not tok.isspace() and tok not in _GLUED:
+            out.append(current)
+            current = ""
+        current += tok
+        if tok == "{" or (tok == "[" and previous == "\\sqrt"):
+            depth += 1
+        elif tok == "}" or (tok == "]" and depth > 0):
+            depth -= 1
+        elif tok == "\\left" and depth == 0:
+            lr += 1
+            delimiter_next = True
+        elif tok == "\\right" and depth == 0:
+            lr -= 1
+            delimiter_next = True
+        if not tok.isspace():
+            previous = tok
+    if current.strip():
+        out.append(current)
+    return out
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_LETTERS = re.compile(r"(?<![\\A-Za-z])[A-Za-z]+")
+
+
+def _shape(piece: str) -> str:
+    """Digits and plain letters parse the same whatever they are: one cache entry for all."""
+    piece = re.sub(r"(?<!\\)\s+$", "", piece.lstrip())  # a control space keeps its space
+    return _LETTERS.sub("x", _NUMBER.sub("1", piece))
+
+
+@lru_cache(maxsize=16384)
+def _explain_piece(piece: str) -> str | None:
+    return _explain_whole(piece)
+
+
+def _explain_whole(latex: str) -> str | None:
     try:
         _parser().parse(f"${latex}$")  # type: ignore[attr-defined]
     except ValueError as exc:
@@ -152,8 +225,37 @@ def _strip_delimiters(latex: str) -> str:
     return s
 
 
+def check_formula(latex: str, *, display: bool = False) -> list[tuple[str, str]]:
+    """The lines mathtext will draw for ``latex``; PlotError names what it cannot draw.
+
+    This is the whole check ``content validate`` runs: the same parse the renderer does."""
+    lines = _lines(latex, display=display)
+    for left, right in lines:
+        for piece in (left, right):
+            problem = explain(piece) if piece else None
+            if problem:
+                raise PlotError(problem)
+    return lines
+
+
+def _measure(renderer: object, prop: object) -> Callable[[str], tuple[float, float, float]]:
+    def measure(s: str) -> tuple[float, float, float]:
+        if not s:
+            return 0.0, 0.0, 0.0
+        ismath = "$" in s.replace(r"\$", "")
+        w, h, d = renderer.get_text_width_height_descent(s, prop, ismath=ismath)  # type: ignore[attr-defined]
+        return float(w), float(h), float(d)
+
+    return measure
+
+
 def render_tex(latex: str) -> TexImage:
-    """``/tex``: one formula as a PNG; PlotError says what mathtext could not draw."""
+    """``/tex``: one formula as a PNG at display size; aligned lines drawn one under another.
+
+    PlotError says what mathtext could not draw."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.transforms import IdentityTransform
+
     from bot.plots import theme
 
     body = _strip_delimiters(latex)
@@ -161,19 +263,56 @@ def render_tex(latex: str) -> TexImage:
         raise PlotError("nothing to render: type a formula, e.g. `\\frac{d}{dx} x^2 = 2x`")
     if len(body) > MAX_LATEX:
         raise PlotError(f"formula too long ({len(body)} characters, at most {MAX_LATEX})")
-    body = translate(body)
-    problem = explain(body)
-    if problem:
-        raise PlotError(problem)
-    fig = theme.new_figure(200, 100)
-    fig.text(0.5, 0.5, f"${body}$", fontsize=_TEX_FONTSIZE, color=theme.FOREGROUND, ha="center", va="center")
-    return TexImage(theme.to_png(fig, tight=True))
+    lines = check_formula(body, display=True)
+    if len(lines) == 1 and not lines[0][0]:
+        # one line: nothing to align, so no measuring pass (half the cost of a formula)
+        fig = theme.new_figure(200, 100)
+        fig.text(
+            0.5,
+            0.5,
+            f"${lines[0][1]}$",
+            fontsize=_TEX_FONTSIZE,
+            color=theme.FOREGROUND,
+            ha="center",
+            va="center",
+        )
+        return TexImage(theme.to_png(fig, tight=True))
+    prop = FontProperties(size=_TEX_FONTSIZE)
+    scratch = theme.new_figure(200, 100)
+    measure = _measure(scratch.canvas.get_renderer(), prop)  # type: ignore[attr-defined]
+    sized = [(measure(f"${a}$" if a else ""), measure(f"${b}$" if b else "")) for a, b in lines]
+    left_w = max(a[0] for a, _ in sized)
+    right_w = max(b[0] for _, b in sized)
+    margin, gap = 18.0, 14.0
+    heights = [max(a[1] - a[2], b[1] - b[2], 20.0) + max(a[2], b[2]) for a, b in sized]
+    total_h = sum(heights) + gap * (len(lines) - 1) + 2 * margin
+    total_w = left_w + right_w + 2 * margin
+    fig = theme.new_figure(int(total_w) + 1, int(total_h) + 1)
+    y = total_h - margin
+    for (left, right), (a, b), h in zip(lines, sized, heights, strict=True):
+        descent = max(a[2], b[2])
+        baseline = y - h + descent
+        anchor = margin + left_w
+        for piece, x, ha in ((left, anchor, "right"), (right, anchor, "left")):
+            if piece:
+                fig.text(
+                    x,
+                    baseline,
+                    f"${piece}$",
+                    fontproperties=prop,
+                    color=theme.FOREGROUND,
+                    ha=ha,
+                    va="baseline",
+                    transform=IdentityTransform(),
+                )
+        y -= h + gap
+    return TexImage(theme.to_png(fig))
 
 
 # --- statements: Markdown text with $..$ formulas --------------------------------------------
 
-_DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
-_INLINE = re.compile(r"(?<!\\)\$(.+?)(?<!\\)\$", re.DOTALL)
+_DISPLAY = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]", re.DOTALL)
+_INLINE = re.compile(r"(?<!\\)\$(.+?)(?<!\\)\$|\\\((.+?)\\\)", re.DOTALL)
 _SLOT = re.compile(r"\x00(\d+)\x00")
 
 
@@ -184,41 +323,52 @@ def _plain(text: str) -> str:
     return text.replace("$", r"\$")
 
 
-def _formula(src: str, warnings: list[str]) -> str:
-    """A formula as matplotlib mathtext, or its source as plain text (with a warning)."""
+def _inline(src: str) -> str:
+    """An inline formula as mathtext; PlotError names what cannot be drawn."""
     src = src.strip()
-    try:
-        body = translate(src)
-        problem = explain(body)
-    except PlotError as exc:
-        body, problem = src, str(exc)
+    if not src:
+        return ""
+    body = translate(src)
+    problem = explain(body)
     if problem:
-        warnings.append(f"{problem}; shown as plain text: {src}")
-        return _plain(src)
+        raise PlotError(f"{problem} (in `{src[:80]}`)")
     return f"${body}$" if body else ""
 
 
-def _tokens(paragraph: str, warnings: list[str]) -> list[tuple[str, bool]]:
-    """Words (formulas glued to their punctuation) and display formulas of one paragraph."""
-    out: list[tuple[str, bool]] = []
+def _display(src: str) -> list[tuple[str, str]]:
+    try:
+        lines = check_formula(src.strip(), display=True)
+    except PlotError as exc:
+        raise PlotError(f"{exc} (in `{src.strip()[:80]}`)") from None
+    return [(f"${a}$" if a else "", f"${b}$" if b else "") for a, b in lines]
+
+
+# A token of a paragraph: a word (formulas glued to their punctuation) or a display formula.
+_Token = tuple[str, list[tuple[str, str]] | None]
+
+
+def _tokens(paragraph: str) -> list[_Token]:
+    out: list[_Token] = []
     pieces = _DISPLAY.split(paragraph)
-    for i, piece in enumerate(pieces):
-        if i % 2 == 1:
-            out.append((_formula(piece, warnings), True))
-            continue
+    # split() with two groups yields text, group1, group2, text, ...
+    for i in range(0, len(pieces), 3):
+        piece = pieces[i]
         formulas: list[str] = []
 
         def stash(m: re.Match[str], formulas: list[str] = formulas) -> str:
-            formulas.append(m.group(1))
+            formulas.append(m.group(1) if m.group(1) is not None else m.group(2))
             return f"\x00{len(formulas) - 1}\x00"
 
         for word in _INLINE.sub(stash, piece).split():
             parts = _SLOT.split(word)
             text = "".join(
-                _plain(p) if j % 2 == 0 else _formula(formulas[int(p)], warnings) for j, p in enumerate(parts)
+                _plain(p) if j % 2 == 0 else _inline(formulas[int(p)]) for j, p in enumerate(parts)
             )
             if text:
-                out.append((text, False))
+                out.append((text, None))
+        if i + 1 < len(pieces):
+            src = pieces[i + 1] if pieces[i + 1] is not None else pieces[i + 2]
+            out.append(("", _display(src)))
     return out
 
 
@@ -239,12 +389,17 @@ def _paragraphs(markdown: str) -> list[str]:
     return paras
 
 
-def render_statement(markdown: str) -> TexImage:
-    """A short prompt statement (Markdown with ``$..$``) as one wrapped image.
+def check_statement(markdown: str) -> None:
+    """Every formula of a Markdown text parses and mathtext can draw it; PlotError otherwise."""
+    for para in _paragraphs(markdown):
+        _tokens(para)
 
-    Formulas mathtext cannot draw are shown as their source text and listed in ``warnings``
-    rather than failing: a daily prompt should always post.
-    """
+
+def render_statement(markdown: str) -> TexImage:
+    """A short text (Markdown with ``$..$`` and ``$$..$$``) as one wrapped image.
+
+    A formula mathtext cannot draw raises PlotError naming it: the caller sends the text alone
+    (as Unicode math) rather than an image showing LaTeX source."""
     from matplotlib.font_manager import FontProperties
     from matplotlib.transforms import IdentityTransform
 
@@ -254,66 +409,67 @@ def render_statement(markdown: str) -> TexImage:
         raise PlotError("empty statement")
     if len(markdown) > MAX_STATEMENT:
         raise PlotError(f"statement too long ({len(markdown)} characters, at most {MAX_STATEMENT})")
-    warnings: list[str] = []
     scratch = theme.new_figure(_STATEMENT_WIDTH_PX, 100)
-    renderer = scratch.canvas.get_renderer()  # type: ignore[attr-defined]
     prop = FontProperties(size=_STATEMENT_FONTSIZE)
-    dpi_scale = theme.DPI / 72
-
-    def measure(s: str) -> tuple[float, float, float]:
-        w, h, d = renderer.get_text_width_height_descent(s, prop, ismath="$" in s.replace(r"\$", ""))
-        return w, h, d
+    measure = _measure(scratch.canvas.get_renderer(), prop)  # type: ignore[attr-defined]
 
     space_w = measure("a a")[0] - 2 * measure("a")[0]
     margin = 24.0
     usable = _STATEMENT_WIDTH_PX - 2 * margin
-    lines: list[tuple[list[str], bool]] = []  # (words, centred)
+    # a line: (left, right, anchor x or None for a text line starting at the margin)
+    lines: list[tuple[str, str, float | None]] = []
     for para in _paragraphs(markdown):
         current: list[str] = []
         width = 0.0
-        for tok, display in _tokens(para, warnings):
-            if display:
+        for tok, display in _tokens(para):
+            if display is not None:
                 if current:
-                    lines.append((current, False))
-                lines.append(([tok], True))
+                    lines.append((" ".join(current), "", None))
                 current, width = [], 0.0
+                left_w = max(measure(a)[0] for a, _ in display)
+                right_w = max(measure(b)[0] for _, b in display)
+                anchor = max(margin + left_w, _STATEMENT_WIDTH_PX / 2 - (left_w + right_w) / 2 + left_w)
+                lines.extend((a, b, anchor) for a, b in display)
                 continue
             w = measure(tok)[0]
             if current and width + space_w + w > usable:
-                lines.append((current, False))
+                lines.append((" ".join(current), "", None))
                 current, width = [], 0.0
             current.append(tok)
             width += (space_w if width else 0.0) + w
         if current:
-            lines.append((current, False))
-        lines.append(([], False))  # paragraph gap
-    if lines and not lines[-1][0]:
+            lines.append((" ".join(current), "", None))
+        lines.append(("", "", None))  # paragraph gap
+    if lines and lines[-1] == ("", "", None):
         lines.pop()
     base_h = measure("Ag")[1] * 1.45
-    heights = []
-    for words, _ in lines:
-        if not words:
+    heights, descents = [], []
+    for left, right, _ in lines:
+        if not left and not right:
             heights.append(base_h * 0.5)
+            descents.append(0.0)
             continue
-        _, h, d = measure(" ".join(words))
-        heights.append(max(base_h, (h - d) * 1.15 + d * 1.6 + 8))
+        a, b = measure(left), measure(right)
+        h, d = max(a[1] - a[2], b[1] - b[2]), max(a[2], b[2])
+        heights.append(max(base_h, h * 1.15 + d * 1.6 + 8))
+        descents.append(d)
     total_h = int(sum(heights) + 2 * margin)
     fig = theme.new_figure(_STATEMENT_WIDTH_PX, max(60, total_h))
     y = total_h - margin
-    for (words, centred), h in zip(lines, heights, strict=True):
+    for (left, right, at), h, d in zip(lines, heights, descents, strict=True):
         y -= h
-        if words:
-            _, _, d = measure(" ".join(words))
-            x = _STATEMENT_WIDTH_PX / 2 if centred else margin
-            fig.text(
-                x,
-                y + d + (h - base_h) * 0.35,
-                " ".join(words),
-                fontproperties=prop,
-                color=theme.FOREGROUND,
-                ha="center" if centred else "left",
-                va="baseline",
-                transform=IdentityTransform(),
-            )
-    del dpi_scale
-    return TexImage(theme.to_png(fig), tuple(warnings))
+        baseline = y + d + (h - base_h) * 0.35
+        placed = [(left, margin, "left")] if at is None else [(left, at, "right"), (right, at, "left")]
+        for text, x, ha in placed:
+            if text:
+                fig.text(
+                    x,
+                    baseline,
+                    text,
+                    fontproperties=prop,
+                    color=theme.FOREGROUND,
+                    ha=ha,
+                    va="baseline",
+                    transform=IdentityTransform(),
+                )
+    return TexImage(theme.to_png(fig))

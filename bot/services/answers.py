@@ -8,12 +8,14 @@ verdict is only returned (acknowledged) after that commit.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from bot.content import Prompt
-from bot.replies import Field, Reply
+from bot.plots.latex_text import readable_text
+from bot.replies import Attachment, Field, Reply
 from bot.services.context import Actor, Clock
 from bot.services.daily import DailyService
 from bot.services.errors import UserError
@@ -78,7 +80,7 @@ def verdict_reply(result: CheckResult, *, label: str, attempts: int, notes: Sequ
     if result.interpreted_as:
         fields.append(Field("Interpreted as", f"`{result.interpreted_as}`"))
     fields.append(Field("Attempts so far", str(attempts), inline=True))
-    text = result.message
+    text = readable_text(result.message)  # a mistake message is written in LaTeX
     if result.status == "invalid":
         text += "\n/help topic:answers shows how to write answers."
     title = _REASON_TITLES.get(result.reason) or _TITLES.get(result.status, result.status)
@@ -204,7 +206,7 @@ class AnswerService:
             notes.append("Unlimited attempts: the first correct answer counts. Stuck? /hint")
         total = before.attempts + attempts
         reply = verdict_reply(result, label="today's prompt", attempts=total, notes=notes)
-        return AnswerResult(reply, announcement)
+        return AnswerResult(await self._pictured(reply, result), announcement)
 
     async def _answer_other(
         self, actor: Actor, answer: str, day: date, problem: ResolvedProblem
@@ -230,4 +232,20 @@ class AnswerService:
             notes = list(await problem.record(self.db, actor, result, now)) if problem.record else []
         if problem.kind == "practice":
             notes.append("Practice: tracked in your accuracy per topic, not in streaks.")
-        return AnswerResult(verdict_reply(result, label=problem.label, attempts=attempts, notes=notes))
+        reply = verdict_reply(result, label=problem.label, attempts=attempts, notes=notes)
+        return AnswerResult(await self._pictured(reply, result))
+
+    async def _pictured(self, reply: Reply, result: CheckResult) -> Reply:
+        """A named mistake whose maths Unicode cannot say (a matrix, a display formula) also
+        comes as an image, like a hint."""
+        if not result.mistake or "$" not in result.message:
+            return reply
+        key = "verdict:" + hashlib.sha1(result.message.encode()).hexdigest()
+        _text, png = await self.problems.readable(key, result.message)
+        if png is None:
+            return reply
+        return replace(
+            reply,
+            attachments=(Attachment("feedback.png", png, "The feedback with its formulas"),),
+            image="feedback.png",
+        )

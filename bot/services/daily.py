@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.content import ContentBank, Prompt
+from bot.plots.latex_text import readable_text
 from bot.replies import Action, Attachment, Button, Field, Post, Reply
 from bot.services.context import Actor, Clock
 from bot.services.errors import UserError
@@ -288,7 +289,7 @@ class DailyService:
             fields.append(Field("Study", resource, inline=True))
         if label:
             fields.append(Field("Curriculum", label, inline=True))
-        text = prompt.statement + (f"\n\n{extra}" if extra else "")
+        text = readable_text(prompt.statement) + (f"\n\n{extra}" if extra else "")
         return Reply(
             title=f"Daily prompt · {day.isoformat()} · {self.topic_title(prompt.topic)}",
             text=text,
@@ -339,10 +340,13 @@ class DailyService:
                     await board_rows.bump(
                         self.db, actor.guild_id, actor.user_id, period_keys(today.day), hints=1
                     )
+        text, png = await self.problems.readable(f"{prompt.id}#hint{index}", prompt.hints[index])
         return Reply(
             title=f"Hint {index + 1} of {len(prompt.hints)}",
-            text=prompt.hints[index],
+            text=text,
             footer=f"{more} Hints are counted in your stats.",
+            attachments=(Attachment("hint.png", png, "The hint with its formulas"),) if png else (),
+            image="hint.png" if png else None,
             ephemeral=True,
         )
 
@@ -386,7 +390,7 @@ class DailyService:
         attachments = (Attachment("solution.png", png, "The worked solution"),) if png else ()
         return Reply(
             title="Solution",
-            text=f"{solution}\n\nAnswer: {prompt.answer}",
+            text=f"{readable_text(solution)}\n\nAnswer: {prompt.answer}",
             footer=note or None,
             attachments=attachments,
             image="solution.png" if png else None,

@@ -42,3 +42,9 @@ def tex_job(latex: str) -> TexImage:
     from bot.plots.tex import render_tex
 
     return render_tex(latex)
+
+
+def statement_job(markdown: str) -> TexImage:
+    from bot.plots.tex import render_statement
+
+    return render_statement(markdown)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.plots.errors import PlotError
+from bot.plots.latex_text import formula_text, has_raw_latex, readable
 from bot.plots.models import (
     GD_DEFAULT_STEPS,
     GD_MAX_STEPS,
@@ -24,6 +25,7 @@ from bot.plots.models import (
     LossCurveRequest,
     PlotRequest,
 )
+from bot.plots.tex import MAX_STATEMENT
 from bot.replies import Attachment, Field, Reply
 from bot.services import picture_jobs as jobs
 from bot.services.context import Actor, Upload, oversize_message
@@ -49,7 +51,6 @@ MAX_LATEX_CHARS = 1000
 MAX_VALUES_CHARS = 4000  # what a member can paste into one option (the console's line limit)
 MAX_LR = 1e6
 MAX_SMOOTHING = 0.99
-DEFAULT_SMOOTHING = 0.6
 
 _LOSS_TITLES = {
     "diverging": "Loss curve: diverging",
@@ -146,8 +147,9 @@ def check_upload_size(filename: str, size: int) -> None:
 
 def check_losscurve_options(
     *, filename: str | None, size: int | None, values: str | None, smoothing: float | None
-) -> float:
-    """What /losscurve can check before the file is read; returns the smoothing weight to use."""
+) -> float | None:
+    """What /losscurve can check before the file is read; returns the smoothing weight to use
+    (None: chosen for the curve's noise when it is drawn)."""
     has_file = filename is not None
     if has_file == (values is not None):
         raise UserError(
@@ -163,7 +165,9 @@ def check_losscurve_options(
             raise UserError(
                 f"values is {len(text)} characters; the limit is {MAX_VALUES_CHARS}. Attach a file instead."
             )
-    weight = DEFAULT_SMOOTHING if smoothing is None else _number("smoothing", smoothing)
+    if smoothing is None:
+        return None  # chosen in the worker for the curve's noise
+    weight = _number("smoothing", smoothing)
     if not 0 <= weight <= MAX_SMOOTHING:
         raise UserError(f"smoothing must be between 0 and {MAX_SMOOTHING} — got {smoothing:g}.")
     return weight
@@ -173,7 +177,7 @@ def losscurve_request(
     upload: Upload | None = None,
     values: str | None = None,
     smoothing: float | None = None,
-    log: bool = False,
+    log: bool | None = None,
 ) -> LossCurveRequest:
     """The /losscurve options as an engine request; UserError names the first bad option."""
     weight = check_losscurve_options(
@@ -183,8 +187,17 @@ def losscurve_request(
         smoothing=smoothing,
     )
     if upload is not None:
-        return LossCurveRequest(upload.filename, upload.data, None, weight, bool(log))
-    return LossCurveRequest(values=(values or "").strip(), smoothing=weight, log=bool(log))
+        return LossCurveRequest(upload.filename, upload.data, None, weight, log)
+    return LossCurveRequest(values=(values or "").strip(), smoothing=weight, log=log)
+
+
+def tex_body(source: str) -> str:
+    """The formula without its ``$..$``, ``$$..$$`` or ``\\[..\\]``."""
+    s = source.strip()
+    for left, right in (("$$", "$$"), ("\\[", "\\]"), ("\\(", "\\)"), ("$", "$")):
+        if s.startswith(left) and s.endswith(right) and len(s) >= len(left) + len(right):
+            return s[len(left) : len(s) - len(right)].strip()
+    return s
 
 
 def tex_source(latex: str) -> str:
@@ -277,7 +290,7 @@ class PictureService:
         upload: Upload | None = None,
         values: str | None = None,
         smoothing: float | None = None,
-        log: bool = False,
+        log: bool | None = None,
     ) -> Reply:
         """/losscurve: the curve drawn (raw faint, smoothed bold) with a diagnosis and a resource."""
         request = losscurve_request(upload, values, smoothing, log)
@@ -303,8 +316,25 @@ class PictureService:
         """/tex: a formula drawn with matplotlib's mathtext (no TeX installation)."""
         source = tex_source(latex)
         image = await self._draw(jobs.tex_job, source, limit=TEX_TIMEOUT, key=actor.user_id, what="formula")
-        attachments, name = _picture("formula.png", image.png, source)
+        # screen readers get the formula as Unicode maths, not its TeX
+        attachments, name = _picture("formula.png", image.png, formula_text(tex_body(source)).text)
         return Reply(attachments=attachments, image=name)
+
+    async def render_math(self, actor: Actor, text: str) -> Reply:
+        """A message's ``$..$`` maths drawn as one image, with its Unicode reading as the text.
+
+        The engine of a "Render math" message action: any adapter hands it the message text."""
+        text = (text or "").strip()
+        if not has_raw_latex(text):
+            raise UserError("That message has no maths to draw: formulas go between `$` signs, like `$x^2$`.")
+        if len(text) > MAX_STATEMENT:
+            raise UserError(f"That message is {len(text)} characters; at most {MAX_STATEMENT} can be drawn.")
+        image = await self._draw(
+            jobs.statement_job, text, limit=TEX_TIMEOUT, key=actor.user_id, what="formula"
+        )
+        shown = readable(text).text
+        attachments, name = _picture("maths.png", image.png, shown)
+        return Reply(text=shown, attachments=attachments, image=name, ephemeral=True)
 
     async def _resource(self, resource_id: str) -> str | None:
         """'Title — URL' for a catalog id, or None (unknown id, or the catalog failed to load)."""

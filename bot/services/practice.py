@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.content import ContentBank, Prompt, load_content
+from bot.plots.latex_text import readable_text
 from bot.replies import Attachment, Field, Reply
 from bot.services.context import Actor, Clock
 from bot.services.errors import UserError
@@ -191,7 +192,7 @@ class PracticeService:
             fields.append(Field("Note", " ".join(notes)))
         return Reply(
             title="Practice problem",
-            text=prompt.statement.strip(),
+            text=readable_text(prompt.statement.strip()),
             fields=tuple(fields),
             attachments=(Attachment("statement.png", png, "The problem with its formulas"),) if png else (),
             image="statement.png" if png else None,

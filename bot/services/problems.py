@@ -13,6 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from bot.content import ContentBank, Prompt
+from bot.plots.latex_text import readable
 from bot.services.checks import CheckResult, check_in_worker
 from bot.services.errors import UserError
 from bot.workers import WorkerPool
@@ -106,6 +107,13 @@ class Problems:
                 "The checker failed on that answer (our bug; it has been logged). Nothing was recorded:"
                 " try writing it another way."
             ) from exc
+
+    async def readable(self, key: str, markdown: str) -> tuple[str, bytes | None]:
+        """Text for a member (inline maths as Unicode) and, when a formula is display maths or has
+        no faithful one-line form, an image of the whole text too (cached by ``key``)."""
+        text = readable(markdown)
+        png = await self.formula_image(key, markdown) if text.pictures else None
+        return text.text, png
 
     async def statement_image(self, prompt: Prompt) -> bytes | None:
         return await self.formula_image(prompt.id, prompt.statement)

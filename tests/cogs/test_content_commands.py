@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.content import load_content
+from bot.plots.latex_text import has_raw_latex, readable_text
 
 
 def setup_guild(simcord_env, name: str = "ada"):
@@ -95,7 +96,8 @@ async def test_practice_defers_then_answers_privately(simcord_env):
     fields = {f.name: f.value for f in embed.fields}
     prompt = bank.get_prompt(fields["Problem"].strip("`"))
     assert (prompt.topic, prompt.difficulty) == ("eigen", 2)
-    assert embed.description == prompt.statement.strip()  # LaTeX kept as typed
+    assert embed.description == readable_text(prompt.statement.strip())  # maths as Unicode text
+    assert not has_raw_latex(embed.description)
     if "$" in prompt.statement:  # ... and drawn, as in the daily post
         assert embed.image.url == "attachment://statement.png"
         assert [a.filename for a in message.attachments] == ["statement.png"]

@@ -12,6 +12,7 @@ import pytest
 from bot.config import Settings
 from bot.discord_app import StudyBot
 from bot.discord_render import post_nonce
+from bot.plots.latex_text import has_raw_latex, readable
 from bot.services.app import Services
 from bot.services.context import Actor, ManualClock
 from bot.workers import WorkerPool
@@ -83,6 +84,7 @@ async def test_post_has_statement_image_role_ping_and_answer_button(world: World
     embed = message.embeds[0]
     assert embed.title.startswith("Daily prompt · 2026-11-21")
     assert embed.image.url == "attachment://statement.png"
+    assert "$" not in embed.description and not has_raw_latex(embed.description)  # maths as Unicode
     assert {f.name for f in embed.fields} >= {"Topic", "Difficulty", "Study"}
     assert message.content == f"<@&{world.role.id}>"
     pid = await world.todays_id()
@@ -160,6 +162,18 @@ async def test_solution_asks_first_and_the_button_confirms(world: World) -> None
         world.channel.last_message is None
         or "solved today's prompt" not in world.channel.last_message.content
     )
+
+
+async def test_hints_read_as_unicode_maths_with_a_picture_when_text_cannot_say_it(world: World) -> None:
+    await world.configure()
+    prompt = (await world.services.daily.today(Actor(world.guild.id, 1, "mod"))).prompt
+    for index, source in enumerate(prompt.hints):
+        hint = reply_of(await world.ada.slash(world.channel, "hint"))
+        embed = hint.embeds[0]
+        assert embed.title == f"Hint {index + 1} of {len(prompt.hints)}"
+        assert embed.description == readable(source).text and not has_raw_latex(embed.description)
+        pictured = bool(readable(source).pictures)
+        assert [a.filename for a in hint.attachments] == (["hint.png"] if pictured else [])
 
 
 async def test_leaderboard_next_page_button(world: World) -> None:

@@ -83,6 +83,18 @@ BAD_EXPECTED = [
     ("bad/prompts/bad.yaml", 49, "derivatives-typo-field", "missing required field 'hints'"),
     ("bad/prompts/bad.yaml", 63, "derivatives-bad-mistake", "needs exactly 'answer' and 'message'"),
     ("bad/prompts/bad.yaml", 69, "derivatives-mapping-answer", "quote it in YAML"),
+    (
+        "bad/prompts/bad.yaml",
+        77,
+        "derivatives-undrawable-formula",
+        "hints cannot be drawn: the `\\begin{tikzcd}`",
+    ),
+    (
+        "bad/prompts/bad.yaml",
+        78,
+        "derivatives-undrawable-formula",
+        "solution cannot be drawn: `\\foo` is not",
+    ),
     ("bad/prompts/broken.yaml", 6, None, "YAML error"),
     ("bad/resources.yaml", 13, "bad-level", "level must be one of"),
     ("bad/resources.yaml", 15, "chapter-without-number", "needs 'chapter'"),
@@ -169,7 +181,7 @@ def run_cli(*argv: str) -> tuple[int, list[str]]:
 def test_cli_prints_one_summary_line_then_problems_and_exits_1() -> None:
     code, lines = run_cli("--data-dir", str(BAD), "--no-check-answers", "--seeds", "2")
     assert code == 1
-    assert lines[0].startswith("content: 3 prompts, 4 topics, ")
+    assert lines[0].startswith("content: 4 prompts, 4 topics, ")
     assert lines[0].endswith("problems") and " — " in lines[0]
     assert "bad/resources.yaml:13: bad-level: level must be one of" in "\n".join(lines)
     assert all(":" in line for line in lines[1:])
@@ -199,6 +211,6 @@ def test_register_plugs_into_the_studybot_cli(
     out = capsys.readouterr().out.splitlines()
     assert code == 1
     assert re.fullmatch(
-        r"content: 3 prompts, 4 topics, \d+ generators, 2 resources, 1 curricula — \d+ problems", out[0]
+        r"content: 4 prompts, 4 topics, \d+ generators, 2 resources, 1 curricula — \d+ problems", out[0]
     )
     assert "bad/prompts/bad.yaml:9: derivatives-too-hard: 'difficulty' must be between 1 and 5, got 7" in out

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from bot.plots.latex_text import has_raw_latex, readable_text
 from bot.replies import Action
 from bot.services.answers import ResolvedProblem
 from bot.services.app import Services
@@ -90,7 +91,10 @@ async def test_hints_are_counted_until_solved(svc: Services) -> None:
     ada = member(1)
     today = await svc.daily.today(ada)
     hint = await svc.daily.hint(ada)
-    assert hint.title == f"Hint 1 of {len(today.prompt.hints)}" and hint.text == today.prompt.hints[0]
+    assert hint.title == f"Hint 1 of {len(today.prompt.hints)}" and hint.text == readable_text(
+        today.prompt.hints[0]
+    )
+    assert not has_raw_latex(hint.text)
     progress = await daily_rows.get_progress(svc.db, GUILD, 1, today.day)
     assert progress.hints_used == 1
     assert (await board_rows.totals(svc.db, GUILD, "all", 1)).hints == 1
@@ -216,3 +220,24 @@ async def test_too_few_digits_and_exact_asked_are_not_attempts(svc: Services) ->
     right = await svc.answers.answer(ada, "1.33", problem="distributions-uniform-variance")
     assert right.reply.title.startswith("Correct!")
     assert {f.name: f.value for f in right.reply.fields}["Attempts so far"] == "2"
+
+
+async def test_text_with_maths_unicode_lacks_also_gets_an_image(svc: Services) -> None:
+    text, png = await svc.problems.readable("t:1", r"Use $A = \begin{pmatrix}1 & 2\\ 3 & 4\end{pmatrix}$.")
+    assert text == "Use A = [1, 2; 3, 4]." and png is not None and png.startswith(b"\x89PNG")
+    text, png = await svc.problems.readable("t:2", r"Critical points solve $f'(x) = 3x^2 - 3 = 0$.")
+    assert text == "Critical points solve f'(x) = 3x² − 3 = 0." and png is None
+    text, png = await svc.problems.readable("t:3", r"$$\sum_{i=1}^n x_i$$")
+    assert text == "∑ᵢ₌₁ⁿ xᵢ" and png is not None  # a display formula always gets its picture
+
+
+async def test_a_named_mistake_reads_as_unicode_and_brings_its_picture(svc: Services) -> None:
+    prompt = svc.problems.content().prompts["determinants-inverses-det-3x3"]
+    mistake = next(m for m in prompt.mistakes if m.answer == "10")
+    result = await svc.answers.answer(member(1), "10", problem=prompt.id)
+    reply = result.reply
+    assert reply.title.startswith("Not quite") and reply.text.startswith(readable_text(mistake.message))
+    assert not has_raw_latex(reply.text)
+    assert reply.image == "feedback.png" and reply.attachments[0].data.startswith(b"\x89PNG")
+    plain = await svc.answers.answer(member(1), "11", problem=prompt.id)  # no listed mistake: no picture
+    assert plain.reply.title.startswith("Not quite") and not plain.reply.attachments

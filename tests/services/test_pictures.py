@@ -115,6 +115,16 @@ async def test_tex_draws_a_formula(service: PictureService) -> None:
     assert px.shape[0] > 20 and px.shape[1] > 50
 
 
+async def test_render_math_draws_a_messages_formulas_and_reads_them_out(service: PictureService) -> None:
+    reply = await service.render_math(ADA, r"So $\frac12\sigma^2$ and $$\sum_i x_i$$ hold.")
+    assert reply.ephemeral and reply.text == "So ½σ² and\n∑ᵢ xᵢ\nhold."
+    assert decode(picture(reply)).shape[1] == 900
+    with pytest.raises(UserError, match="no maths to draw"):
+        await service.render_math(ADA, "it costs $5, no formulas here")
+    with pytest.raises(UserError, match=r"`\\foo` is not supported"):
+        await service.render_math(ADA, r"bad $\foo x$")
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [
@@ -160,7 +170,7 @@ async def test_engine_mistakes_become_member_messages(service: PictureService) -
     with pytest.raises(UserError, match="nothing to draw between -5 and -1"):
         await service.plot(ADA, "log(x)", x_min=-5, x_max=-1)
 
-    with pytest.raises(UserError, match="cannot be drawn here"):
+    with pytest.raises(UserError, match="environment cannot be drawn"):
         await service.tex(ADA, r"\begin{tikzpicture}x\end{tikzpicture}")
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from bot.content import load_content
 from bot.content.generators import FAMILIES
+from bot.plots.latex_text import has_raw_latex, readable_text
 from bot.services.app import Services
 from bot.services.context import ManualClock
 from bot.services.errors import UserError
@@ -47,7 +48,8 @@ async def test_topic_and_difficulty_are_honoured(services: Services) -> None:
     pid = problem_id(reply)
     prompt = bank.get_prompt(pid)
     assert prompt is not None and (prompt.topic, prompt.difficulty) == ("bayes", 3)
-    assert reply.ephemeral and reply.text == prompt.statement.strip()
+    assert reply.ephemeral and reply.text == readable_text(prompt.statement.strip())
+    assert not has_raw_latex(reply.text)
     fields = {f.name: f.value for f in reply.fields}
     assert fields["Topic"] == bank.topics["bayes"].title
     assert fields["Difficulty"].endswith("3/5")

@@ -8,7 +8,7 @@ grammar reads them as products.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 import sympy
@@ -181,6 +181,8 @@ class Atoms:
         self.i = 0
         self.latex = latex
         declared = {f: DECLARABLE[f] for f in functions if f in DECLARABLE}
+        if isinstance(functions, Mapping):  # a caller's own one-argument functions (/plot's activations)
+            declared |= dict(functions)
         aliases = {alias: declared[f] for alias, f in DECLARED_ALIASES.items() if f in declared}
         self.declared = declared | aliases  # sigmoid(x) where sigma is declared
         self.depth = 0

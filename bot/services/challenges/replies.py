@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.content import ContentBank, Prompt
+from bot.plots.latex_text import readable_text
 from bot.replies import Action, Attachment, Button, Field, Post, Reply
 from bot.services.challenge_rules import POINTS_PER_LEVEL, duration_text, shown_close, when_text
 from bot.services.daily import difficulty_text
@@ -70,7 +71,7 @@ class ChallengeReplies:
             if png:
                 attachments = (Attachment("problems.png", png, "The problems with their formulas"),)
             for p, prompt in zip(problems, prompts, strict=True):
-                statement = prompt.statement if prompt else "(no longer in the bank)"
+                statement = readable_text(prompt.statement) if prompt else "(no longer in the bank)"
                 fields.append(
                     Field(
                         f"Problem {p.position} · {self.topic(p.topic)} · {difficulty_text(p.difficulty)}"
@@ -132,7 +133,7 @@ class ChallengeReplies:
         fields = []
         for p, prompt in zip(problems, await self.prompts(problems), strict=True):
             answer = prompt.answer if prompt else "?"
-            solution = (prompt.solution if prompt else "").strip()
+            solution = readable_text(prompt.solution if prompt else "").strip()
             value = f"Answer: {answer}" + (f"\n{solution}" if solution else "")
             fields.append(
                 Field(
