@@ -87,9 +87,8 @@ def main() -> None:
         f"   (mathtext fed the TeX as written: {ok_before}/{len(prompts)})"
     )
 
-    from bot.maths.generators import FAMILIES
-    from bot.maths.generators.registry import build, seed_hash
-
+    from bot.content.generators import FAMILIES
+    from bot.content.generators.registry import build, seed_hash
     from bot.content.schema import Sink
 
     gen_ok = gen_total = 0
