@@ -15,7 +15,8 @@ from bot.services.context import ManualClock
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(db_path=tmp_path / "studybot.sqlite3", default_timezone="UTC")
+    # shard_count: StudyBot is auto-sharded, and simcord runs a sharded client with a known count.
+    return Settings(db_path=tmp_path / "studybot.sqlite3", default_timezone="UTC", shard_count=1)
 
 
 @pytest.fixture

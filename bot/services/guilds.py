@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from difflib import get_close_matches
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -126,6 +127,21 @@ class GuildService:
         settings = await self.settings(actor.guild_id)
         title = "Settings saved" if changes else "Current settings"
         return self._describe(settings, title=title)
+
+    # What Discord tells us about a guild changing under the bot. History (members, answers, streaks)
+    # is kept in every case: a kicked bot is often re-invited, and a guild that is truly gone leaves
+    # rows nobody reads, which `studybot db` tools can remove if an operator wants.
+    async def removed(self, guild_id: int, now: datetime) -> None:
+        await guild_rows.mark_removed(self.db, guild_id, now)
+
+    async def present(self, guild_id: int) -> None:
+        await guild_rows.mark_present(self.db, guild_id)
+
+    async def channel_deleted(self, guild_id: int, channel_id: int) -> bool:
+        return await guild_rows.forget_channel(self.db, guild_id, channel_id)
+
+    async def role_deleted(self, guild_id: int, role_id: int) -> list[str]:
+        return await guild_rows.forget_role(self.db, guild_id, role_id)
 
     @staticmethod
     def _describe(settings: GuildSettings, *, title: str) -> Reply:

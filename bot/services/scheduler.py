@@ -73,10 +73,22 @@ class Scheduler:
                     await job_rows.finish_run(self.db, run.guild_id, job.kind, run.run_key, now, ok=True)
         return delivered
 
-    async def run_forever(self, deliver: Deliver, *, interval: float = 30.0) -> None:
+    async def run_forever(
+        self,
+        deliver: Deliver,
+        *,
+        interval: float = 30.0,
+        on_tick: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        """`on_tick` runs after every tick, failed or not (the heartbeat `studybot health` reads)."""
         while True:
             try:
                 await self.run_once(deliver)
             except Exception:
                 log.exception("scheduler tick failed")
+            if on_tick is not None:
+                try:
+                    await on_tick()
+                except Exception:
+                    log.exception("scheduler heartbeat failed")
             await asyncio.sleep(interval)
