@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,22 +40,24 @@ async def last_tick(db: Database) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value)
 
 
+def _read_tick(path: Path) -> str | None:
+    # Read-only URI: a health check must never create, migrate or lock the live database.
+    with contextlib.closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+        conn.execute("PRAGMA busy_timeout = 5000")
+        row = conn.execute("SELECT value FROM bot_state WHERE key = ?", (SCHEDULER_TICK,)).fetchone()
+    return None if row is None else str(row[0])
+
+
 async def health_problem(path: str | Path, *, max_age: float, now: datetime | None = None) -> str | None:
     """What is wrong with a running bot's database (an existing file), or None: it must open and
     show a scheduler tick at most `max_age` seconds old."""
     try:
-        db = await Database.open(path, migrate=False)
-    except (sqlite3.Error, OSError) as exc:
-        return f"the database at {path} does not open: {exc}"
-    try:
-        tick = await last_tick(db)
+        value = await asyncio.to_thread(_read_tick, Path(path))
     except sqlite3.Error as exc:
         return f"the database at {path} cannot be read: {exc}"
-    finally:
-        await db.close()
-    if tick is None:
+    if value is None:
         return "the scheduler has not ticked yet"
-    age = ((now or datetime.now(UTC)) - tick).total_seconds()
+    age = ((now or datetime.now(UTC)) - datetime.fromisoformat(value)).total_seconds()
     if age > max_age:
         return f"the scheduler last ticked {age:.0f} s ago (more than {max_age:.0f} s)"
     return None
