@@ -175,7 +175,7 @@ class CurriculumService:
         return Reply(
             title=f"{c.name} ({len(c.weeks)} weeks)",
             text=c.description,
-            fields=tuple(fields[:25]),
+            fields=tuple(fields),  # every week: the Discord renderer pages past 25 fields
             footer=f"slug {c.slug} · {'imported' if item.imported else 'built-in'}"
             + (f" · suggested start {item.start.isoformat()}" if item.start else ""),
             ephemeral=True,
