@@ -7,7 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_app import StudyBot
-from bot.discord_render import actor_from, answer
+from bot.discord_render import actor_from, answer, missing_permissions
 from bot.services.guilds import timezone_suggestions
 
 
@@ -41,11 +41,14 @@ class Setup(commands.Cog):
         moderator_role: discord.Role | None = None,
         weekly_challenge: bool | None = None,
     ) -> None:
+        # The bot's own permissions there (the member's are in the interaction, not ours).
+        missing = missing_permissions(channel.permissions_for(channel.guild.me)) if channel else []
         await answer(
             interaction,
             self.bot.services.guilds.setup(
                 actor_from(interaction),
                 channel=(channel.id, channel.name) if channel else None,
+                channel_missing=missing,
                 time=time,
                 timezone=timezone,
                 ping_role=(ping_role.id, ping_role.name) if ping_role else None,

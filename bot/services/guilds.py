@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from difflib import get_close_matches
 from functools import cache
@@ -105,9 +106,18 @@ class GuildService:
         ping_role: tuple[int, str] | None = None,
         moderator_role: tuple[int, str] | None = None,
         weekly_challenge: bool | None = None,
+        channel_missing: Sequence[str] = (),
     ) -> Reply:
-        """Change the given settings (all validated first, so a bad value changes nothing)."""
+        """Change the given settings (all validated first, so a bad value changes nothing).
+
+        `channel_missing`: the permissions the bot lacks in `channel` (the adapter knows them)."""
         await self.require_moderator(actor, "/setup")
+        if channel is not None and channel_missing:
+            raise UserError(
+                f"I can't post the daily prompt in #{channel[1]}: I'm missing"
+                f" {', '.join(channel_missing)} there. Give me those permissions in the channel's"
+                " settings (or pick another channel) and run /setup again. Nothing was changed."
+            )
         await self.register(actor)
         changes: dict[str, object] = {}
         if time is not None:
