@@ -16,7 +16,7 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from bot.content import ContentBank, Prompt
-from bot.replies import Attachment, Button, Field, Post, Reply
+from bot.replies import Attachment, Button, Field, Post, Reply, md
 from bot.services.answers import ResolvedProblem
 from bot.services.challenge_rules import (
     DEFAULT_PROBLEMS,
@@ -328,7 +328,7 @@ class ChallengeService:
         )
         return replace(
             reply,
-            title=f"Challenge #{challenge_id} created: {clean_title}",
+            title=f"Challenge #{challenge_id} created: {md(clean_title)}",
             text=f"{reply.text}\n\n{state}",
             tone="success",
             ephemeral=True,
@@ -450,7 +450,7 @@ class ChallengeService:
         target = await self._not_open(actor, challenge, self.clock.now(), "cancel")
         await rows.cancel_challenge(self.db, target.id)
         return Reply(
-            title=f"Cancelled {target.title} (#{target.id})",
+            title=f"Cancelled {md(target.title)} (#{target.id})",
             text="It will not open; nothing is posted for it.",
             tone="success",
             ephemeral=True,
@@ -469,7 +469,7 @@ class ChallengeService:
         open_now = target.status == "scheduled" and now < target.closes_at
         return replace(
             reply,
-            title=f"{target.title} (#{target.id})",
+            title=f"{md(target.title)} (#{target.id})",
             fields=(*reply.fields, Field(f"Joined ({len(names)})", joined or "nobody yet")),
             buttons=(join_button(target.id),) if open_now else (),
             footer="Answer with /answer problem:<n> text:<answer> · /challenge leaderboard",
@@ -492,7 +492,7 @@ class ChallengeService:
             else f"It opens {when_text(target.opens_at, tz)} ({tz})."
         )
         return Reply(
-            title=f"You joined {target.title}" if added else f"You are already in {target.title}",
+            title=f"You joined {md(target.title)}" if added else f"You are already in {md(target.title)}",
             text=f"{when} Answer with /answer problem:<n> text:<answer>; /challenge show lists the problems.",
             tone="success",
             ephemeral=True,
@@ -511,7 +511,7 @@ class ChallengeService:
             else f"Standings so far — {duration_text(target.closes_at - now)} left"
         )
         return Reply(
-            title=f"{target.title} — leaderboard",
+            title=f"{md(target.title)} — leaderboard",
             text=status + "\n" + ("\n".join(lines) or "Nobody has joined yet."),
             footer=f"Points: {POINTS_PER_LEVEL} per difficulty level, −{WRONG_PENALTY} per wrong attempt"
             f" (at least {FLOOR_PER_LEVEL} per level); ties go to whoever made their last correct answer"
@@ -523,7 +523,7 @@ class ChallengeService:
         lines = []
         for rank, s in enumerate(standings[:limit], start=1):
             mark = MEDALS[rank - 1] + " " if rank <= 3 and s.points > 0 else f"{rank}. "
-            lines.append(f"{mark}{s.name} — {s.points} points · {s.solved} solved")
+            lines.append(f"{mark}{md(s.name)} — {s.points} points · {s.solved} solved")
         if len(standings) > limit:
             lines.append(f"… and {len(standings) - limit} more")
         return lines
@@ -582,7 +582,7 @@ class ChallengeService:
     ) -> Post:
         tz = settings.timezone
         described = await self._describe(challenge, tz, now, reveal=True)
-        title = f"{challenge.title} — challenge open"
+        title = f"{md(challenge.title)} — challenge open"
         reply = replace(
             described,
             title=title,
@@ -599,7 +599,7 @@ class ChallengeService:
     ) -> Post:
         lines = await self.board_lines(challenge.id, limit=3)
         joined = len(await rows.participant_names(self.db, challenge.id))
-        title = f"{challenge.title} — 24 hours left"
+        title = f"{md(challenge.title)} — 24 hours left"
         reply = Reply(
             title=title,
             text=f"{joined} joined so far. Answers are accepted until "
@@ -615,7 +615,7 @@ class ChallengeService:
         counts = await rows.solve_counts(self.db, challenge.id)
         standings = await rows.standings(self.db, challenge.id)
         podium = [
-            f"{MEDALS[i]} {s.name} — {s.points} points · {s.solved}/{len(problems)} solved"
+            f"{MEDALS[i]} {md(s.name)} — {s.points} points · {s.solved}/{len(problems)} solved"
             for i, s in enumerate(standings[:3])
             if s.points > 0
         ]
@@ -631,7 +631,7 @@ class ChallengeService:
                     value[:1024],
                 )
             )
-        title = f"{challenge.title} — results"
+        title = f"{md(challenge.title)} — results"
         reply = Reply(
             title=title,
             text=("\n".join(podium) or "Nobody solved a problem this time.")

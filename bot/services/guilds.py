@@ -9,7 +9,7 @@ from difflib import get_close_matches
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from bot.replies import Field, Reply
+from bot.replies import Field, Reply, md
 from bot.services.context import Actor
 from bot.services.errors import PermissionDenied, UserError
 from bot.storage import guilds as guild_rows
@@ -155,7 +155,8 @@ class GuildService:
 
     @staticmethod
     def _describe(settings: GuildSettings, *, title: str) -> Reply:
-        channel = f"#{settings.channel_name}" if settings.channel_name else "not set (daily posts are off)"
+        off = "not set (daily posts are off)"
+        channel = f"#{md(settings.channel_name)}" if settings.channel_name else off
         return Reply(
             title=title,
             fields=(
@@ -163,12 +164,12 @@ class GuildService:
                 Field("Post time", f"{settings.post_time} {settings.timezone}", inline=True),
                 Field(
                     "Ping role",
-                    f"@{settings.ping_role_name}" if settings.ping_role_name else "none",
+                    f"@{md(settings.ping_role_name)}" if settings.ping_role_name else "none",
                     inline=True,
                 ),
                 Field(
                     "Moderator role",
-                    f"@{settings.moderator_role_name}"
+                    f"@{md(settings.moderator_role_name)}"
                     if settings.moderator_role_name
                     else "none (Manage Server only)",
                     inline=True,

@@ -31,7 +31,7 @@ from bot.discord_render import (
     message_parts,
     split_text,
 )
-from bot.replies import Attachment, Button, Field, Post, Reply
+from bot.replies import Attachment, Button, Field, Post, Reply, md
 from bot.services.app import Services
 from bot.services.context import Actor, ManualClock, Upload
 from bot.services.errors import UserError
@@ -244,3 +244,31 @@ async def test_every_page_of_a_long_post_reaches_the_channel(simcord_env) -> Non
     assert expected > 1 and len(history) == expected
     assert sum(len(m.embeds[0].fields) for m in history) == 12
     assert len({m.nonce for m in history if m.nonce}) in (0, expected)  # one nonce per page
+
+
+HOSTILE = "[nitro](https://x.co/a)**b**"
+
+
+def test_md_escapes_what_discord_would_format() -> None:
+    assert md(HOSTILE) == r"\[nitro\]\(https://x.co/a\)\*\*b\*\*"
+    assert md("ada_lovelace `x` ~~y~~ | > #") == r"ada\_lovelace \`x\` \~\~y\~\~ \| \> \#"
+    assert md("plain name 42") == "plain name 42"
+
+
+async def test_member_names_and_titles_are_shown_escaped(services: Services, clock: ManualClock) -> None:
+    from tests.daily_helpers import answer_for
+
+    await services.guilds.setup(MOD, channel=(555, "study"))
+    member = Actor(GUILD, 77, HOSTILE)
+    today = await services.daily.today(member)
+    solved = await services.answers.answer(member, answer_for(today.prompt.id))
+    assert solved.announcement == md(HOSTILE) + " solved today's prompt (streak 1)"
+    board = await services.progress.leaderboard(member, "all", 1)
+    shown = board.text + "".join(f.value for f in board.fields)
+    assert md(HOSTILE) in shown and "[nitro](" not in shown
+    streak = await services.progress.streak(member)
+    assert streak.title == md(HOSTILE) + "'s streak"
+
+    clock.set(datetime(2026, 11, 23, 0, 0, tzinfo=UTC))
+    created = await services.challenges.create(MOD, "**Loud** [week](https://x.co)", count=3)
+    assert "[week](" not in (created.title or "") and r"\*\*Loud\*\*" in (created.title or "")
