@@ -158,3 +158,15 @@ def test_wheel_has_every_module_and_migration(wheel_names: set[str]) -> None:
 
 def test_wheel_has_no_tests_data_or_databases(wheel_names: set[str]) -> None:
     assert [n for n in wheel_names if n.startswith(("tests/", "benchmarks/")) or "sqlite3" in n] == []
+
+
+def test_readme_invite_link_grants_what_setup_checks() -> None:
+    import discord
+
+    from bot.discord_render import missing_permissions
+
+    (value,) = re.findall(r"permissions=(\d+)", (ROOT / "README.md").read_text())
+    granted = discord.Permissions(int(value))
+    assert missing_permissions(granted) == []
+    assert granted.mention_everyone  # to ping the /setup ping role
+    assert not granted.administrator and not granted.manage_guild
