@@ -99,7 +99,7 @@ class StudyBot(commands.AutoShardedBot):
             tree_cls=StudyTree,
             allowed_mentions=discord.AllowedMentions.none(),
             shard_count=settings.shard_count,
-            shard_ids=list(settings.shard_ids) if settings.shard_ids is not None else None,
+            shard_ids=list(settings.shard_ids) if settings.shard_ids is not None else None,  # type: ignore[arg-type]  # None: all shards
         )
         self.settings = settings
         self.services: Services = services  # type: ignore[assignment]  # set in setup_hook at the latest
@@ -175,6 +175,17 @@ class StudyBot(commands.AutoShardedBot):
         return True
 
     # Discord tells us a guild changed under the bot: keep the schedule in step (see GuildService).
+    async def on_ready(self) -> None:
+        # Removals and re-invites that happened while the bot was offline. READY lists every guild
+        # the bot is in (an unavailable one too), so a guild of ours missing here is really gone.
+        removed, returned = await self.services.guilds.reconcile(
+            [guild.id for guild in self.guilds], self.scope.owns, datetime.now(UTC)
+        )
+        if removed or returned:
+            log.info(
+                "while offline: removed from %d guilds (posts stop), back in %d", len(removed), len(returned)
+            )
+
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         log.info("removed from guild %s: its scheduled posts stop", guild.id)
         await self.services.guilds.removed(guild.id, datetime.now(UTC))
@@ -255,7 +266,12 @@ async def serve(settings: Settings, bot: StudyBot | None = None) -> int:
     bot = bot or StudyBot(settings)
     loop = asyncio.get_running_loop()
     closing: list[asyncio.Task[None]] = []
-    install_stop_handlers(loop, lambda: closing or closing.append(loop.create_task(bot.close())))
+
+    def stop() -> None:
+        if not closing:  # a second signal while closing changes nothing
+            closing.append(loop.create_task(bot.close()))
+
+    install_stop_handlers(loop, stop)
     try:
         async with bot:
             await bot.start(settings.discord_token)

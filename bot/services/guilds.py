@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from difflib import get_close_matches
 from functools import cache
@@ -146,6 +146,25 @@ class GuildService:
 
     async def present(self, guild_id: int) -> None:
         await guild_rows.mark_present(self.db, guild_id)
+
+    async def reconcile(
+        self, present: Collection[int], owns: Callable[[int], bool], now: datetime
+    ) -> tuple[list[int], list[int]]:
+        """After a (re)connect: guilds of our shards that Discord no longer lists were left while the
+        bot was offline; listed ones marked removed were re-joined. Returns (removed, returned)."""
+        removed: list[int] = []
+        returned: list[int] = []
+        listed = set(present)
+        for guild_id, was_removed in (await guild_rows.presence(self.db)).items():
+            if not owns(guild_id):
+                continue
+            if guild_id in listed and was_removed:
+                await guild_rows.mark_present(self.db, guild_id)
+                returned.append(guild_id)
+            elif guild_id not in listed and not was_removed:
+                await guild_rows.mark_removed(self.db, guild_id, now)
+                removed.append(guild_id)
+        return removed, returned
 
     async def channel_deleted(self, guild_id: int, channel_id: int) -> bool:
         return await guild_rows.forget_channel(self.db, guild_id, channel_id)

@@ -124,3 +124,9 @@ async def forget_role(db: Database, guild_id: int, role_id: int) -> list[str]:
         ):
             cleared.append("moderator role")
     return cleared
+
+
+async def presence(db: Database) -> dict[int, bool]:
+    """Every known guild id -> whether it is marked removed."""
+    rows = await db.fetch_all("SELECT guild_id, removed_at IS NOT NULL FROM guilds")
+    return {int(row[0]): bool(row[1]) for row in rows}

@@ -4,6 +4,8 @@ ping/moderator role stop the schedule for it and clear the setting (members' his
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import discord
 
 from bot.discord_render import missing_permissions
@@ -151,3 +153,33 @@ async def test_deleting_the_ping_or_moderator_role_clears_it(simcord_env) -> Non
     # The daily post goes out without a ping instead of pinging a role that no longer exists.
     posts = await _posts(simcord_env)
     assert posts and posts[0].mention_role_id is None
+
+
+async def test_changes_while_offline_are_caught_up_on_ready(simcord_env) -> None:
+    services = simcord_env.bot.services
+    here = simcord_env.create_guild(name="here")
+    channel = here.create_text_channel("study")
+    await moderator(here, simcord_env).slash(channel, "setup", channel=channel)
+    left_while_offline = 1234 << 22  # configured earlier; Discord no longer lists it
+    await guild_rows.ensure_guild(services.db, left_while_offline)
+    await guild_rows.update_guild(services.db, left_while_offline, channel_id=99, channel_name="old")
+    await guild_rows.mark_removed(services.db, here.id, datetime(2026, 11, 1, tzinfo=UTC))  # re-invited
+
+    await simcord_env.bot.on_ready()
+
+    assert (await guild_rows.get_guild(services.db, left_while_offline)).removed_at is not None  # type: ignore[union-attr]
+    assert (await guild_rows.get_guild(services.db, here.id)).removed_at is None  # type: ignore[union-attr]
+    assert [p.guild_id for p in await _posts(simcord_env)] == [here.id]
+
+
+async def test_a_shard_process_reconciles_only_its_own_guilds(simcord_env) -> None:
+    from bot.services.job_scope import ShardScope, shard_of
+
+    services = simcord_env.bot.services
+    ours, theirs = (10 << 22), (11 << 22)
+    assert (shard_of(ours, 2), shard_of(theirs, 2)) == (0, 1)
+    for guild_id in (ours, theirs):
+        await guild_rows.ensure_guild(services.db, guild_id)
+    removed, returned = await services.guilds.reconcile([], ShardScope(2, (0,)).owns, datetime.now(UTC))
+    assert (removed, returned) == ([ours], [])
+    assert (await guild_rows.get_guild(services.db, theirs)).removed_at is None  # type: ignore[union-attr]
