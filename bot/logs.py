@@ -37,6 +37,7 @@ def setup_logging(level: str | int = "INFO", stream: TextIO | None = None) -> lo
     handler.setFormatter((_ColourFormatter if tty else logging.Formatter)(FORMAT))
     root.addHandler(handler)
     root.setLevel(level)
-    # discord.py logs every gateway event at DEBUG; keep its chatter at INFO unless asked for.
+    # discord.py's DEBUG is every gateway payload (tokens of interactions included): it stays at
+    # INFO even when studybot's own DEBUG lines are asked for.
     logging.getLogger("discord").setLevel(max(logging.INFO, root.level))
     return handler
