@@ -272,3 +272,24 @@ async def test_member_names_and_titles_are_shown_escaped(services: Services, clo
     clock.set(datetime(2026, 11, 23, 0, 0, tzinfo=UTC))
     created = await services.challenges.create(MOD, "**Loud** [week](https://x.co)", count=3)
     assert "[week](" not in (created.title or "") and r"\*\*Loud\*\*" in (created.title or "")
+
+
+async def test_a_52_week_curriculum_reaches_the_moderator_as_several_messages(simcord_env) -> None:
+    guild = simcord_env.create_guild()
+    channel = guild.create_text_channel("study")
+    mods = guild.create_role("Mods", permissions=discord.Permissions(manage_guild=True))
+    mod = guild.add_member(simcord_env.create_user("mod"), roles=[mods])
+    data = curriculum_yaml("N" * 80, "W" * 100, 52).replace(
+        b"[derivatives, bayes, entropy, gradients]", b"[derivatives, bayes]"
+    )
+    imported = await mod.slash(channel, "curriculum import", file=("long.yaml", data))
+    assert not simcord_env.errors, simcord_env.errors
+
+    shown = await mod.slash(channel, "curriculum show", name="long-plan")
+
+    messages = [m for m in (shown.response, *shown.followups) if m is not None and m.embeds]
+    assert imported.ephemeral and shown.ephemeral
+    assert len(messages) >= 3  # 52 weeks: at most 25 fields a message, and 6,000 characters
+    assert sum(len(m.embeds[0].fields) for m in messages) == 52
+    assert messages[0].embeds[0].title == "N" * 80 + " (52 weeks)"
+    assert not simcord_env.errors
