@@ -115,6 +115,11 @@ class StudyBot(commands.AutoShardedBot):
     async def setup_hook(self) -> None:
         if self.services is None:
             self.services = await Services.open(self.settings, clock=self._clock)
+        if self.is_closed():  # a signal arrived while we were opening: close() found nothing to close
+            if not self._closed_services:
+                self._closed_services = True
+                await self.services.close()
+            return
         # Only this process's shards, and only guilds the bot is still in, are scheduled here.
         scope_scheduler(self.services.scheduler, self.services.db, self.scope)
         if self._warm_workers:
@@ -229,10 +234,12 @@ class StudyBot(commands.AutoShardedBot):
         if self._jobs:
             await asyncio.gather(*self._jobs, return_exceptions=True)
             self._jobs.clear()
-        await super().close()
-        if self.services is not None and not self._closed_services:
-            self._closed_services = True
-            await self.services.close()
+        try:
+            await super().close()
+        finally:  # the database and the workers are closed even if disconnecting failed
+            if self.services is not None and not self._closed_services:
+                self._closed_services = True
+                await self.services.close()
 
 
 def configure_endpoints(settings: Settings) -> None:
@@ -271,9 +278,9 @@ async def serve(settings: Settings, bot: StudyBot | None = None) -> int:
         if not closing:  # a second signal while closing changes nothing
             closing.append(loop.create_task(bot.close()))
 
-    install_stop_handlers(loop, stop)
     try:
-        async with bot:
+        async with bot:  # sets up discord.py's loop state, so close() works from here on
+            install_stop_handlers(loop, stop)
             await bot.start(settings.discord_token)
     except discord.LoginFailure:
         log.error("Discord refused DISCORD_TOKEN (401): check the bot token")
