@@ -14,6 +14,7 @@ from bot.services.context import ManualClock
 from bot.services.job_scope import ScopedJob, ShardScope, scope_scheduler, shard_of
 from bot.services.scheduler import DueRun, Scheduler
 from bot.storage import guilds as guild_rows
+from bot.storage import jobs as job_rows
 from bot.storage import state
 from bot.storage.database import Database
 
@@ -126,3 +127,27 @@ async def test_health_reports_a_database_that_is_not_one(tmp_path: Path) -> None
     path.write_bytes(b"this is not a database" * 100)
     problem = await state.health_problem(path, max_age=180, now=NOW)
     assert problem is not None and "junk.sqlite3" in problem
+
+
+async def test_a_shard_process_leaves_another_shards_open_runs_alone(db: Database) -> None:
+    """The scheduler's sweep gives up open runs that are no longer due; a run of another shard is
+    never in this process's due list, so it must not be swept here (it is still that shard's)."""
+    mine, theirs = guild_on_shard(0, 2), guild_on_shard(1, 2)
+
+    async def fail(post: Post) -> None:
+        raise RuntimeError("Discord is down")
+
+    async def deliver(post: Post) -> None:
+        pass
+
+    other = Scheduler(db, ManualClock(NOW), [EveryGuild([mine, theirs])])
+    scope_scheduler(other, db, ShardScope(2, (1,)))
+    await other.run_once(fail)
+    run_key = NOW.date().isoformat()
+    assert await job_rows.run_status(db, theirs, "test", run_key) == "retry"
+
+    here = Scheduler(db, ManualClock(NOW), [EveryGuild([mine, theirs])])
+    scope_scheduler(here, db, ShardScope(2, (0,)))
+    await here.run_once(deliver)
+    assert await job_rows.run_status(db, mine, "test", run_key) == "done"
+    assert await job_rows.run_status(db, theirs, "test", run_key) == "retry"
