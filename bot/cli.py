@@ -1,29 +1,58 @@
-"""`studybot` command line: run | console | db (and the feature tools registered below)."""
+"""`studybot` command line: run | sync | health | console | db (and the feature tools registered below)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import importlib
-import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from bot import __version__
 from bot.config import ConfigError, Settings, load_settings
+from bot.logs import setup_logging
 
 # Feature modules that add their own subcommands through `register(subparsers)`.
 FEATURE_CLIS: tuple[str, ...] = ("bot.check_cli", "bot.plots.cli", "bot.content.cli")
 
 
+def _need_token(command: str, settings: Settings) -> bool:
+    if settings.discord_token:
+        return True
+    print(
+        f"studybot {command}: DISCORD_TOKEN is not set. Put it in the environment or in .env"
+        " (or try `studybot console`, which needs no token).",
+        file=sys.stderr,
+    )
+    return False
+
+
+def _shard_ids(text: str) -> tuple[int, ...]:
+    try:
+        ids = tuple(sorted({int(part) for part in text.split(",") if part.strip()}))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected shard ids like 0,1 — got {text!r}") from None
+    if not ids:
+        raise argparse.ArgumentTypeError("expected at least one shard id")
+    return ids
+
+
 def _run(args: argparse.Namespace, settings: Settings) -> int:
-    if not settings.discord_token:
-        print(
-            "studybot run: DISCORD_TOKEN is not set. Put it in the environment or in .env"
-            " (or try `studybot console`, which needs no token).",
-            file=sys.stderr,
-        )
+    if args.shard_ids is not None and args.shard_count is None:
+        print("studybot run: --shard-ids needs --shard-count", file=sys.stderr)
+        return 2
+    if args.shard_count is not None:
+        from bot.services.job_scope import ShardScope
+
+        try:
+            ShardScope(args.shard_count, args.shard_ids)
+        except ValueError as exc:
+            print(f"studybot run: {exc}", file=sys.stderr)
+            return 2
+        settings = replace(settings, shard_count=args.shard_count, shard_ids=args.shard_ids)
+    if not _need_token("run", settings):
         return 2
     from bot.storage.database import Database
 
@@ -33,7 +62,29 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     asyncio.run(usable())
     from bot.discord_app import run_bot
 
-    run_bot(settings)
+    return run_bot(settings)
+
+
+def _sync(args: argparse.Namespace, settings: Settings) -> int:
+    if not _need_token("sync", settings):
+        return 2
+    from bot.discord_app import run_sync
+
+    return run_sync(settings, args.guild)
+
+
+def _health(args: argparse.Namespace, settings: Settings) -> int:
+    """Exit 0 when the database opens and the scheduler ticked recently (the container's HEALTHCHECK)."""
+    from bot.storage.state import health_problem
+
+    path = args.db or settings.db_path
+    # Checked first: opening a missing file would create an empty database.
+    problem = f"no database at {path}" if not Path(path).is_file() else None
+    problem = problem or asyncio.run(health_problem(path, max_age=args.max_age))
+    if problem:
+        print(f"unhealthy: {problem}", file=sys.stderr)
+        return 1
+    print(f"healthy: {path} opens and the scheduler ticked within {args.max_age:.0f} s")
     return 0
 
 
@@ -81,7 +132,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="connect to Discord (needs DISCORD_TOKEN)")
+    run.add_argument(
+        "--shard-count", type=int, help="total shards across all processes (default: Discord's advice)"
+    )
+    run.add_argument(
+        "--shard-ids", type=_shard_ids, help="the shards this process runs, e.g. 0,1 (default: all)"
+    )
     run.set_defaults(handler=_run)
+
+    sync = sub.add_parser("sync", help="sync slash commands now (the bot syncs by itself when they change)")
+    sync.add_argument("--guild", type=int, help="sync to this guild only (instant; for development)")
+    sync.set_defaults(handler=_sync)
+
+    health = sub.add_parser("health", help="exit 0 if the database opens and the scheduler runs")
+    health.add_argument("--db", type=Path)
+    health.add_argument(
+        "--max-age", type=float, default=180.0, help="seconds since the last scheduler tick (default 180)"
+    )
+    health.set_defaults(handler=_health)
 
     console = sub.add_parser("console", help="a local chat over the same commands (no token needed)")
     from bot.console.main import add_arguments
@@ -114,9 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.content import use_data_dir
 
     use_data_dir(settings.data_dir)  # every command of this process reads content from there
-    logging.basicConfig(
-        level=settings.log_level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+    setup_logging(settings.log_level)
     from bot.storage.database import DatabaseOpenError
 
     handler = getattr(args, "handler", None)

@@ -28,6 +28,9 @@ class Settings:
     workers: int = 2
     check_timeout: float = 2.0
     data_dir: Path | None = None  # prompts, resources, curricula; None: the checkout's data/
+    # `studybot run --shard-count N --shard-ids 0,1`; None: one process, Discord's recommended count.
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
 
 
 def read_dotenv(path: Path) -> dict[str, str]:

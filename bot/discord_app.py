@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import logging
 import pkgutil
+import signal
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -18,6 +24,8 @@ from bot.replies import Post, Reply
 from bot.services.app import Services
 from bot.services.context import Clock
 from bot.services.errors import UserError
+from bot.services.job_scope import ShardScope, scope_scheduler
+from bot.storage import state
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +72,16 @@ class StudyTree(app_commands.CommandTree["StudyBot"]):
             log.warning("could not tell the member about an error", exc_info=True)
 
 
-class StudyBot(commands.Bot):
+def tree_digest(payload: list[dict[str, object]]) -> str:
+    """A stable hash of the commands as Discord receives them: equal digests, nothing to sync."""
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class StudyBot(commands.AutoShardedBot):
+    """Auto-sharded so one process can run many shards (and several processes split them): with no
+    shard count Discord's recommended count is used, which is 1 below 1,000 servers."""
+
     def __init__(
         self,
         settings: Settings,
@@ -72,6 +89,8 @@ class StudyBot(commands.Bot):
         services: Services | None = None,
         clock: Clock | None = None,
         start_jobs: bool = True,
+        sync: str = "if-changed",  # if-changed | force | never
+        warm_workers: bool = True,
     ) -> None:
         intents = discord.Intents.default()
         intents.message_content = False  # slash-first: no privileged intents needed
@@ -81,47 +100,134 @@ class StudyBot(commands.Bot):
             help_command=None,
             tree_cls=StudyTree,
             allowed_mentions=discord.AllowedMentions.none(),
+            shard_count=settings.shard_count,
+            shard_ids=list(settings.shard_ids) if settings.shard_ids is not None else None,  # type: ignore[arg-type]  # None: all shards
         )
         self.settings = settings
         self.services: Services = services  # type: ignore[assignment]  # set in setup_hook at the latest
+        self.scope = ShardScope(settings.shard_count, settings.shard_ids)
         self._clock = clock
         self._start_jobs = start_jobs
+        self._sync = sync
+        self._warm_workers = warm_workers
+        self.sync_ok: bool | None = None  # None: not tried
         self._jobs: list[asyncio.Task[None]] = []
         # The scheduler's way to send posts and to look for one that may already be in the channel.
         self.post_delivery = DiscordDelivery(self)
+        self._closed_services = False
 
     async def setup_hook(self) -> None:
         if self.services is None:
             self.services = await Services.open(self.settings, clock=self._clock)
-        self.services.start_workers()
+        if self.is_closed():  # a signal arrived while we were opening: close() found nothing to close
+            if not self._closed_services:
+                self._closed_services = True
+                await self.services.close()
+            return
+        # Only this process's shards, and only guilds the bot is still in, are scheduled here.
+        scope_scheduler(self.services.scheduler, self.services.db, self.scope)
+        if self._warm_workers:
+            self.services.start_workers()
         for extension in discover_cogs():
             await self.load_extension(extension)
-        await self.sync_commands()
+        if self._sync != "never":
+            self.sync_ok = await self.sync_commands(force=self._sync == "force")
         if self._start_jobs:
-            self._jobs.append(asyncio.create_task(self.services.scheduler.run_forever(self.post_delivery)))
+            self._jobs.append(
+                asyncio.create_task(
+                    self.services.scheduler.run_forever(self.post_delivery, on_tick=self._heartbeat)
+                )
+            )
 
-    async def sync_commands(self) -> None:
-        if self.settings.dev_guild:
-            guild = discord.Object(self.settings.dev_guild)
+    async def _heartbeat(self) -> None:
+        # Wall time on purpose: `studybot health` compares it with the wall clock of another process.
+        await state.record_tick(self.services.db, datetime.now(UTC))
+
+    async def sync_commands(self, *, force: bool = False, guild_id: int | None = None) -> bool:
+        """Sync the command tree when it differs from the last one synced (or when forced).
+
+        A refused sync (an API incident, a Discord-compatible server that rejects part of the
+        payload) is logged with the server's reason and returns False: the bot carries on with the
+        commands synced before instead of never connecting."""
+        target_id = guild_id if guild_id is not None else self.settings.dev_guild
+        guild = discord.Object(target_id) if target_id else None
+        if guild is not None:
             self.tree.copy_global_to(guild=guild)
+        payload = [command.to_dict(self.tree) for command in self.tree.get_commands(guild=guild)]
+        digest = tree_digest(payload)
+        key = state.tree_hash_key(target_id)
+        where = f"guild {target_id}" if target_id else "global"
+        if not force and await state.get_state(self.services.db, key) == digest:
+            log.info("commands unchanged since the last sync (%s): not syncing", where)
+            return True
+        try:
             synced = await self.tree.sync(guild=guild)
-            log.info("synced %d commands to dev guild %s", len(synced), self.settings.dev_guild)
-        else:
-            synced = await self.tree.sync()
-            log.info("synced %d global commands", len(synced))
+        except discord.HTTPException as exc:
+            log.error(
+                "command sync (%s) refused: HTTP %s: %s — carrying on with the commands synced before",
+                where,
+                exc.status,
+                exc.text or exc,
+            )
+            return False
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            log.error(
+                "command sync (%s) failed: %r — carrying on with the commands synced before", where, exc
+            )
+            return False
+        except Exception:
+            # e.g. an error body discord.py cannot read (seen from self-hosted servers): still not fatal.
+            log.exception("command sync (%s) failed — carrying on with the commands synced before", where)
+            return False
+        await state.set_state(self.services.db, key, digest, datetime.now(UTC))
+        log.info("synced %d commands (%s)", len(synced), where)
+        return True
+
+    # Discord tells us a guild changed under the bot: keep the schedule in step (see GuildService).
+    async def on_ready(self) -> None:
+        # Removals and re-invites that happened while the bot was offline. READY lists every guild
+        # the bot is in (an unavailable one too), so a guild of ours missing here is really gone.
+        removed, returned = await self.services.guilds.reconcile(
+            [guild.id for guild in self.guilds], self.scope.owns, datetime.now(UTC)
+        )
+        if removed or returned:
+            log.info(
+                "while offline: removed from %d guilds (posts stop), back in %d", len(removed), len(returned)
+            )
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        log.info("removed from guild %s: its scheduled posts stop", guild.id)
+        await self.services.guilds.removed(guild.id, datetime.now(UTC))
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self.services.guilds.present(guild.id)
+
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        if await self.services.guilds.channel_deleted(channel.guild.id, channel.id):
+            log.info("guild %s: the daily-post channel was deleted; daily posts are off", channel.guild.id)
+
+    async def on_guild_role_delete(self, role: discord.Role) -> None:
+        cleared = await self.services.guilds.role_deleted(role.guild.id, role.id)
+        if cleared:
+            log.info("guild %s: deleted role was the %s; cleared", role.guild.id, " and ".join(cleared))
 
     async def deliver_post(self, post: Post) -> None:
         """Send one scheduled post (one attempt: discord.py retries 5xx/429 itself)."""
         await self.post_delivery.send(post)
 
     async def close(self) -> None:
+        """Stop the scheduler, disconnect, then close the worker pool and the database (once)."""
         for task in self._jobs:
             task.cancel()
         if self._jobs:
             await asyncio.gather(*self._jobs, return_exceptions=True)
-        if self.services is not None:
-            await self.services.close()
-        await super().close()
+            self._jobs.clear()
+        try:
+            await super().close()
+        finally:  # the database and the workers are closed even if disconnecting failed
+            if self.services is not None and not self._closed_services:
+                self._closed_services = True
+                await self.services.close()
 
 
 def configure_endpoints(settings: Settings) -> None:
@@ -135,8 +241,64 @@ def configure_endpoints(settings: Settings) -> None:
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
 
 
-def run_bot(settings: Settings) -> None:
+def install_stop_handlers(loop: asyncio.AbstractEventLoop, stop: Callable[[], object]) -> None:
+    """SIGTERM (docker stop, systemd) and SIGINT (Ctrl-C) both mean: close cleanly, exit 0.
+
+    discord.py's own `run()` handles only Ctrl-C, and as PID 1 in a container SIGTERM is ignored
+    unless someone handles it."""
+
+    def handler(sig: signal.Signals) -> None:
+        log.info("%s received: shutting down", sig.name)
+        stop()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, handler, sig)
+
+
+async def serve(settings: Settings, bot: StudyBot | None = None) -> int:
+    """Log in, connect and run until closed (by a signal); returns the exit status."""
     assert settings.discord_token
+    bot = bot or StudyBot(settings)
+    loop = asyncio.get_running_loop()
+    closing: list[asyncio.Task[None]] = []
+
+    def stop() -> None:
+        if not closing:  # a second signal while closing changes nothing
+            closing.append(loop.create_task(bot.close()))
+
+    try:
+        async with bot:  # sets up discord.py's loop state, so close() works from here on
+            install_stop_handlers(loop, stop)
+            await bot.start(settings.discord_token)
+    except discord.LoginFailure:
+        log.error("Discord refused DISCORD_TOKEN (401): check the bot token")
+        return 1
+    finally:
+        if closing:
+            await asyncio.gather(*closing, return_exceptions=True)
+    log.info("closed: scheduler, gateway, workers and database")
+    return 0
+
+
+async def sync_once(settings: Settings, guild_id: int | None) -> int:
+    """`studybot sync`: log in, sync the command tree (globally or to one guild), log out."""
+    assert settings.discord_token
+    bot = StudyBot(settings, start_jobs=False, sync="never", warm_workers=False)
+    async with bot:
+        try:
+            await bot.login(settings.discord_token)
+        except discord.LoginFailure:
+            log.error("Discord refused DISCORD_TOKEN (401): check the bot token")
+            return 1
+        ok = await bot.sync_commands(force=True, guild_id=guild_id)
+    return 0 if ok else 1
+
+
+def run_bot(settings: Settings) -> int:
     configure_endpoints(settings)
-    discord.utils.setup_logging(level=logging.getLevelName(settings.log_level))
-    StudyBot(settings).run(settings.discord_token, log_handler=None)
+    return asyncio.run(serve(settings))
+
+
+def run_sync(settings: Settings, guild_id: int | None) -> int:
+    configure_endpoints(settings)
+    return asyncio.run(sync_once(settings, guild_id))

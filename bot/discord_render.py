@@ -78,46 +78,174 @@ def actor_from(interaction: discord.Interaction[StudyBot]) -> Actor:
     )
 
 
-def message_parts(reply: Reply) -> dict[str, Any]:
-    """Keyword arguments for send/send_message/followup.send."""
-    parts: dict[str, Any] = {}
-    embed_wanted = reply.title or reply.fields or reply.image
-    if embed_wanted:
-        embed = discord.Embed(
-            title=reply.title,
-            description=reply.text[:4096] or None,
-            colour=_COLOURS.get(reply.tone),
-            url=reply.url,
-        )
-        for field in reply.fields[:25]:
-            embed.add_field(name=field.name[:256], value=field.value[:1024] or "\u200b", inline=field.inline)
-        if reply.footer:
-            embed.set_footer(text=reply.footer[:2048])
-        if reply.image:
-            embed.set_image(url=f"attachment://{reply.image}")
-        parts["embed"] = embed
-    else:
-        text = reply.text
-        if reply.url:
-            text = f"{text}\n{reply.url}" if text else reply.url
-        if reply.footer:
-            text = f"{text}\n-# {reply.footer}"
-        parts["content"] = text[:2000]
-    if reply.attachments:
-        parts["files"] = [
-            discord.File(io.BytesIO(a.data), filename=a.filename, description=a.description or None)
-            for a in reply.attachments
-        ]
-    if reply.buttons:
-        view = discord.ui.View(timeout=None)
-        for button in reply.buttons[:25]:
-            view.add_item(
-                discord.ui.Button(
-                    label=button.label, custom_id=custom_id(button.action), style=STYLES[button.style]
-                )
+# Discord's documented limits (https://discord.com/developers/docs/resources/message): a message over
+# any of them is refused with a 400, so every reply passes through `message_pages` first.
+CONTENT_LIMIT = 2000
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FIELDS_LIMIT = 25
+FOOTER_LIMIT = 2048
+EMBED_TOTAL_LIMIT = 6000  # title + description + field names and values + footer, per message
+FILES_LIMIT = 10
+BUTTONS_LIMIT = 25  # 5 rows of 5
+# A reply longer than this many messages is cut: ten messages is already more than anyone reads.
+MAX_PAGES = 10
+ELLIPSIS = "…"
+
+# What the bot needs in its daily-post channel, in the words Discord's settings use.
+REQUIRED_CHANNEL_PERMISSIONS: tuple[tuple[str, str], ...] = (
+    ("view_channel", "View Channel"),
+    ("send_messages", "Send Messages"),
+    ("embed_links", "Embed Links"),
+    ("attach_files", "Attach Files"),
+)
+
+
+def missing_permissions(permissions: discord.Permissions) -> list[str]:
+    """The required channel permissions that `permissions` lacks, by their display names."""
+    return [label for name, label in REQUIRED_CHANNEL_PERMISSIONS if not getattr(permissions, name)]
+
+
+def cut(text: str, limit: int) -> str:
+    """`text` if it fits, else its start and "…" in exactly `limit` characters."""
+    if len(text) <= limit:
+        return text
+    return text[: max(limit - 1, 0)].rstrip() + ELLIPSIS
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Chunks of at most `limit` characters, broken at a line end (else a space) where possible."""
+    chunks: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        window = rest[:limit]
+        at = window.rfind("\n")
+        if at < limit // 2:
+            at = window.rfind(" ")
+        if at < limit // 2:
+            at = limit
+        chunks.append(rest[:at].rstrip())
+        rest = rest[at:].lstrip("\n ")
+    if rest or not chunks:
+        chunks.append(rest)
+    return chunks
+
+
+def _embed_size(embed: discord.Embed) -> int:
+    return len(embed)  # discord.py counts exactly what Discord counts toward the 6,000
+
+
+def _new_embed(reply: Reply, *, first: bool) -> discord.Embed:
+    return discord.Embed(
+        title=cut(reply.title, TITLE_LIMIT) if first and reply.title else None,
+        colour=_COLOURS.get(reply.tone),
+        url=reply.url if first else None,
+    )
+
+
+def _embeds(reply: Reply) -> list[discord.Embed]:
+    """The reply as one embed per message, each within every embed limit."""
+    embeds = [_new_embed(reply, first=True)]
+    for index, chunk in enumerate(split_text(reply.text, DESCRIPTION_LIMIT) if reply.text else []):
+        if index:
+            embeds.append(_new_embed(reply, first=False))
+        embeds[-1].description = chunk
+    for field in reply.fields:
+        name = cut(field.name, FIELD_NAME_LIMIT) or "\u200b"
+        value = cut(field.value, FIELD_VALUE_LIMIT) or "\u200b"
+        last = embeds[-1]
+        if len(last.fields) >= FIELDS_LIMIT or _embed_size(last) + len(name) + len(value) > EMBED_TOTAL_LIMIT:
+            last = _new_embed(reply, first=False)
+            embeds.append(last)
+        last.add_field(name=name, value=value, inline=field.inline)
+    if reply.footer:
+        room = EMBED_TOTAL_LIMIT - _embed_size(embeds[-1])
+        if room < min(len(reply.footer), 100):
+            embeds.append(_new_embed(reply, first=False))
+            room = EMBED_TOTAL_LIMIT
+        embeds[-1].set_footer(text=cut(reply.footer, min(FOOTER_LIMIT, room)))
+    if reply.image:
+        embeds[0].set_image(url=f"attachment://{reply.image}")
+    return embeds
+
+
+def _contents(reply: Reply, prefix: str) -> list[str]:
+    text = reply.text
+    if reply.url:
+        text = f"{text}\n{reply.url}" if text else reply.url
+    if reply.footer:
+        text = f"{text}\n-# {cut(reply.footer, CONTENT_LIMIT // 2)}"
+    if prefix:
+        text = f"{prefix} {text}".strip()
+    return split_text(text, CONTENT_LIMIT)
+
+
+def _view(reply: Reply) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for button in reply.buttons[:BUTTONS_LIMIT]:
+        view.add_item(
+            discord.ui.Button(
+                label=cut(button.label, 80), custom_id=custom_id(button.action), style=STYLES[button.style]
             )
-        parts["view"] = view
-    return parts
+        )
+    return view
+
+
+def _mark_cut(page: dict[str, Any]) -> None:
+    """End a page with "……" to show that what followed was cut, staying within every limit."""
+    marker = "\n" + ELLIPSIS * 2
+    embed: discord.Embed | None = page.get("embed")
+    if embed is not None:
+        if len(embed) + len(marker) > EMBED_TOTAL_LIMIT and embed.fields:
+            last = embed.fields[-1]
+            value = cut(last.value or "", max(len(last.value or "") - len(marker), 1))
+            embed.set_field_at(len(embed.fields) - 1, name=last.name, value=value, inline=bool(last.inline))
+        embed.description = cut((embed.description or "") + marker, DESCRIPTION_LIMIT)
+    elif "content" in page:
+        page["content"] = cut(page["content"] + marker, CONTENT_LIMIT)
+
+
+def message_pages(reply: Reply, *, prefix: str = "") -> list[dict[str, Any]]:
+    """Keyword arguments for one send per message: a reply too long for one message is split into
+    pages (text at line ends, fields across embeds), attachments go ten per message, the buttons go
+    under the last page, and anything past MAX_PAGES is cut with "…". `prefix` (a role ping) leads
+    the first page's content."""
+    pages: list[dict[str, Any]] = []
+    if reply.title or reply.fields or reply.image:
+        pages = [{"embed": embed} for embed in _embeds(reply)]
+        if prefix:
+            pages[0]["content"] = prefix
+    else:
+        pages = [{"content": chunk} for chunk in _contents(reply, prefix)]
+    files = [
+        discord.File(io.BytesIO(a.data), filename=a.filename, description=cut(a.description, 1024) or None)
+        for a in reply.attachments
+    ]
+    for index in range(0, len(files), FILES_LIMIT):
+        page = index // FILES_LIMIT
+        if page >= len(pages):
+            pages.append({})
+        pages[page]["files"] = files[index : index + FILES_LIMIT]
+    if len(pages) > MAX_PAGES:
+        pages = pages[:MAX_PAGES]
+        _mark_cut(pages[-1])
+    if reply.buttons:
+        pages[-1]["view"] = _view(reply)
+    return pages
+
+
+def message_parts(reply: Reply) -> dict[str, Any]:
+    """One message for the whole reply (a message edited in place): the first page, with the
+    buttons; what does not fit in one message is cut with "…"."""
+    pages = message_pages(reply)
+    first = pages[0]
+    if len(pages) > 1:
+        _mark_cut(first)
+        if "view" in pages[-1]:
+            first["view"] = pages[-1]["view"]
+    return first
 
 
 def member_actor(interaction: discord.Interaction[StudyBot], member: discord.Member | discord.User) -> Actor:
@@ -131,14 +259,14 @@ def member_actor(interaction: discord.Interaction[StudyBot], member: discord.Mem
 
 
 async def respond(interaction: discord.Interaction[StudyBot], reply: Reply | list[Reply]) -> None:
-    """Answer an interaction whether or not it was deferred; extra replies become follow-ups."""
+    """Answer an interaction whether or not it was deferred; extra replies and pages become follow-ups."""
     replies = reply if isinstance(reply, list) else [reply]
     for item in replies:
-        parts = message_parts(item)
-        if interaction.response.is_done():
-            await interaction.followup.send(ephemeral=item.ephemeral, **parts)
-        else:
-            await interaction.response.send_message(ephemeral=item.ephemeral, **parts)
+        for parts in message_pages(item):
+            if interaction.response.is_done():
+                await interaction.followup.send(ephemeral=item.ephemeral, **parts)
+            else:
+                await interaction.response.send_message(ephemeral=item.ephemeral, **parts)
 
 
 async def deliver(
@@ -194,15 +322,21 @@ def post_nonce(idempotency_key: str) -> str:
 
 
 async def send_post(channel: discord.abc.Messageable, post: Post) -> discord.Message:
-    parts = message_parts(post.reply)
+    """Send a scheduled post (every page of it); returns the first message."""
     key = post.extra.get("idempotency_key")
-    if key:
-        parts["nonce"] = post_nonce(key)  # discord.py sends enforce_nonce=True with every nonce
     mentions = discord.AllowedMentions.none()
+    prefix = ""
     if post.mention_role_id is not None:
-        ping = f"<@&{post.mention_role_id}>"
-        parts["content"] = f"{ping} {parts.get('content', '')}".strip()
+        prefix = f"<@&{post.mention_role_id}>"
         mentions = discord.AllowedMentions(
             everyone=False, users=False, roles=[discord.Object(post.mention_role_id)]
         )
-    return await channel.send(allowed_mentions=mentions, **parts)
+    first: discord.Message | None = None
+    for index, parts in enumerate(message_pages(post.reply, prefix=prefix)):
+        if key:
+            # discord.py sends enforce_nonce=True with every nonce; each page has its own.
+            parts["nonce"] = post_nonce(key if index == 0 else f"{key}#{index}")
+        message = await channel.send(allowed_mentions=mentions, **parts)
+        first = first or message
+    assert first is not None
+    return first

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -73,3 +74,13 @@ class Post:
 
 def error(message: str) -> Reply:
     return Reply(text=message, tone="error", ephemeral=True)
+
+
+_MARKDOWN = re.compile(r"([\\*_~`|>\[\]()#])")
+
+
+def md(text: str) -> str:
+    """Escape Discord markdown in a member- or moderator-provided string (display names, challenge
+    titles, curriculum text), so `[nitro](https://x.co)` shows as typed instead of as a masked link
+    and `**` cannot restyle a public announcement. Mentions never ping: messages allow none."""
+    return _MARKDOWN.sub(r"\\\1", text)

@@ -17,7 +17,14 @@ from discord import app_commands
 from bot.commands import SPECS, Context, Group, Option, Spec
 from bot.commands.general import command_names
 from bot.discord_app import StudyBot
-from bot.discord_render import actor_from, deliver, member_actor, private_error, respond
+from bot.discord_render import (
+    actor_from,
+    deliver,
+    member_actor,
+    missing_permissions,
+    private_error,
+    respond,
+)
 from bot.replies import error
 from bot.services.context import Upload, oversize_message
 from bot.services.errors import UserError
@@ -103,6 +110,7 @@ async def run(spec: Spec, interaction: Interaction, given: dict[str, Any]) -> No
     except UserError as exc:
         await respond(interaction, error(str(exc)))
         return
+    values.update(_bot_permissions(spec, given))
     private = spec.defer.is_private(values) if spec.defer else True
     if spec.defer:
         await interaction.response.defer(ephemeral=private, thinking=True)
@@ -117,6 +125,18 @@ async def run(spec: Spec, interaction: Interaction, given: dict[str, Any]) -> No
             await respond(interaction, error(str(exc)))
         return
     await deliver(interaction, result)
+
+
+def _bot_permissions(spec: Spec, given: dict[str, Any]) -> dict[str, list[str]]:
+    """For each channel the bot will post in, what it lacks there (the bot's own permissions: the
+    member's are in the interaction, not ours)."""
+    missing: dict[str, list[str]] = {}
+    for name, option in _options(spec):
+        channel = given.get(name)
+        if option.bot_posts_here and isinstance(channel, discord.abc.GuildChannel):
+            me = channel.guild.me
+            missing[f"{name}_missing"] = missing_permissions(channel.permissions_for(me)) if me else []
+    return missing
 
 
 def _options(spec: Spec) -> list[tuple[str, Option]]:

@@ -37,7 +37,8 @@ def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def settings(tmp_path: Path, migrated_database: Path) -> Settings:
     db_path = tmp_path / "studybot.sqlite3"
     shutil.copyfile(migrated_database, db_path)
-    return Settings(db_path=db_path, default_timezone="UTC")
+    # shard_count: StudyBot is auto-sharded, and simcord runs a sharded client with a known count.
+    return Settings(db_path=db_path, default_timezone="UTC", shard_count=1)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ SPECS = (
         "Moderators: set the daily-post channel, time, time zone and roles (no options: show them).",
         lambda ctx, **options: ctx.services.guilds.setup(ctx.actor, **options),
         (
-            Option("channel", "channel", "Where the daily prompt is posted"),
+            Option("channel", "channel", "Where the daily prompt is posted", bot_posts_here=True),
             text("time", "Post time, HH:MM (24-hour clock)", 5),
             text("timezone", "IANA time zone, e.g. Europe/Berlin", 64, autocomplete="timezones"),
             Option("ping_role", "role", "Role to ping with each daily post"),

@@ -55,9 +55,14 @@ class Option:
     choices: tuple[str, ...] = ()
     autocomplete: Literal["topics", "timezones", "commands"] | None = None
     default: Any = None  # what the call gets when the member leaves the option out
+    # A channel the bot will post in: the Discord adapter passes the permissions the bot lacks
+    # there as `<name>_missing` (a list of display names; the console's channel lacks none).
+    bot_posts_here: bool = False
 
     def __post_init__(self) -> None:
         _check_naming("option", self.name, self.description)
+        if self.bot_posts_here and self.kind != "channel":
+            raise ValueError(f"option {self.name!r}: bot_posts_here is for channel options")
         if self.kind not in KINDS:
             raise ValueError(f"unknown option kind {self.kind!r}")
         if self.kind == "text" and not self.choices and self.max_length is None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import signal
 import sys
 from collections.abc import Iterable
 from datetime import date, datetime, time
@@ -80,10 +82,21 @@ async def run_console(
         guild_name=CONSOLE_GUILD_NAME,
     )
     session = ConsoleSession(services, actor, args.out, stdout)
+    # SIGTERM/SIGINT end the session like the end of input: the command in flight is cancelled
+    # (its transaction rolls back), the workers and the database close, and the exit status is 0.
+    task = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+    if task is not None:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, task.cancel)
     try:
         await services.guilds.register(actor)
         await session.run_scheduler()
         await session.run(lines, prompt=f"{name}> " if lines is None and sys.stdin.isatty() else "")
+    except asyncio.CancelledError:
+        print("studybot console: stopped", file=stderr)
     finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
         await services.close()
     return 0

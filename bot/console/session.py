@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import sys
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +26,24 @@ log = logging.getLogger(__name__)
 GENERIC_ERROR = "Something went wrong on our side; the error has been logged. Please try again."
 CONSOLE_GUILD_ID = 1
 CONSOLE_GUILD_NAME = "console"
+
+
+async def read_line(loop: asyncio.AbstractEventLoop) -> str:
+    """One line of stdin, read in a daemon thread: a signal that ends the session must not wait
+    for the member's next line (an executor thread would keep the process alive until then)."""
+    future: asyncio.Future[str] = loop.create_future()
+
+    def deliver(line: str) -> None:
+        if not future.done():
+            future.set_result(line)
+
+    def read() -> None:
+        line = sys.stdin.readline()
+        with contextlib.suppress(RuntimeError):  # the loop closed while we waited
+            loop.call_soon_threadsafe(deliver, line)
+
+    threading.Thread(target=read, name="console-stdin", daemon=True).start()
+    return await future
 
 
 def stable_id(kind: str, name: str) -> int:
@@ -197,7 +217,7 @@ class ConsoleSession:
             if prompt:
                 self.stdout.write(prompt)
                 self.stdout.flush()
-            line = await loop.run_in_executor(None, sys.stdin.readline)
+            line = await read_line(loop)
             if not line:
                 break
             await self.handle(line)

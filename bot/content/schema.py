@@ -389,6 +389,20 @@ def parse_resource(loc: Located, file: str, sink: Sink) -> Resource | None:
     )
 
 
+# Curriculum text ends up in Discord titles (256 characters: "<name> — week 12 of 52: <week title>")
+# and embed descriptions: bounded here, so an import is refused with the reason instead of being
+# stored and then breaking every announcement.
+MAX_SLUG = 40
+MAX_CURRICULUM_NAME = 80
+MAX_WEEK_TITLE = 100
+MAX_CURRICULUM_DESCRIPTION = 1000
+
+
+def _bounded(e: _Entry, key: str, value: str, limit: int) -> None:
+    if len(value) > limit:
+        e.problem(key, f"{key!r} is {len(value)} characters; at most {limit}")
+
+
 def parse_curriculum(loc: Located, week_locs: Iterable[Located], file: str, sink: Sink) -> Curriculum | None:
     if not isinstance(loc.data, dict):
         sink.add(file, None, loc.line, "a curriculum file must be a mapping with name, slug, weeks")
@@ -400,6 +414,9 @@ def parse_curriculum(loc: Located, week_locs: Iterable[Located], file: str, sink
         e.problem("slug", f"slug {slug!r} must be lowercase words joined by '-'")
     name = e.text("name")
     description = e.text("description", required=False)
+    _bounded(e, "slug", slug, MAX_SLUG)
+    _bounded(e, "name", name, MAX_CURRICULUM_NAME)
+    _bounded(e, "description", description, MAX_CURRICULUM_DESCRIPTION)
     raw_weeks = e.data.get("weeks")
     weeks: list[CurriculumWeek] = []
     if not isinstance(raw_weeks, list) or not raw_weeks:
@@ -424,6 +441,7 @@ def _parse_week(loc: Located, file: str, sink: Sink, slug: str) -> CurriculumWee
     e.id = slug
     e.unknown_keys(WEEK_KEYS)
     title = e.text("title")
+    _bounded(e, "title", title, MAX_WEEK_TITLE)
     topics = e.str_list("topics", required=True, non_empty=True)
     if not 1 <= len(topics) <= 4 and "topics" in e.data:
         # reported, but the week is still built so its references get checked too

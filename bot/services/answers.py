@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from bot.content import Prompt
 from bot.plots.latex_text import readable_text
-from bot.replies import Attachment, Field, Reply
+from bot.replies import Attachment, Field, Reply, md
 from bot.services.context import Actor, Clock
 from bot.services.daily import DailyService
 from bot.services.errors import UserError
@@ -197,7 +197,7 @@ class AnswerService:
                 f"Counted for {day.isoformat()}: current streak {streak.current}, longest streak "
                 f"{streak.longest}."
             )
-            announcement = f"{actor.name} solved today's prompt (streak {streak.current})"
+            announcement = f"{md(actor.name)} solved today's prompt (streak {streak.current})"
         elif newly_solved:
             notes.append("Solved after seeing the solution: not counted toward your streak today.")
         elif before.solved:

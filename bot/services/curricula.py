@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.content import ContentBank, Curriculum, CurriculumWeek
-from bot.replies import Attachment, Field, Post, Reply
+from bot.replies import Attachment, Field, Post, Reply, md
 from bot.services.context import Actor, Clock, Upload
 from bot.services.curriculum_yaml import (
     CurriculumProblems,
@@ -134,7 +134,7 @@ class CurriculumService:
             topics=week.topics,
             prompt_ids=week.prompts,
             generator_ids=week.generators,
-            label=f"{curriculum.name} · week {index + 1}: {week.title}",
+            label=f"{md(curriculum.name)} · week {index + 1}: {md(week.title)}",
         )
 
     async def week_topics(self, guild_id: int, day: date) -> tuple[str, ...]:
@@ -153,7 +153,7 @@ class CurriculumService:
             c = item.curriculum
             mark = " — **running**" if run is not None and run.slug == c.slug else ""
             origin = "imported" if item.imported else "built-in"
-            lines.append(f"• **{c.name}** (`{c.slug}`, {len(c.weeks)} weeks, {origin}){mark}")
+            lines.append(f"• **{md(c.name)}** (`{c.slug}`, {len(c.weeks)} weeks, {origin}){mark}")
         return Reply(
             title="Curricula",
             text="\n".join(lines) or "No curricula yet: /curriculum import file:<yaml>.",
@@ -171,11 +171,11 @@ class CurriculumService:
             topics = ", ".join(self._topic(bank, slug) for slug in week.topics)
             resources = ", ".join(bank.resources[r].title for r in week.resources if r in bank.resources)
             value = f"Topics: {topics}" + (f"\nResources: {resources}" if resources else "")
-            fields.append(Field(f"Week {number}: {week.title}", value[:1024]))
+            fields.append(Field(f"Week {number}: {md(week.title)}", value[:1024]))
         return Reply(
-            title=f"{c.name} ({len(c.weeks)} weeks)",
-            text=c.description,
-            fields=tuple(fields[:25]),
+            title=f"{md(c.name)} ({len(c.weeks)} weeks)",
+            text=md(c.description),
+            fields=tuple(fields),  # every week: the Discord renderer pages past 25 fields
             footer=f"slug {c.slug} · {'imported' if item.imported else 'built-in'}"
             + (f" · suggested start {item.start.isoformat()}" if item.start else ""),
             ephemeral=True,
@@ -211,7 +211,7 @@ class CurriculumService:
             else ""
         )
         return Reply(
-            title=f"Imported {c.name}",
+            title=f"Imported {md(c.name)}",
             text=f"{len(c.weeks)} weeks, slug `{c.slug}`. {note}".strip(),
             footer=f"/curriculum start name:{c.slug}"
             + (f" (suggested start {parsed.start})" if parsed.start else ""),
@@ -224,7 +224,7 @@ class CurriculumService:
         item = await self.find(actor.guild_id, name)
         text = dump(item.curriculum, item.start)
         return Reply(
-            title=f"{item.curriculum.name}",
+            title=md(item.curriculum.name),
             text="The curriculum as YAML: edit it and bring it back with /curriculum import.",
             attachments=(
                 Attachment(f"{item.curriculum.slug}.yaml", text.encode("utf-8"), "Curriculum YAML"),
@@ -266,7 +266,7 @@ class CurriculumService:
         if stored is not None:
             note += " That day's prompt was already chosen, so it follows the curriculum from the next day."
         return Reply(
-            title=f"Started {c.name}",
+            title=f"Started {md(c.name)}",
             text=f"Daily prompts follow it from {_dm(start)} to {_dm(end)} ({len(c.weeks)} weeks).{note}",
             footer="/curriculum upcoming shows the next 7 posts · pause, resume, skip",
             tone="success",
@@ -289,7 +289,7 @@ class CurriculumService:
         index, start = anchored_at(run, day)
         await rows.move_run(self.db, run.id, week_index=index, week_start=start, paused_since=day)
         return Reply(
-            title=f"Paused {run.name}",
+            title=f"Paused {md(run.name)}",
             text=f"From {_dm(day)} the daily prompts come from the rotation until /curriculum resume;"
             f" the plan then continues where it stopped (week {index + 1}).",
             tone="success",
@@ -308,7 +308,7 @@ class CurriculumService:
             self.db, run.id, week_index=run.week_index, week_start=run.week_start + shift, paused_since=None
         )
         return Reply(
-            title=f"Resumed {run.name}",
+            title=f"Resumed {md(run.name)}",
             text=f"The plan continues from {_dm(day)}; the remaining weeks move {shift.days} day(s) later.",
             tone="success",
             ephemeral=True,
@@ -377,7 +377,7 @@ class CurriculumService:
         study = "\n".join(
             f"• [{r.title}]({r.url}) — {r.kind}" + (f", {r.time}" if r.time else "") for r in resources
         )
-        title = f"{curriculum.name} — week {index + 1} of {len(curriculum.weeks)}: {week.title}"
+        title = f"{md(curriculum.name)} — week {index + 1} of {len(curriculum.weeks)}: {md(week.title)}"
         reply = Reply(
             title=title,
             text=f"{_dm(first)} – {_dm(last)}. This week's daily prompts cover:\n{topics}",
@@ -452,7 +452,7 @@ class CurriculumEndJob:
         if row is None or settings is None:
             return None
         await rows.finish_run(self.service.db, row.id)
-        title = f"{row.name} — complete"
+        title = f"{md(row.name)} — complete"
         reply = Reply(
             title=title,
             text=f"That was the last week of {row.name} (started {_dm(row.start_date)}). The daily prompts"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection, Sequence
+from datetime import datetime
 from difflib import get_close_matches
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from bot.replies import Field, Reply
+from bot.replies import Field, Reply, md
 from bot.services.context import Actor
 from bot.services.errors import PermissionDenied, UserError
 from bot.storage import guilds as guild_rows
@@ -128,9 +130,18 @@ class GuildService:
         ping_role: tuple[int, str] | None = None,
         moderator_role: tuple[int, str] | None = None,
         weekly_challenge: bool | None = None,
+        channel_missing: Sequence[str] = (),
     ) -> Reply:
-        """Change the given settings (all validated first, so a bad value changes nothing)."""
+        """Change the given settings (all validated first, so a bad value changes nothing).
+
+        `channel_missing`: the permissions the bot lacks in `channel` (the adapter knows them)."""
         await self.require_moderator(actor, "/setup")
+        if channel is not None and channel_missing:
+            raise UserError(
+                f"I can't post the daily prompt in #{channel[1]}: I'm missing"
+                f" {', '.join(channel_missing)} there. Give me those permissions in the channel's"
+                " settings (or pick another channel) and run /setup again. Nothing was changed."
+            )
         await self.register(actor)
         changes: dict[str, object] = {}
         if time is not None:
@@ -153,6 +164,40 @@ class GuildService:
         failed = await job_rows.last_failure(self.db, actor.guild_id)
         return self._describe(settings, title="Current settings", failed=failed)
 
+    # What Discord tells us about a guild changing under the bot. History (members, answers, streaks)
+    # is kept in every case: a kicked bot is often re-invited, and a guild that is truly gone leaves
+    # rows nobody reads, which `studybot db` tools can remove if an operator wants.
+    async def removed(self, guild_id: int, now: datetime) -> None:
+        await guild_rows.mark_removed(self.db, guild_id, now)
+
+    async def present(self, guild_id: int) -> None:
+        await guild_rows.mark_present(self.db, guild_id)
+
+    async def reconcile(
+        self, present: Collection[int], owns: Callable[[int], bool], now: datetime
+    ) -> tuple[list[int], list[int]]:
+        """After a (re)connect: guilds of our shards that Discord no longer lists were left while the
+        bot was offline; listed ones marked removed were re-joined. Returns (removed, returned)."""
+        removed: list[int] = []
+        returned: list[int] = []
+        listed = set(present)
+        for guild_id, was_removed in (await guild_rows.presence(self.db)).items():
+            if not owns(guild_id):
+                continue
+            if guild_id in listed and was_removed:
+                await guild_rows.mark_present(self.db, guild_id)
+                returned.append(guild_id)
+            elif guild_id not in listed and not was_removed:
+                await guild_rows.mark_removed(self.db, guild_id, now)
+                removed.append(guild_id)
+        return removed, returned
+
+    async def channel_deleted(self, guild_id: int, channel_id: int) -> bool:
+        return await guild_rows.forget_channel(self.db, guild_id, channel_id)
+
+    async def role_deleted(self, guild_id: int, role_id: int) -> list[str]:
+        return await guild_rows.forget_role(self.db, guild_id, role_id)
+
     @staticmethod
     def _describe(settings: GuildSettings, *, title: str, failed: job_rows.RunRow | None = None) -> Reply:
         # A post the scheduler gave up on (no access, channel gone, Discord down for long): the
@@ -163,7 +208,8 @@ class GuildService:
             when = (failed.done_at or "")[:16].replace("T", " ")
             reason = failed.detail or "unknown reason"
             text = f"Last post failed: {reason}\n({what} {failed.run_key}, given up at {when} UTC)"
-        channel = f"#{settings.channel_name}" if settings.channel_name else "not set (daily posts are off)"
+        off = "not set (daily posts are off)"
+        channel = f"#{md(settings.channel_name)}" if settings.channel_name else off
         return Reply(
             title=title,
             fields=(
@@ -171,12 +217,12 @@ class GuildService:
                 Field("Post time", f"{settings.post_time} {settings.timezone}", inline=True),
                 Field(
                     "Ping role",
-                    f"@{settings.ping_role_name}" if settings.ping_role_name else "none",
+                    f"@{md(settings.ping_role_name)}" if settings.ping_role_name else "none",
                     inline=True,
                 ),
                 Field(
                     "Moderator role",
-                    f"@{settings.moderator_role_name}"
+                    f"@{md(settings.moderator_role_name)}"
                     if settings.moderator_role_name
                     else "none (Manage Server only)",
                     inline=True,

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from bot.content import ContentBank
 from bot.plots.heatmap import FROZEN, NONE, SOLVED, SOLVED_LATE, TRIED, HeatmapRequest, render_heatmap
-from bot.replies import Action, Attachment, Button, Field, Reply
+from bot.replies import Action, Attachment, Button, Field, Reply, md
 from bot.services.context import Actor, Clock
 from bot.services.errors import UserError
 from bot.services.guilds import GuildService
@@ -88,7 +88,7 @@ class ProgressService:
             lines.append(f"{day:%a %d %b}: {mark}")
         if state.current and not state.solved_today:
             lines.append("\nSolve today's prompt to keep the streak going: /daily")
-        return Reply(title=f"{who.name}'s streak", text="\n".join(lines), ephemeral=member is None)
+        return Reply(title=f"{md(who.name)}'s streak", text="\n".join(lines), ephemeral=member is None)
 
     async def stats(self, actor: Actor, member: Actor | None = None) -> Reply:
         today = await self._today(actor)
@@ -173,7 +173,7 @@ class ProgressService:
         except Exception:
             log.warning("could not draw the heatmap", exc_info=True)
         return Reply(
-            title=f"{who.name}'s stats",
+            title=f"{md(who.name)}'s stats",
             fields=tuple(fields),
             attachments=attachments,
             image="heatmap.png" if attachments else None,
@@ -195,7 +195,7 @@ class ProgressService:
         )
         first = (page - 1) * PAGE_SIZE + 1
         lines = [
-            f"{first + i}. {s.name} — {s.days} day{'s' if s.days != 1 else ''} solved · {s.hints} hints ·"
+            f"{first + i}. {md(s.name)} — {s.days} day{'s' if s.days != 1 else ''} solved · {s.hints} hints ·"
             f" {s.attempts} attempts"
             for i, s in enumerate(standings)
         ] or ["Nobody has solved a daily prompt in this period yet. Be the first: /daily"]

@@ -172,8 +172,12 @@ class Scheduler:
         """Runs left open (waiting to retry, or claimed by a process that died) whose moment has
         passed are given up, once, with the reason: never stuck `claimed` for ever."""
         due_keys = {(run.guild_id, run.run_key) for run in due}
+        # A job scoped to this process's shards (services.job_scope) leaves other processes' runs alone.
+        owns: Callable[[int], bool] | None = getattr(job, "owns", None)
         for row in await job_rows.open_runs(self.db, job.kind, now):
             if (row.guild_id, row.run_key) in due_keys:
+                continue
+            if owns is not None and not owns(row.guild_id):
                 continue
             if row.status == "retry":
                 reason = f"{row.detail or 'delivery failed'} (its time passed before another attempt)"
@@ -289,7 +293,14 @@ class Scheduler:
             self._prepared.clear()
         return len(work)
 
-    async def run_forever(self, deliver: Deliver | Delivery, *, interval: float = 30.0) -> None:
+    async def run_forever(
+        self,
+        deliver: Deliver | Delivery,
+        *,
+        interval: float = 30.0,
+        on_tick: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        """`on_tick` runs after every tick, failed or not (the heartbeat `studybot health` reads)."""
         preparing: asyncio.Task[int] | None = None
         try:
             while True:
@@ -297,6 +308,11 @@ class Scheduler:
                     await self.run_once(deliver)
                 except Exception:
                     log.exception("scheduler tick failed")
+                if on_tick is not None:
+                    try:
+                        await on_tick()
+                    except Exception:
+                        log.exception("scheduler heartbeat failed")
                 # In the background, so a long preparation never delays a post that is due.
                 if preparing is None or preparing.done():
                     preparing = asyncio.create_task(self.prepare(self.clock.now()))

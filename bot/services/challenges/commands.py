@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.content import ContentBank
-from bot.replies import Field, Reply
+from bot.replies import Field, Reply, md
 from bot.services.challenge_rules import (
     DEFAULT_PROBLEMS,
     FLOOR_PER_LEVEL,
@@ -224,7 +224,7 @@ class ChallengeService:
         )
         return replace(
             reply,
-            title=f"Challenge #{challenge_id} created: {clean_title}",
+            title=f"Challenge #{challenge_id} created: {md(clean_title)}",
             text=f"{reply.text}\n\n{state}",
             tone="success",
             ephemeral=True,
@@ -346,7 +346,7 @@ class ChallengeService:
         target = await self._not_open(actor, challenge, self.clock.now(), "cancel")
         await rows.cancel_challenge(self.db, target.id)
         return Reply(
-            title=f"Cancelled {target.title} (#{target.id})",
+            title=f"Cancelled {md(target.title)} (#{target.id})",
             text="It will not open; nothing is posted for it.",
             tone="success",
             ephemeral=True,
@@ -363,7 +363,7 @@ class ChallengeService:
         open_now = target.status == "scheduled" and now < target.closes_at
         return replace(
             reply,
-            title=f"{target.title} (#{target.id})",
+            title=f"{md(target.title)} (#{target.id})",
             fields=(*reply.fields, Field(f"Joined ({len(names)})", joined or "nobody yet")),
             buttons=(join_button(target.id),) if open_now else (),
             footer="Answer with /answer problem:<n> text:<answer> · /challenge leaderboard",
@@ -386,7 +386,7 @@ class ChallengeService:
             else f"It opens {when_text(target.opens_at, tz)} ({tz})."
         )
         return Reply(
-            title=f"You joined {target.title}" if added else f"You are already in {target.title}",
+            title=f"You joined {md(target.title)}" if added else f"You are already in {md(target.title)}",
             text=f"{when} Answer with /answer problem:<n> text:<answer>; /challenge show lists the problems.",
             tone="success",
             ephemeral=True,
@@ -405,7 +405,7 @@ class ChallengeService:
             else f"Standings so far — {duration_text(target.closes_at - now)} left"
         )
         return Reply(
-            title=f"{target.title} — leaderboard",
+            title=f"{md(target.title)} — leaderboard",
             text=status + "\n" + ("\n".join(lines) or "Nobody has joined yet."),
             footer=f"Points: {POINTS_PER_LEVEL} per difficulty level, −{WRONG_PENALTY} per wrong attempt"
             f" (at least {FLOOR_PER_LEVEL} per level); ties go to whoever made their last correct answer"

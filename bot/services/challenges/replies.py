@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.content import ContentBank, Prompt
 from bot.plots.latex_text import readable_text
-from bot.replies import Action, Attachment, Button, Field, Post, Reply
+from bot.replies import Action, Attachment, Button, Field, Post, Reply, md
 from bot.services.challenge_rules import POINTS_PER_LEVEL, duration_text, shown_close, when_text
 from bot.services.daily import difficulty_text
 from bot.services.problems import Problems
@@ -36,7 +36,7 @@ class ChallengeReplies:
         lines = []
         for rank, s in enumerate(standings[:limit], start=1):
             mark = MEDALS[rank - 1] + " " if rank <= 3 and s.points > 0 else f"{rank}. "
-            lines.append(f"{mark}{s.name} — {s.points} points · {s.solved} solved")
+            lines.append(f"{mark}{md(s.name)} — {s.points} points · {s.solved} solved")
         if len(standings) > limit:
             lines.append(f"… and {len(standings) - limit} more")
         return lines
@@ -93,7 +93,7 @@ class ChallengeReplies:
     ) -> Post:
         tz = settings.timezone
         described = await self.describe(challenge, tz, now, reveal=True)
-        title = f"{challenge.title} — challenge open"
+        title = f"{md(challenge.title)} — challenge open"
         reply = replace(
             described,
             title=title,
@@ -110,7 +110,7 @@ class ChallengeReplies:
     ) -> Post:
         lines = await self.board_lines(challenge.id, limit=3)
         joined = len(await rows.participant_names(self.db, challenge.id))
-        title = f"{challenge.title} — 24 hours left"
+        title = f"{md(challenge.title)} — 24 hours left"
         reply = Reply(
             title=title,
             text=f"{joined} joined so far. Answers are accepted until "
@@ -126,7 +126,7 @@ class ChallengeReplies:
         counts = await rows.solve_counts(self.db, challenge.id)
         standings = await rows.standings(self.db, challenge.id)
         podium = [
-            f"{MEDALS[i]} {s.name} — {s.points} points · {s.solved}/{len(problems)} solved"
+            f"{MEDALS[i]} {md(s.name)} — {s.points} points · {s.solved}/{len(problems)} solved"
             for i, s in enumerate(standings[:3])
             if s.points > 0
         ]
@@ -142,7 +142,7 @@ class ChallengeReplies:
                     value[:1024],
                 )
             )
-        title = f"{challenge.title} — results"
+        title = f"{md(challenge.title)} — results"
         reply = Reply(
             title=title,
             text=("\n".join(podium) or "Nobody solved a problem this time.")
