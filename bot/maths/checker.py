@@ -42,7 +42,14 @@ import mpmath
 import sympy
 
 from bot.maths import limits
-from bot.maths.compare import ExpectedAnswerError, Outcome, Tolerance, const_value, exact_decimals, has_float
+from bot.maths.compare.numbers import (
+    ExpectedAnswerError,
+    Outcome,
+    Tolerance,
+    const_value,
+    exact_decimals,
+    has_float,
+)
 from bot.maths.equivalence import equivalent
 from bot.maths.errors import ParseError
 from bot.maths.lexer import normalize

@@ -14,25 +14,20 @@ from typing import Any
 import mpmath
 import sympy
 
-from bot.maths.compare import (
+from bot.maths.compare.numbers import (
     DEFAULT_REL,
     POINT_DPS,
     SAME,
     ExpectedAnswerError,
     Outcome,
     Tolerance,
-    compare_equations,
-    compare_expressions,
-    compare_inequalities,
-    compare_real_sets,
-    compare_truth,
     const_value,
     differ,
     has_float,
-    safe_real_set,
-    sample,
-    truth_fn,
 )
+from bot.maths.compare.relations import compare_equations, compare_inequalities, compare_truth, truth_fn
+from bot.maths.compare.sampling import compare_expressions, sample
+from bot.maths.compare.sets import compare_real_sets, safe_real_set
 from bot.maths.errors import ParseError
 from bot.maths.render import as_text
 from bot.maths.values import (
