@@ -89,7 +89,9 @@ class StudyBot(commands.Bot):
     async def setup_hook(self) -> None:
         if self.services is None:
             self.services = await Services.open(self.settings, clock=self._clock)
-        self.services.start_workers()
+        # Warm workers before the first command can arrive (commands arrive once setup_hook returns).
+        if not await self.services.warm_workers():
+            log.warning("worker processes did not come up in time; checks will wait for them")
         for extension in discover_cogs():
             await self.load_extension(extension)
         await self.sync_commands()

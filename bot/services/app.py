@@ -18,7 +18,7 @@ from bot.services.daily import DailyPlanner, DailyPostJob, DailyService
 from bot.services.guilds import GuildService
 from bot.services.pictures import PictureService
 from bot.services.practice import PracticeService
-from bot.services.problems import Problems
+from bot.services.problems import Problems, warm_up
 from bot.services.progress import ProgressService
 from bot.services.resources import ResourceService
 from bot.services.scheduler import Scheduler
@@ -94,13 +94,22 @@ class Services:
         """Open (and migrate) the database. Workers start lazily, or when `start_workers` is called."""
         db = db or await Database.open(settings.db_path)
         workers = workers or WorkerPool(
-            settings.workers, timeout=settings.check_timeout, preload=WORKER_PRELOAD
+            settings.workers, timeout=settings.check_timeout, preload=WORKER_PRELOAD, warmup=warm_up
         )
         return cls(settings, db, clock or SystemClock(), workers)
 
     def start_workers(self) -> None:
         """Warm the worker processes in the background (returns at once)."""
         self.workers.start()
+
+    async def warm_workers(self) -> bool:
+        """Start the workers and wait until each is up and warm: the bot takes work after this, so
+        no member's first check pays for imports or cold caches. False if they did not come up."""
+        ready = getattr(self.workers, "ready", None)
+        if ready is None:  # a pool without readiness (tests' shared wrappers) is warm already
+            self.workers.start()
+            return True
+        return bool(await ready())
 
     async def close(self) -> None:
         await self.workers.aclose()

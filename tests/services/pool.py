@@ -17,7 +17,7 @@ T = TypeVar("T")
 
 def picture_pool() -> WorkerPool:
     """The production preload (so workers import exactly what the bot's do), one warm worker."""
-    pool = WorkerPool(1, max_size=2, timeout=10.0, preload=WORKER_PRELOAD)
+    pool = WorkerPool(1, timeout=10.0, preload=WORKER_PRELOAD)
     pool.start()
     return pool
 
