@@ -17,7 +17,7 @@ takes a task, so neither the imports nor the first-use caches are charged to a m
 
 Fairness: tasks may carry a ``key`` (the member). Tasks with the same key run one at a time, and
 free workers take keys round-robin, so one member's burst of 200 tasks occupies at most one worker
-and every other member's task waits for at most one of theirs. Waiting costs no thread per task.
+and every other member's task waits for at most one of theirs.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Hashable, Sequence
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.reduction import ForkingPickler
 from typing import Any, TypeVar
@@ -216,6 +216,7 @@ class WorkerPool:
         self._busy: dict[int, _Worker] = {}  # slot -> worker running a task (close() kills them)
         self._threads: list[threading.Thread] = []
         self._warm = 0
+        self._waiters: ThreadPoolExecutor | None = None
         self._started = False
         self._closed = False
         atexit.register(self.close)
@@ -288,6 +289,8 @@ class WorkerPool:
                 task.future.set_exception(RuntimeError("the worker pool is closed"))
         for worker in busy:
             worker.kill()
+        if self._waiters is not None:
+            self._waiters.shutdown(wait=False)
         for thread in self._threads:
             if thread is not threading.current_thread():
                 # A slot may be mid-fork: stopping the forkserver then makes it print a traceback.
@@ -451,7 +454,18 @@ class WorkerPool:
         key: Hashable | None = None,
     ) -> T:
         """Run ``fn(*args)`` in a worker without blocking the event loop."""
-        return await asyncio.wrap_future(self.submit(fn, *args, timeout=timeout, key=key))
+        future = self.submit(fn, *args, timeout=timeout, key=key)
+        # The wait goes through the loop's executor API rather than `wrap_future`, so tools that
+        # track a bot's outstanding work (simcord settles on executor jobs) see it. The order
+        # tasks run in is the pool's round-robin, decided above; this executor only waits, and
+        # is big enough that a finished task's waiter never queues behind unfinished ones.
+        if self._waiters is None:
+            self._waiters = ThreadPoolExecutor(max_workers=256, thread_name_prefix="worker-wait")
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._waiters, future.result)
+        except asyncio.CancelledError:
+            future.cancel()  # not started yet: it never runs
+            raise
 
     def queued(self) -> int:
         """Tasks waiting for a worker (not counting those running)."""

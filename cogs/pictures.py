@@ -99,6 +99,8 @@ class Pictures(commands.Cog):
         ):
             return
         actor = actor_from(interaction)
+        if await _refused(interaction, lambda: self.service.limits.check(actor.user_id, "plot")):
+            return  # busy or cooling down: told at once, nothing deferred
         await _draw(
             interaction, lambda: self.service.plot(actor, expr, x_min, x_max, y_min, y_max, derivative)
         )
@@ -121,6 +123,8 @@ class Pictures(commands.Cog):
         if await _refused(interaction, lambda: pictures.gd_request(expr, lr, start, steps)):
             return
         actor = actor_from(interaction)
+        if await _refused(interaction, lambda: self.service.limits.check(actor.user_id, "gd")):
+            return  # busy or cooling down: told at once, nothing deferred
         await _draw(interaction, lambda: self.service.gd(actor, expr, lr, start, steps))
 
     @app_commands.command(name="losscurve", description="Draw a training-loss curve and diagnose it.")
@@ -150,6 +154,8 @@ class Pictures(commands.Cog):
         ):
             return
         actor = actor_from(interaction)
+        if await _refused(interaction, lambda: self.service.limits.check(actor.user_id, "losscurve")):
+            return  # busy or cooling down: told at once, nothing deferred
 
         async def work() -> Reply:
             upload = None
@@ -173,6 +179,8 @@ class Pictures(commands.Cog):
         if await _refused(interaction, lambda: pictures.tex_source(latex)):
             return
         actor = actor_from(interaction)
+        if await _refused(interaction, lambda: self.service.limits.check(actor.user_id, "tex")):
+            return  # busy or cooling down: told at once, nothing deferred
         await _draw(interaction, lambda: self.service.tex(actor, latex))
 
 

@@ -16,6 +16,7 @@ from bot.services.context import Clock, SystemClock
 from bot.services.curricula import CurriculumEndJob, CurriculumService, CurriculumWeekJob
 from bot.services.daily import DailyPlanner, DailyPostJob, DailyService
 from bot.services.guilds import GuildService
+from bot.services.limits import MemberLimiter
 from bot.services.pictures import PictureService
 from bot.services.practice import PracticeService
 from bot.services.problems import Problems, warm_up
@@ -53,7 +54,9 @@ class Services:
         self.workers = workers
         self.guilds = GuildService(db, settings.default_timezone)
         self.scheduler = Scheduler(db, clock)
-        self.pictures = PictureService(workers)
+        # Shared by every use case and adapter: one heavy task per member, cooldowns on pictures.
+        self.limits = MemberLimiter(clock)
+        self.pictures = PictureService(workers, limits=self.limits)
         self.resources = ResourceService(db)
         # The daily loop (issue 6). Issue 7 plugs in through `self.daily.planner.curriculum_source`,
         # `self.daily.planner.exclusions` and `self.answers.add_resolver(...)`.
@@ -62,7 +65,7 @@ class Services:
         self.practice = PracticeService(db, clock, workers, self.guilds, self.problems.statement_image)
         planner = DailyPlanner(db, self.problems, self.content, clock)
         self.daily = DailyService(db, self.guilds, planner, self.problems, clock, self.content)
-        self.answers = AnswerService(db, self.daily, self.problems, clock)
+        self.answers = AnswerService(db, self.daily, self.problems, clock, self.limits)
         self.progress = ProgressService(db, self.guilds, workers, clock, self.content)
         # Issue 7: curricula drive the planner (curriculum_source), challenges keep their problems out
         # of the daily (planner.exclusions) and answer `/answer problem:<n>` (a resolver).

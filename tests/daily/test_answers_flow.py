@@ -7,10 +7,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.services.answers import ResolvedProblem
+from bot.services.answers import AnswerResult, ResolvedProblem
 from bot.services.app import Services
 from bot.services.context import Actor, ManualClock
 from bot.services.errors import UserError
+from bot.services.limits import Busy
 from bot.storage import daily as daily_rows
 from bot.storage import leaderboard as board_rows
 from tests.daily_helpers import answer_for, wrong_answer_for
@@ -137,17 +138,30 @@ async def test_many_members_at_once_lose_nothing_and_count_each_day_once(svc: Se
     members = [member(100 + i) for i in range(40)]
     pid = await todays_id(svc, members[0])
     right, wrong = answer_for(pid), wrong_answer_for(pid)
-    calls = []
-    for i, m in enumerate(members):
-        calls += [svc.answers.answer(m, wrong), svc.answers.answer(m, right)]
-        if i % 4 == 0:
-            calls += [svc.answers.answer(m, right), svc.answers.answer(m, right)]  # double clicks
-    results = await asyncio.gather(*calls)
+    refused: list[Busy] = []
 
+    async def session(i: int, m: Actor) -> list[AnswerResult]:
+        results = [await svc.answers.answer(m, wrong)]
+        if i % 4 == 0:  # a triple click: one check in flight per member, the others are refused
+            clicks = await asyncio.gather(
+                *(svc.answers.answer(m, right) for _ in range(3)), return_exceptions=True
+            )
+            assert all(isinstance(c, Busy | AnswerResult) for c in clicks), clicks
+            refused.extend(c for c in clicks if isinstance(c, Busy))
+            results += [c for c in clicks if isinstance(c, AnswerResult)]
+        else:
+            results.append(await svc.answers.answer(m, right))
+        return results
+
+    sessions = await asyncio.gather(*(session(i, m) for i, m in enumerate(members)))
+    results = [r for rs in sessions for r in rs]
+
+    # every call either answered or was refused as busy (nothing else went wrong)
+    assert len(results) + len(refused) == 2 * len(members) + 2 * len(members[::4])
     announcements = [r.announcement for r in results if r.announcement]
     assert len(announcements) == len(members)  # each member announced exactly once
     count = await svc.db.fetch_value("SELECT COUNT(*) FROM submissions WHERE guild_id = ?", (GUILD,))
-    assert count == len(calls)
+    assert count == len(results)  # refused clicks record nothing
     days = await svc.db.fetch_value("SELECT COUNT(*) FROM streak_days WHERE guild_id = ?", (GUILD,))
     assert days == len(members)
     assert await board_rows.count(svc.db, GUILD, "all") == len(members)
@@ -201,3 +215,21 @@ async def test_stats_heatmap_accuracy_and_weakest_topics(svc: Services, clock: M
     assert "Bayes" in fields["Accuracy per topic"]
     weakest = fields["Weakest topics"]
     assert "0% correct" in weakest and "http" in weakest  # with a resource link
+
+
+async def test_an_answer_while_the_last_one_is_in_flight_is_refused_and_records_nothing(
+    svc: Services,
+) -> None:
+    ada = member(7)
+    pid = await todays_id(svc, ada)
+    with svc.limits.heavy(ada.user_id):  # ada's previous check (or picture) still running
+        with pytest.raises(Busy, match="Still working on your last one"):
+            await svc.answers.answer(ada, answer_for(pid))
+        other = await svc.answers.answer(member(8), answer_for(pid))  # nobody else is held up
+    assert other.reply.title.startswith("Correct!")
+    count = await svc.db.fetch_value(
+        "SELECT COUNT(*) FROM submissions WHERE guild_id = ? AND user_id = ?", (GUILD, ada.user_id)
+    )
+    assert count == 0
+    result = await svc.answers.answer(ada, answer_for(pid))  # free again once it finished
+    assert result.reply.title.startswith("Correct!")
