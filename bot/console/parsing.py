@@ -61,8 +61,16 @@ def parse_line(line: str, commands: dict[str, ConsoleCommand]) -> ParsedLine:
 
 def _split_options(cmd: ConsoleCommand, remainder: str) -> dict[str, str]:
     names = [option.name for option in cmd.options]
-    if not remainder.strip():
-        return {}
+    raw = _options_given(cmd, names, remainder) if remainder.strip() else {}
+    # Checked for a bare `/answer` too: a missing option is the member's to fix, not a TypeError.
+    missing = [o.name for o in cmd.options if o.required and o.name not in raw]
+    if missing:
+        usage = " ".join(f"{o.name}:<{o.kind}>" if o.required else f"[{o.name}]" for o in cmd.options)
+        raise InputError(f"/{cmd.name} needs {', '.join(missing)}. Usage: /{cmd.name} {usage}")
+    return raw
+
+
+def _options_given(cmd: ConsoleCommand, names: list[str], remainder: str) -> dict[str, str]:
     marker = re.compile(r"(?:^|\s)(" + "|".join(map(re.escape, names)) + r"):") if names else None
     matches = list(marker.finditer(remainder)) if marker else []
     raw: dict[str, str] = {}
@@ -77,8 +85,4 @@ def _split_options(cmd: ConsoleCommand, remainder: str) -> dict[str, str]:
         if option in raw:
             raise InputError(f"Option {option} is given twice.")
         raw[option] = _strip_quotes(remainder[match.end() : end])
-    missing = [o.name for o in cmd.options if o.required and o.name not in raw]
-    if missing:
-        usage = " ".join(f"{o.name}:<{o.kind}>" if o.required else f"[{o.name}]" for o in cmd.options)
-        raise InputError(f"/{cmd.name} needs {', '.join(missing)}. Usage: /{cmd.name} {usage}")
     return raw
