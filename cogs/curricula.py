@@ -35,8 +35,13 @@ class Curricula(commands.Cog):
         await answer(interaction, self.bot.services.curricula.show(actor_from(interaction), name))
 
     @curriculum.command(name="import", description="Moderators: add a curriculum from a YAML file.")
-    @app_commands.describe(file="A .yaml file in the data/curricula format (5 MB at most)")
-    async def import_command(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+    @app_commands.describe(
+        file="A .yaml file in the data/curricula format (5 MB at most)",
+        replace="Replace the curriculum with the same slug (the reply says what moves if it is running)",
+    )
+    async def import_command(
+        self, interaction: discord.Interaction, file: discord.Attachment, replace: bool = False
+    ) -> None:
         too_big = oversize_message(file.filename, file.size)
         if too_big:
             await respond(interaction, error(too_big))
@@ -45,7 +50,9 @@ class Curricula(commands.Cog):
         data = await file.read()
         await answer(
             interaction,
-            self.bot.services.curricula.import_file(actor_from(interaction), Upload(file.filename, data)),
+            self.bot.services.curricula.import_file(
+                actor_from(interaction), Upload(file.filename, data), replace=replace
+            ),
         )
 
     @curriculum.command(name="export", description="Moderators: a curriculum as a YAML file to edit.")

@@ -27,9 +27,10 @@ async def curriculum_show(ctx: ConsoleContext, name: str) -> Reply:
     "curriculum import",
     "Moderators: add a curriculum from a YAML file.",
     Option("file", "attachment", required=True),
+    Option("replace", "boolean", description="Replace the curriculum with the same slug"),
 )
-async def curriculum_import(ctx: ConsoleContext, file: Upload) -> Reply:
-    return await ctx.services.curricula.import_file(ctx.actor, file)
+async def curriculum_import(ctx: ConsoleContext, file: Upload, replace: bool = False) -> Reply:
+    return await ctx.services.curricula.import_file(ctx.actor, file, replace=replace)
 
 
 @command(
