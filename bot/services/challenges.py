@@ -16,7 +16,7 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from bot.content import ContentBank, Prompt
-from bot.replies import Attachment, Button, Field, Post, Reply
+from bot.replies import Attachment, Button, Field, Post, Reply, plural
 from bot.services.answers import ResolvedProblem
 from bot.services.challenge_rules import (
     DEFAULT_PROBLEMS,
@@ -153,15 +153,18 @@ class ChallengeService:
         n = problem.position
         score = await rows.get_score(db, challenge.id, actor.user_id, n)
         if score is not None and score.solved_at is not None:
-            return [f"You already solved problem {n} ({score.points} points); this answer changes nothing."]
+            return [
+                f"You already solved problem {n} ({plural(score.points, 'point')});"
+                " this answer changes nothing."
+            ]
         if result.status == "correct":
             wrong = score.wrong if score else 0
             points = points_for(problem.difficulty, wrong)
             await rows.record_solve(db, challenge.id, actor.user_id, n, points, now)
             total, solved = await rows.member_total(db, challenge.id, actor.user_id)
             return [
-                f"+{points} points for problem {n} ({wrong} wrong attempt{'s' if wrong != 1 else ''} before)."
-                f" Your total: {total} points, {solved}/{total_problems} solved."
+                f"+{plural(points, 'point')} for problem {n} ({plural(wrong, 'wrong attempt')} before)."
+                f" Your total: {plural(total, 'point')}, {solved}/{total_problems} solved."
             ]
         if result.status == "incorrect":
             await rows.record_wrong(db, challenge.id, actor.user_id, n)
@@ -193,7 +196,10 @@ class ChallengeService:
             if slug not in found:
                 found.append(slug)
         if unknown:
-            raise UserError(f"Unknown topic(s): {', '.join(map(repr, unknown))}. /topics lists them.")
+            raise UserError(
+                f"Unknown {'topic' if len(unknown) == 1 else 'topics'}: {', '.join(map(repr, unknown))}."
+                " /topics lists them."
+            )
         return tuple(found)
 
     async def _excluded(
@@ -523,7 +529,7 @@ class ChallengeService:
         lines = []
         for rank, s in enumerate(standings[:limit], start=1):
             mark = MEDALS[rank - 1] + " " if rank <= 3 and s.points > 0 else f"{rank}. "
-            lines.append(f"{mark}{s.name} — {s.points} points · {s.solved} solved")
+            lines.append(f"{mark}{s.name} — {plural(s.points, 'point')} · {s.solved} solved")
         if len(standings) > limit:
             lines.append(f"… and {len(standings) - limit} more")
         return lines
@@ -548,7 +554,7 @@ class ChallengeService:
             state = f"Open: {duration_text(challenge.closes_at - now)} left."
         else:
             state = "Closed."
-        text = f"{opens} – {closes} ({tz}) · {len(problems)} problems · {state}"
+        text = f"{opens} – {closes} ({tz}) · {plural(len(problems), 'problem')} · {state}"
         fields: list[Field] = []
         attachments: tuple[Attachment, ...] = ()
         if reveal:
@@ -564,7 +570,7 @@ class ChallengeService:
                 fields.append(
                     Field(
                         f"Problem {p.position} · {self._topic(p.topic)} · {difficulty_text(p.difficulty)}"
-                        f" · {p.difficulty * POINTS_PER_LEVEL} points",
+                        f" · {plural(p.difficulty * POINTS_PER_LEVEL, 'point')}",
                         statement[:1024],
                     )
                 )
@@ -615,7 +621,7 @@ class ChallengeService:
         counts = await rows.solve_counts(self.db, challenge.id)
         standings = await rows.standings(self.db, challenge.id)
         podium = [
-            f"{MEDALS[i]} {s.name} — {s.points} points · {s.solved}/{len(problems)} solved"
+            f"{MEDALS[i]} {s.name} — {plural(s.points, 'point')} · {s.solved}/{len(problems)} solved"
             for i, s in enumerate(standings[:3])
             if s.points > 0
         ]

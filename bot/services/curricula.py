@@ -417,7 +417,8 @@ class CurriculumService:
         )
         return Reply(
             title=f"Resumed {run.name}",
-            text=f"The plan continues from {_dm(day)}; the remaining weeks move {shift.days} day(s) later.",
+            text=f"The plan continues from {_dm(day)}; the remaining weeks move"
+            f" {plural(shift.days, 'day')} later.",
             tone="success",
             ephemeral=True,
         )

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from bot.content import ContentBank
 from bot.plots.heatmap import FROZEN, NONE, SOLVED, SOLVED_LATE, TRIED, HeatmapRequest, render_heatmap
-from bot.replies import Attachment, Button, Field, Reply
+from bot.replies import Attachment, Button, Field, Reply, plural
 from bot.services.context import Actor, Clock
 from bot.services.errors import UserError
 from bot.services.guilds import GuildService
@@ -71,7 +71,10 @@ class ProgressService:
             "",
             "Last 7 days:",
         ]
-        for day in last_days(today):
+        first = await daily_rows.first_day(self.db, actor.guild_id, who.user_id)
+        # Days before the member's first answer were not missed: they had not started yet.
+        shown = [day for day in last_days(today) if day == today or (first is not None and day >= first)]
+        for day in shown:
             row = progress.get(day.isoformat())
             if row is not None and row.counted:
                 mark = "✅ solved"
@@ -133,8 +136,8 @@ class ProgressService:
                 title = bank.topics[row.topic].title if row.topic in bank.topics else row.topic
                 percent = f"{100 * row.correct / row.answers:.0f}%"
                 lines.append(
-                    f"{title}: {percent} of {row.answers} answers correct, {row.solved}/{row.problems}"
-                    " problems solved"
+                    f"{title}: {percent} of {plural(row.answers, 'answer')} correct,"
+                    f" {row.solved}/{row.problems} problems solved"
                 )
             fields.append(Field("Accuracy per topic", "\n".join(lines)))
             # The same rule as /resources and /practice: enough answers, below the bar.
@@ -194,8 +197,8 @@ class ProgressService:
         )
         first = (page - 1) * PAGE_SIZE + 1
         lines = [
-            f"{first + i}. {s.name} — {s.days} day{'s' if s.days != 1 else ''} solved · {s.hints} hints ·"
-            f" {s.attempts} attempts"
+            f"{first + i}. {s.name} — {plural(s.days, 'day')} solved · {plural(s.hints, 'hint')} ·"
+            f" {plural(s.attempts, 'attempt')}"
             for i, s in enumerate(standings)
         ] or ["Nobody has solved a daily prompt in this period yet. Be the first: /daily"]
         mine = await board_rows.rank(self.db, actor.guild_id, key, actor.user_id)

@@ -188,6 +188,8 @@ async def test_leaderboard_order_and_pages(svc: Services, clock: ManualClock) ->
     lines = board.text.splitlines()
     assert [line.split(" — ")[0] for line in lines] == ["1. m1", "2. m3", "3. m2", "4. m4"]
     assert "3 days solved · 0 hints · 3 attempts" in lines[0]
+    assert "3 days solved · 3 hints · 3 attempts" in lines[2]
+    assert lines[3].endswith("m4 — 1 day solved · 0 hints · 1 attempt")  # singular where it is one
     assert "you are #1" in board.footer
 
     for user in range(10, 25):  # 15 more members with one day each: two pages
@@ -233,3 +235,18 @@ async def test_an_answer_while_the_last_one_is_in_flight_is_refused_and_records_
     assert count == 0
     result = await svc.answers.answer(ada, answer_for(pid))  # free again once it finished
     assert result.reply.title.startswith("Correct!")
+
+
+async def test_streak_lists_no_missed_days_before_the_first_answer(svc: Services, clock: ManualClock) -> None:
+    clock.set(datetime(2026, 11, 18, 9, 0, tzinfo=UTC))
+    newcomer = member(60)
+    fresh = (await svc.progress.streak(newcomer)).text.split("Last 7 days:\n")[1]
+    assert fresh.splitlines() == ["Wed 18 Nov: ⏳ not solved yet today"]
+    await svc.answers.answer(newcomer, wrong_answer_for(await todays_id(svc, newcomer)))
+    clock.advance(days=2)
+    later = (await svc.progress.streak(newcomer)).text.split("Last 7 days:\n")[1].splitlines()
+    assert later == [
+        "Wed 18 Nov: ❌ tried, not solved",
+        "Thu 19 Nov: · missed",
+        "Fri 20 Nov: ⏳ not solved yet today",
+    ]
