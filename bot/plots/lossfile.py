@@ -155,17 +155,79 @@ def _first_data_line(text: str) -> tuple[int, str] | None:
 
 
 def _numbers_in_c(text: str, sep: str) -> np.ndarray | None:
-    """Every number in `text` parsed by numpy's C reader, or None if any token is not a number.
+    """Every number in `text` (separated by `sep` or whitespace), or None if a token is not one.
 
-    `np.fromstring` stops at the first bad token with a DeprecationWarning; as an error that
+    Plain decimals (the usual export: `0.123456`, `-12`, `3.`) are read by :func:`_plain_decimals`
+    with whole-array numpy operations; anything else (exponents, nan/inf, long mantissas) by
+    `np.fromstring`, which stops at the first bad token with a DeprecationWarning: as an error that
     means "take the careful path", which then names the line.
     """
+    values = _plain_decimals(text, sep)
+    if values is not None:
+        return values
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             return np.fromstring(text, sep=sep)
     except (ValueError, DeprecationWarning):
         return None
+
+
+_POW10 = 10.0 ** np.arange(23)
+
+
+def _plain_decimals(text: str, sep: str) -> np.ndarray | None:
+    """Tokens of the form [+-]digits[.digits] with at most 15 digits, all at once; None otherwise.
+
+    `sep` " " means any run of whitespace separates; any other `sep` separates exactly one field
+    from the next (an empty field is refused). Tokens are grouped by length and by where their
+    sign and point are, and each group is one matrix of digits times a vector of powers of ten:
+    its digits form an integer m (< 10^15, exact in a float) with f digits after the point, and
+    m / 10^f is the correctly rounded double, the value `float()` gives. So this never changes a
+    number, only the speed (a dozen numpy operations instead of one strtod per cell).
+    """
+    try:
+        raw = text.encode("ascii")
+    except UnicodeEncodeError:
+        return None
+    a = np.frombuffer(raw, dtype=np.uint8)
+    whitespace = (a == 32) | (a == 10) | (a == 13) | (a == 9) if sep == " " else None
+    is_sep = whitespace if whitespace is not None else a == ord(sep)
+    edges = np.diff(is_sep.view(np.int8), prepend=np.int8(1), append=np.int8(1))
+    starts = np.flatnonzero(edges == -1)
+    ends = np.flatnonzero(edges == 1)
+    if starts.size == 0 or (sep != " " and starts.size != np.count_nonzero(is_sep) + 1):
+        return None  # nothing, or an empty field
+    lengths = ends - starts
+    if int(lengths.max()) > 17:  # 15 digits, a sign and a point at most
+        return None
+    out = np.empty(starts.size)
+    # every token's first 17 bytes as one row: a single gather, no index matrix per group
+    padded = np.concatenate((a, np.zeros(17, dtype=np.uint8)))
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 17)[starts]
+    for length in np.flatnonzero(np.bincount(lengths)).tolist():
+        group = np.flatnonzero(lengths == length)
+        cells = windows[group, :length]
+        signed = (cells[:, 0] == 45) | (cells[:, 0] == 43)
+        points = cells == 46
+        first = points.argmax(axis=1)  # a second point fails the digit check below
+        point = np.where(points[np.arange(group.size), first], first, length)
+        shape = point * 2 + signed
+        for key in np.flatnonzero(np.bincount(shape)).tolist():
+            rows = np.flatnonzero(shape == key)
+            at, has_sign = divmod(key, 2)
+            columns = [c for c in range(length) if c != at and not (has_sign and c == 0)]
+            if not columns:
+                return None  # a lone sign or point
+            digits = cells[rows][:, columns] - np.uint8(48)  # below '0' wraps round to > 9
+            if digits.max() > 9:
+                return None  # letters (e, nan, inf), a sign inside, other marks
+            mantissa = digits.astype(float) @ _POW10[len(columns) - 1 :: -1]
+            values = mantissa / _POW10[length - 1 - at if at < length else 0]
+            negative = cells[rows, 0] == 45
+            values[negative] = -values[negative]
+            out[group[rows]] = values
+    return out
 
 
 _SEP = re.compile(r"[,;\s]+")
