@@ -14,6 +14,7 @@ from bot.services.errors import UserError
 from bot.services.limits import Busy
 from bot.storage import daily as daily_rows
 from bot.storage import leaderboard as board_rows
+from bot.workers import WorkerTimeout
 from tests.daily_helpers import answer_for, wrong_answer_for
 
 GUILD = 42
@@ -250,3 +251,36 @@ async def test_streak_lists_no_missed_days_before_the_first_answer(svc: Services
         "Thu 19 Nov: · missed",
         "Fri 20 Nov: ⏳ not solved yet today",
     ]
+
+
+class _OverrunPool:
+    """A pool whose next check overruns its limit (what WorkerPool raises then), for a test that
+    must not depend on how fast this machine checks."""
+
+    def __init__(self, real: object) -> None:
+        self.real = real
+        self.overruns = 1
+
+    async def run(self, fn, *args, **options):  # type: ignore[no-untyped-def]
+        if self.overruns:
+            self.overruns -= 1
+            raise WorkerTimeout("the task used more than 2 s of CPU and was stopped")
+        return await self.real.run(fn, *args, **options)  # type: ignore[attr-defined]
+
+
+async def test_a_timeout_costs_nothing_and_asks_for_the_same_answer_again(svc: Services) -> None:
+    ada = member(70)
+    pid = await todays_id(svc, ada)
+    svc.problems.workers = _OverrunPool(svc.problems.workers)  # type: ignore[assignment]
+    result = await svc.answers.answer(ada, answer_for(pid))
+    assert result.reply.title == "Took too long — today's prompt"
+    assert "no attempt was counted" in result.reply.text and "Send the same answer again" in result.reply.text
+    assert ("Attempts so far", "0") in [(f.name, f.value) for f in result.reply.fields]
+    assert result.announcement is None
+    days = await svc.db.fetch_value(
+        "SELECT COUNT(*) FROM streak_days WHERE guild_id = ? AND user_id = ?", (GUILD, ada.user_id)
+    )
+    assert days == 0
+    again = await svc.answers.answer(ada, answer_for(pid))  # the same answer, sent again
+    assert again.reply.title == "Correct! — today's prompt"
+    assert ("Attempts so far", "1") in [(f.name, f.value) for f in again.reply.fields]
