@@ -115,7 +115,7 @@ def _worker_main(conn: multiprocessing.connection.Connection, memory_mb: int) ->
 
 
 class _Worker:
-    def __init__(self, ctx: multiprocessing.context.BaseContext, memory_mb: int) -> None:
+    def __init__(self, ctx: Any, memory_mb: int) -> None:  # a forkserver (or spawn) context
         self.conn, child_conn = ctx.Pipe()
         self.process = ctx.Process(target=_worker_main, args=(child_conn, memory_mb), daemon=True)
         self.process.start()
@@ -251,6 +251,7 @@ class WorkerPool:
             if self._ctx is None:
                 for name, value in _CHILD_ENV.items():
                     os.environ.setdefault(name, value)
+                ctx: Any
                 if "forkserver" in multiprocessing.get_all_start_methods():
                     ctx = multiprocessing.get_context("forkserver")
                     ctx.set_forkserver_preload(list(self.preload))

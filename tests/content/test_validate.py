@@ -31,7 +31,7 @@ def test_good_fixture_is_clean_and_counted() -> None:
     )
     assert (
         report.summary()
-        == "content: 3 prompts, 3 topics, 1 generators, 3 resources, 1 curricula — 0 problems"
+        == "content: 3 prompts, 3 topics, 1 generator, 3 resources, 1 curriculum — 0 problems"
     )
 
 
