@@ -93,10 +93,13 @@ class StudyBot(commands.Bot):
     async def setup_hook(self) -> None:
         if self.services is None:
             self.services = await Services.open(self.settings, clock=self._clock)
-        self.services.start_workers()
+        self.services.start_workers()  # importing SymPy in the forkserver overlaps loading the cogs
         for extension in discover_cogs():
             await self.load_extension(extension)
         await self.sync_commands()
+        # Commands arrive once setup_hook returns: by then every worker is up and warm.
+        if not await self.services.warm_workers():
+            log.warning("worker processes did not come up in time; checks will wait for them")
         if self._start_jobs:
             self._jobs.append(asyncio.create_task(self.services.scheduler.run_forever(self.post_delivery)))
 

@@ -73,3 +73,8 @@ class Post:
 
 def error(message: str) -> Reply:
     return Reply(text=message, tone="error", ephemeral=True)
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """'1 week', '2 weeks', '1 hint', '0 hints' (`many` for irregular words: 'curricula')."""
+    return f"{count:,} {word if count == 1 else many or word + 's'}"

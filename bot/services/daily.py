@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.content import ContentBank, Prompt
-from bot.replies import Action, Attachment, Button, Field, Post, Reply
+from bot.replies import Action, Attachment, Button, Field, Post, Reply, plural
 from bot.services.context import Actor, Clock
 from bot.services.errors import UserError
 from bot.services.guilds import GuildService
@@ -328,7 +328,7 @@ class DailyService:
             else:
                 index = progress.hints_used
                 more = (
-                    f"{len(prompt.hints) - index - 1} more hint(s) with /hint."
+                    f"{plural(len(prompt.hints) - index - 1, 'more hint', 'more hints')} with /hint."
                     if index + 1 < len(prompt.hints)
                     else "That was the last hint; /solution shows the worked solution."
                 )
