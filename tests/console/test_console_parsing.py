@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from bot.console.registry import load_commands
 
+from bot.commands import BY_NAME
 from bot.console.parsing import InputError, parse_line
 
 
@@ -23,13 +23,13 @@ from bot.console.parsing import InputError, parse_line
 )
 def test_a_missing_required_option_is_named_with_the_usage(line: str, needs: str) -> None:
     with pytest.raises(InputError) as refused:
-        parse_line(line, load_commands())
+        parse_line(line, BY_NAME)
     assert str(refused.value).startswith(needs)
     assert "Usage: /" in str(refused.value)
 
 
 def test_commands_without_required_options_still_parse_bare() -> None:
-    parsed = parse_line("/streak", load_commands())
+    parsed = parse_line("/streak", BY_NAME)
     assert parsed.command.name == "streak" and parsed.raw == {}
-    parsed = parse_line("/answer 2x cos(x^2)", load_commands())
+    parsed = parse_line("/answer 2x cos(x^2)", BY_NAME)
     assert parsed.raw == {"text": "2x cos(x^2)"}
