@@ -200,3 +200,13 @@ def test_every_call_takes_exactly_its_options(name: str) -> None:
 
     spec = BY_NAME[name]
     inspect.signature(spec.call).bind(object(), **spec.with_defaults({}))
+
+
+def test_every_cooldown_in_the_table_is_the_one_the_limiter_enforces() -> None:
+    """A spec's cooldown only refuses through MemberLimiter: the two tables must name the same."""
+    from bot.commands import SPECS
+    from bot.services.limits import DEFAULT_COOLDOWNS
+
+    declared = {spec.qualified_name: spec.cooldown for spec in SPECS if spec.cooldown is not None}
+    assert declared == dict(DEFAULT_COOLDOWNS)
+    assert set(declared) == {"plot", "gd", "losscurve", "tex"}
