@@ -1,12 +1,19 @@
 """The daily loop under load, through the real services, database and worker pool.
 
-    PYTHONPATH=. python benchmarks/daily.py [--members 500] [--window 60] [--history-members 10000]
+    PYTHONPATH=. python benchmarks/daily.py [--rates 300,500,700] [--window 30] [--history-members 10000]
 
-1. Burst: N members answer today's prompt within `window` seconds (arrivals spread uniformly; a
-   third answer wrong first and then right). Direct service calls, 2 checker workers. Prints how
-   many submissions and counted days were recorded, event-loop lag (a 10 ms ticker's overshoot)
-   p50/p99/max and end-to-end verdict latency p50/p99/max.
-2. History: a database with `history-members` members and a year of daily history (seeded with
+1. Rates: for each rate (answers per minute) fresh members answer over `window` seconds (arrivals
+   spread uniformly) with *varied* answers: today's prompt right or wrong, and practice problems
+   from the whole bank (numbers, tuples, matrices, expressions, sets, intervals) answered right,
+   with a listed classic mistake, or with a wrong value. The pool is sized to the cores and warmed
+   first, as the bot does. Prints per rate: timeouts, event-loop lag (a 10 ms ticker's overshoot)
+   p50/p99/max, verdict latency p50/p99, worker processes started; then the highest rate that kept
+   0 timeouts and lag p99 <= 50 ms. The baseline is the same answers checked one after another in
+   one warm worker: their CPU cost gives the capacity of the pool (answers/min), printed beside it.
+2. Spam: 60 members answer normally while one member fires 200 concurrent /plot and /answer calls;
+   prints the others' /answer p50/p99 next to the same members' run without the spammer (ratio),
+   and what happened to the 200 calls (answered, refused as busy, refused by the cooldown).
+3. History: a database with `history-members` members and a year of daily history (seeded with
    bulk inserts), then the /leaderboard and /stats queries timed through the services (median
    of repeated calls; the /stats figure excludes and then includes drawing the heatmap).
 """
@@ -15,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import random
 import statistics
 import tempfile
@@ -26,9 +34,11 @@ from bot.config import Settings
 from bot.content import load_content
 from bot.services.app import Services
 from bot.services.context import Actor, ManualClock
+from bot.services.limits import Busy, CoolingDown
 from bot.services.streaks import period_keys
 
 GUILD = 4242
+SPAM_WINDOW = 30.0
 
 
 def pct(values: list[float], q: float) -> float:
@@ -43,50 +53,164 @@ async def loop_lag(samples: list[float], stop: asyncio.Event, interval: float = 
         samples.append((time.perf_counter() - start - interval) * 1000)
 
 
-async def burst(members: int, window: float, workdir: Path) -> None:
-    clock = ManualClock(datetime(2026, 11, 21, 9, 0, tzinfo=UTC))
-    settings = Settings(db_path=workdir / "burst.sqlite3", workers=2)
-    services = await Services.open(settings, clock=clock)
-    services.start_workers()
-    actors = [Actor(GUILD, 10_000 + i, f"member{i}") for i in range(members)]
-    today = await services.daily.today(actors[0])
-    right = today.prompt.answer
-    wrong = "123456789"
-    await services.answers.answer(Actor(GUILD, 1, "warm-up"), wrong)  # workers warm, as in a running bot
-    rng = random.Random(7)
+def varied_answers(services: Services, today_id: str, today_answer: str) -> list[tuple[str, str | None]]:
+    """(answer text, problem id or None for today's prompt): every kind of answer the bank has."""
+    bank = services.content()
+    pool: list[tuple[str, str | None]] = []
+    for prompt in sorted(bank.prompts.values(), key=lambda p: p.id):
+        if prompt.id == today_id:
+            continue
+        pool.append((prompt.answer, prompt.id))  # right
+        pool.extend((m.answer, prompt.id) for m in prompt.mistakes[:1])  # a classic slip
+        pool.append(("2", prompt.id))  # a plain wrong value
+    pool += [(today_answer, None)] * 20 + [("123456789", None), ("x^2 + 1", None), ("hello", None)] * 5
+    return pool
+
+
+async def rate_step(
+    services: Services, rate: float, window: float, first_user: int, pool: list[tuple[str, str | None]]
+) -> dict[str, float]:
+    count = max(1, round(rate * window / 60))
+    rng = random.Random(int(rate))
     latencies: list[float] = []
     lag: list[float] = []
     stop = asyncio.Event()
     ticker = asyncio.create_task(loop_lag(lag, stop))
+    statuses: dict[str, int] = {}
 
-    async def one(actor: Actor, delay: float, wrong_first: bool) -> None:
+    async def one(i: int, delay: float) -> None:
         await asyncio.sleep(delay)
-        for text in ([wrong] if wrong_first else []) + [right]:
-            t = time.perf_counter()
-            await services.answers.answer(actor, text)
-            latencies.append((time.perf_counter() - t) * 1000)
+        text, problem = rng.choice(pool)
+        actor = Actor(GUILD, first_user + i, f"member{first_user + i}")
+        t = time.perf_counter()
+        result = await services.answers.answer(actor, text, problem)
+        latencies.append((time.perf_counter() - t) * 1000)
+        status = result.reply.title.split(" — ")[0]
+        statuses[status] = statuses.get(status, 0) + 1
 
-    started = time.perf_counter()
-    await asyncio.gather(*(one(a, rng.uniform(0, window), rng.random() < 1 / 3) for a in actors))
-    elapsed = time.perf_counter() - started
+    started_workers = services.workers.stats.workers_started
+    timeouts_before = services.workers.stats.timeouts
+    await asyncio.gather(*(one(i, rng.uniform(0, window)) for i in range(count)))
     stop.set()
     await ticker
-    submissions = await services.db.fetch_value(
-        "SELECT COUNT(*) FROM submissions WHERE guild_id = ? AND user_id >= 10000", (GUILD,)
-    )
-    counted = await services.db.fetch_value(
-        "SELECT COUNT(*) FROM streak_days WHERE guild_id = ? AND user_id >= 10000", (GUILD,)
-    )
-    print(f"burst: {members} members, {len(latencies)} answers over {elapsed:.1f} s (window {window:g} s)")
-    print(f"  recorded: {submissions}/{len(latencies)} submissions, {counted}/{members} counted days")
+    return {
+        "answers": count,
+        "timeouts": services.workers.stats.timeouts - timeouts_before,
+        "took_too_long": statuses.get("Took too long", 0),
+        "lag_p50": pct(lag, 50),
+        "lag_p99": pct(lag, 99),
+        "lag_max": max(lag),
+        "lat_p50": pct(latencies, 50),
+        "lat_p99": pct(latencies, 99),
+        "forks": services.workers.stats.workers_started - started_workers,
+    }
+
+
+async def rates(rate_list: list[float], window: float, workdir: Path) -> None:
+    clock = ManualClock(datetime(2026, 11, 21, 9, 0, tzinfo=UTC))
+    services = await Services.open(Settings(db_path=workdir / "rates.sqlite3"), clock=clock)
+    await services.warm_workers()  # as the bot does before it takes commands
+    today = await services.daily.today(Actor(GUILD, 1, "warm-up"))
+    pool = varied_answers(services, today.prompt.id, today.prompt.answer)
+    kinds = {services.content().prompts[pid].answer_type for _, pid in pool if pid}
     print(
-        f"  event-loop lag ms: p50 {pct(lag, 50):.1f}  p99 {pct(lag, 99):.1f}  max {max(lag):.1f}"
-        f"  ({len(lag)} ticks)"
+        f"rates: {services.workers.size} warm workers (one per core), {len(pool)} varied answers"
+        f" over {len(kinds)} answer kinds, window {window:g} s per rate"
     )
+
+    # Baseline: the same answers, one after another in one warm worker: their CPU cost.
+    from bot.maths.checker import CheckOptions, check
+
+    sample = random.Random(1).sample(pool, min(120, len(pool)))
+    prompts = services.content().prompts
+
+    def cost(text: str, pid: str | None) -> float:
+        prompt = prompts[pid] if pid else today.prompt
+        t = time.process_time()
+        with contextlib.suppress(Exception):
+            check(prompt.answer, text, CheckOptions(**prompt.check_kwargs()))
+        return (time.process_time() - t) * 1000
+
+    for text, pid in sample:  # warm, as the workers are
+        cost(text, pid)
+    cpu = [cost(text, pid) for text, pid in sample]
+    mean_cpu = statistics.fmean(cpu)
+    capacity = services.workers.size * 60_000 / mean_cpu
     print(
-        f"  verdict latency ms: p50 {pct(latencies, 50):.0f}  p99 {pct(latencies, 99):.0f}"
-        f"  max {max(latencies):.0f}"
+        f"  baseline: one check costs {mean_cpu:.1f} ms CPU on average (p99 {pct(cpu, 99):.0f} ms,"
+        f" max {max(cpu):.0f} ms), so {services.workers.size} workers can check ~{capacity:,.0f}/min"
     )
+    best = None
+    first_user = 10_000
+    for rate in rate_list:
+        r = await rate_step(services, rate, window, first_user, pool)
+        first_user += int(r["answers"]) + 1
+        ok = r["timeouts"] == 0 and r["lag_p99"] <= 50
+        best = rate if ok else best
+        print(
+            f"  {rate:6,.0f}/min ({rate / capacity:4.0%} of capacity): {r['answers']:.0f} answers,"
+            f" {r['timeouts']:.0f} timeouts, lag p50 {r['lag_p50']:.1f} p99 {r['lag_p99']:.1f}"
+            f" max {r['lag_max']:.0f} ms, verdict p50 {r['lat_p50']:.0f} p99 {r['lat_p99']:.0f} ms,"
+            f" {r['forks']:.0f} forks  {'ok' if ok else 'FAILS'}"
+        )
+    print(f"  highest rate with 0 timeouts and lag p99 <= 50 ms: {best or 0:,.0f}/min")
+    await services.close()
+
+
+async def spam(workdir: Path) -> None:
+    clock = ManualClock(datetime(2026, 11, 21, 9, 0, tzinfo=UTC))
+    services = await Services.open(Settings(db_path=workdir / "spam.sqlite3"), clock=clock)
+    await services.warm_workers()
+    today = await services.daily.today(Actor(GUILD, 1, "warm-up"))
+    right = today.prompt.answer
+
+    async def others(first_user: int) -> list[float]:
+        rng = random.Random(5)
+        latencies: list[float] = []
+
+        async def one(i: int) -> None:
+            await asyncio.sleep(rng.uniform(0, SPAM_WINDOW))
+            actor = Actor(GUILD, first_user + i, f"member{i}")
+            for text in ("123456789", right):
+                t = time.perf_counter()
+                await services.answers.answer(actor, text)
+                latencies.append((time.perf_counter() - t) * 1000)
+
+        await asyncio.gather(*(one(i) for i in range(60)))
+        return latencies
+
+    quiet = await others(20_000)
+    spammer = Actor(GUILD, 666, "spammer")
+    outcomes: dict[str, int] = {}
+
+    async def spam_call(i: int) -> None:
+        try:
+            if i % 2:
+                await services.pictures.plot(spammer, f"sin({i} x) x^2")
+            else:
+                await services.answers.answer(spammer, f"{i} x^{i % 7}")
+            outcomes["answered"] = outcomes.get("answered", 0) + 1
+        except Busy:
+            outcomes["busy"] = outcomes.get("busy", 0) + 1
+        except CoolingDown:
+            outcomes["cooldown"] = outcomes.get("cooldown", 0) + 1
+
+    async def spam_waves() -> None:
+        for wave in range(4):  # 4 waves of 50 concurrent calls spread over the window
+            await asyncio.gather(*(spam_call(wave * 50 + i) for i in range(50)))
+            await asyncio.sleep(SPAM_WINDOW / 4)
+
+    loud, _ = await asyncio.gather(others(30_000), spam_waves())
+    print(
+        f"spam: 60 members answer today's prompt (wrong, then right) over {SPAM_WINDOW:g} s while one"
+        " member fires 200 /plot and /answer"
+    )
+    print(f"  others' /answer without the spammer  p50 {pct(quiet, 50):.0f} ms  p99 {pct(quiet, 99):.0f} ms")
+    print(
+        f"  others' /answer with the spammer     p50 {pct(loud, 50):.0f} ms  p99 {pct(loud, 99):.0f} ms"
+        f"  ({pct(loud, 99) / pct(quiet, 99):.2f}x; goal p99 < 1000 ms)"
+    )
+    print("  the spammer's 200 calls: " + ", ".join(f"{v} {k}" for k, v in sorted(outcomes.items())))
     await services.close()
 
 
@@ -184,7 +308,7 @@ async def timed(fn, repeat: int = 15) -> float:
 
 async def history(members: int, workdir: Path) -> None:
     clock = ManualClock(datetime(2026, 11, 21, 12, 0, tzinfo=UTC))
-    services = await Services.open(Settings(db_path=workdir / "history.sqlite3", workers=2), clock=clock)
+    services = await Services.open(Settings(db_path=workdir / "history.sqlite3"), clock=clock)
     rng = random.Random(11)
     t = time.perf_counter()
     busiest = await seed_history(services, members, date(2026, 11, 21), rng)
@@ -238,15 +362,18 @@ async def history(members: int, workdir: Path) -> None:
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--members", type=int, default=500)
-    parser.add_argument("--window", type=float, default=60.0)
+    parser.add_argument("--rates", default="300,500,700", help="answers per minute, comma separated")
+    parser.add_argument("--window", type=float, default=30.0)
     parser.add_argument("--history-members", type=int, default=10_000)
-    parser.add_argument("--skip-burst", action="store_true")
+    parser.add_argument("--skip-rates", action="store_true")
+    parser.add_argument("--skip-spam", action="store_true")
     parser.add_argument("--skip-history", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        if not args.skip_burst:
-            await burst(args.members, args.window, Path(tmp))
+        if not args.skip_rates:
+            await rates([float(r) for r in args.rates.split(",")], args.window, Path(tmp))
+        if not args.skip_spam:
+            await spam(Path(tmp))
         if not args.skip_history:
             await history(args.history_members, Path(tmp))
 

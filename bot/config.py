@@ -25,7 +25,7 @@ class Settings:
     log_level: str = "INFO"
     api_base: str | None = None
     gateway_url: str | None = None
-    workers: int = 2
+    workers: int | None = None  # None: one worker per core
     check_timeout: float = 2.0
     data_dir: Path | None = None  # prompts, resources, curricula; None: the checkout's data/
     # `studybot run --shard-count N --shard-ids 0,1`; None: one process, Discord's recommended count.
@@ -114,7 +114,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         log_level=log_level,
         api_base=_url("DISCORD_API_BASE", api_base, ("http", "https")) if api_base else None,
         gateway_url=_url("DISCORD_GATEWAY_URL", gateway, ("ws", "wss")) if gateway else None,
-        workers=_int("STUDYBOT_WORKERS", workers, minimum=1) if workers else 2,
+        workers=_int("STUDYBOT_WORKERS", workers, minimum=1) if workers else None,
         check_timeout=check_timeout,
         data_dir=Path(data_dir) if data_dir else None,
     )

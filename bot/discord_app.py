@@ -127,11 +127,14 @@ class StudyBot(commands.AutoShardedBot):
         # Only this process's shards, and only guilds the bot is still in, are scheduled here.
         scope_scheduler(self.services.scheduler, self.services.db, self.scope)
         if self._warm_workers:
-            self.services.start_workers()
+            self.services.start_workers()  # importing SymPy in the forkserver overlaps loading the cogs
         for extension in discover_cogs():
             await self.load_extension(extension)
         if self._sync != "never":
             self.sync_ok = await self.sync_commands(force=self._sync == "force")
+        # Commands arrive once setup_hook returns: by then every worker is up and warm.
+        if self._warm_workers and not await self.services.warm_workers():
+            log.warning("worker processes did not come up in time; checks will wait for them")
         if self._start_jobs:
             self._jobs.append(
                 asyncio.create_task(

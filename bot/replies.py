@@ -84,3 +84,8 @@ def md(text: str) -> str:
     titles, curriculum text), so `[nitro](https://x.co)` shows as typed instead of as a masked link
     and `**` cannot restyle a public announcement. Mentions never ping: messages allow none."""
     return _MARKDOWN.sub(r"\\\1", text)
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """'1 week', '2 weeks', '1 hint', '0 hints' (`many` for irregular words: 'curricula')."""
+    return f"{count:,} {word if count == 1 else many or word + 's'}"

@@ -1,4 +1,5 @@
-"""The worker pool: results, errors, hard timeouts that really kill, fairness, a free event loop."""
+"""The worker pool: results, errors, CPU-time limits that really kill, fairness, no churn, warm-up,
+a free event loop. Ordering and counts only: nothing here depends on how fast the machine is."""
 
 from __future__ import annotations
 
@@ -40,9 +41,30 @@ def die() -> None:
     os._exit(3)
 
 
+def nap(seconds: float) -> str:
+    time.sleep(seconds)
+    return "rested"
+
+
+def c_loop() -> int:
+    return sum(range(10**13))  # one C call: Python signal handlers would never run in it
+
+
+_warmed = False
+
+
+def warm() -> None:
+    global _warmed
+    _warmed = True
+
+
+def was_warmed() -> bool:
+    return _warmed
+
+
 @pytest.fixture(scope="module")
 def pool():
-    pool = WorkerPool(2, max_size=4, timeout=2.0, memory_mb=512, preload=())
+    pool = WorkerPool(2, timeout=2.0, memory_mb=512, preload=())
     pool.start()
     yield pool
     pool.close()
@@ -58,8 +80,7 @@ def test_timeout_kills_the_worker_and_the_pool_recovers(pool: WorkerPool, tmp_pa
     pid_file = tmp_path / "pid"
     with pytest.raises(WorkerTimeout):
         pool.run_sync(report_pid_and_spin, str(pid_file), timeout=0.3)
-    # Stopped, not waited for: the worker that would spin for 30 s is gone (killed and reaped).
-    assert not Path(f"/proc/{pid_file.read_text()}").exists()
+    assert not Path(f"/proc/{pid_file.read_text()}").exists()  # killed and reaped, not left spinning
     assert pool.run_sync(square, 3) == 9
 
 
@@ -98,6 +119,73 @@ async def test_one_members_burst_does_not_block_another_member(pool: WorkerPool)
     hostile = [asyncio.ensure_future(pool.run(spin, 30, timeout=0.6, key="mallory")) for _ in range(3)]
     await asyncio.sleep(0.05)
     assert await pool.run(square, 7, key="ada") == 49
-    # Served before mallory's burst finished: not queued behind all three of them.
-    assert sum(not task.done() for task in hostile) >= 1
+    # mallory's tasks run one at a time: the second cannot have finished before ada's
+    assert sum(task.done() for task in hostile) <= 1
     await asyncio.gather(*hostile, return_exceptions=True)
+
+
+def test_free_workers_take_members_round_robin() -> None:
+    pool = WorkerPool(1, timeout=5.0, preload=())
+    try:
+        assert pool.wait_ready(60)
+        done: list[str] = []
+        futures = [pool.submit(square, i, key="mallory") for i in range(6)]
+        futures.append(pool.submit(square, 1, key="ada"))
+        for i, future in enumerate(futures):
+            future.add_done_callback(lambda _, label=("ada" if i == 6 else f"m{i}"): done.append(label))
+        for future in futures:
+            future.result()
+        # ada's one task waits for at most one of mallory's (the one already running), not six
+        assert done.index("ada") <= 2
+    finally:
+        pool.close()
+
+
+def test_cpu_time_counts_not_wall_time() -> None:
+    pool = WorkerPool(1, timeout=0.2, preload=())
+    try:
+        # sleeping uses no CPU: a descheduled or waiting worker is not charged for the clock
+        assert pool.run_sync(nap, 0.6) == "rested"
+        with pytest.raises(WorkerTimeout):
+            pool.run_sync(c_loop)  # the kernel stops it inside a single C call
+        assert pool.run_sync(square, 4) == 16
+        assert pool.stats.timeouts == 1
+    finally:
+        pool.close()
+
+
+def test_a_stuck_worker_hits_the_wall_limit() -> None:
+    pool = WorkerPool(1, timeout=1.0, wall_timeout=0.5, preload=())
+    try:
+        with pytest.raises(WorkerTimeout):
+            pool.run_sync(nap, 60)
+        assert pool.run_sync(square, 6) == 36
+    finally:
+        pool.close()
+
+
+async def test_warm_workers_are_kept_not_forked_per_burst() -> None:
+    pool = WorkerPool(2, timeout=5.0, preload=(), warmup=warm)
+    try:
+        assert await pool.ready(60)
+        results = await asyncio.gather(*(pool.run(square, i, key=i % 7) for i in range(60)))
+        assert results == [i * i for i in range(60)]
+        assert pool.stats.workers_started == 2  # no growth, no retirement
+        assert pool.stats.tasks == 60  # warm-ups are not tasks
+        assert await pool.run(was_warmed) is True  # warm-up ran before the first task
+    finally:
+        await pool.aclose()
+
+
+def test_a_closed_pool_refuses_and_fails_what_was_queued() -> None:
+    pool = WorkerPool(1, timeout=5.0, preload=())
+    pool.wait_ready(60)
+    running = pool.submit(spin, 30, key="a")
+    queued = pool.submit(square, 2, key="a")
+    pool.close()
+    with pytest.raises((RuntimeError, WorkerCrashed)):
+        running.result()
+    with pytest.raises(RuntimeError):
+        queued.result()
+    with pytest.raises(RuntimeError):
+        pool.submit(square, 3)

@@ -28,13 +28,19 @@ SPECS = (
     _spec(
         "import",
         "add a curriculum from a YAML file.",
-        lambda ctx, file: ctx.services.curricula.import_file(ctx.actor, file),
+        lambda ctx, file, replace: ctx.services.curricula.import_file(ctx.actor, file, replace=replace),
         (
             Option(
                 "file",
                 "attachment",
                 "A .yaml file in the data/curricula format (5 MB at most)",
                 required=True,
+            ),
+            Option(
+                "replace",
+                "boolean",
+                "Replace the curriculum with the same slug (the reply says what moves if it is running)",
+                default=False,
             ),
         ),
         defer=Defer(),

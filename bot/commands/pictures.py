@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.commands.spec import Defer, Option, Spec, text
 from bot.plots.models import GD_MAX_STEPS
 from bot.services import pictures as p
+from bot.services.limits import DEFAULT_COOLDOWNS
 
 PUBLIC = Defer(private=False)
 
@@ -24,6 +25,7 @@ def _picture(name: str, description: str, call, options, precheck) -> Spec:  # t
         guild_only=False,
         precheck=precheck,
         private_errors=True,
+        cooldown=DEFAULT_COOLDOWNS[name],  # the limiter's: Discord and the console count the same uses
     )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from bot.services.context import Actor
+from bot.services.limits import Cooldown
 
 if TYPE_CHECKING:
     from bot.services.app import Services
@@ -91,14 +92,6 @@ class Defer:
 
 
 @dataclass(frozen=True)
-class Cooldown:
-    """At most `rate` uses per `per` seconds for one member."""
-
-    rate: int
-    per: float
-
-
-@dataclass(frozen=True)
 class Group:
     name: str
     description: str
@@ -130,6 +123,8 @@ class Spec:
     defer: Defer | None = None
     moderator: bool = False  # refused at run time by the service; hidden by default where Discord allows
     guild_only: bool = True
+    # At most `rate` uses per `per` seconds for one member, counted by the services' MemberLimiter
+    # (the same count on Discord and in the console); the limiter's table is what is enforced.
     cooldown: Cooldown | None = None
     # A cheap check of the options (no I/O) run before any defer or download; attachments are
     # passed as FileInfo. It raises UserError for a bad option.
@@ -146,6 +141,13 @@ class Spec:
     @property
     def qualified_name(self) -> str:
         return f"{self.group.name} {self.name}" if self.group else self.name
+
+    def check_limits(self, services: Services, actor: Actor) -> None:
+        """Refuse at once (Busy / CoolingDown, both UserError) a rate-limited command that the
+        member may not start now, before any defer or download. Changes nothing: the service
+        counts the use when it does the work."""
+        if self.cooldown is not None:
+            services.limits.check(actor.user_id, self.qualified_name)
 
     def option(self, name: str) -> Option | None:
         return next((option for option in self.options if option.name == name), None)

@@ -192,6 +192,7 @@ class ConsoleSession:
             )
             if spec.precheck is not None:
                 spec.precheck(values)
+            spec.check_limits(self.ctx.services, self.ctx.actor)
             await self.ctx.services.guilds.register(self.ctx.actor)
             result = await spec.call(Context(self.ctx.services, self.ctx.actor), **values)
         except (InputError, UserError) as exc:

@@ -18,6 +18,7 @@ from typing import Any
 from bot.content.loader import ContentBank, default_data_dir, read_content
 from bot.content.models import Prompt
 from bot.content.schema import MAX_STATEMENT_CHARS, Problem, Sink
+from bot.replies import plural
 
 DEFAULT_GENERATOR_SEEDS = 50
 CHECK_TIMEOUT_S = 5.0
@@ -43,8 +44,9 @@ class ValidationReport:
     def summary(self) -> str:
         n = len(self.problems)
         return (
-            f"content: {self.prompts} prompts, {self.topics} topics, {self.generators} generators, "
-            f"{self.resources} resources, {self.curricula} curricula — {n} problem{'s' if n != 1 else ''}"
+            f"content: {plural(self.prompts, 'prompt')}, {plural(self.topics, 'topic')},"
+            f" {plural(self.generators, 'generator')}, {plural(self.resources, 'resource')},"
+            f" {plural(self.curricula, 'curriculum', 'curricula')} — {plural(n, 'problem')}"
         )
 
 

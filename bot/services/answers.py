@@ -19,6 +19,7 @@ from bot.replies import Attachment, Field, Reply, md
 from bot.services.context import Actor, Clock
 from bot.services.daily import DailyService
 from bot.services.errors import UserError
+from bot.services.limits import MemberLimiter
 from bot.services.problems import MAX_ANSWER_CHARS, CheckResult, Problems
 from bot.services.streaks import compute_streak, period_keys
 from bot.storage import daily as daily_rows
@@ -95,11 +96,20 @@ def verdict_reply(result: CheckResult, *, label: str, attempts: int, notes: Sequ
 
 
 class AnswerService:
-    def __init__(self, db: Database, daily: DailyService, problems: Problems, clock: Clock) -> None:
+    def __init__(
+        self,
+        db: Database,
+        daily: DailyService,
+        problems: Problems,
+        clock: Clock,
+        limits: MemberLimiter | None = None,
+    ) -> None:
         self.db = db
         self.daily = daily
         self.problems = problems
         self.clock = clock
+        # a check is a heavy task: one in flight per member (a double click is refused, not queued)
+        self.limits = limits or MemberLimiter(clock)
         self.resolvers: list[Resolver] = [self._practice]
 
     def add_resolver(self, resolver: Resolver, *, first: bool = True) -> None:
@@ -119,6 +129,7 @@ class AnswerService:
     async def answer(self, actor: Actor, text: str, problem: str | None = None) -> AnswerResult:
         """`/answer text:<..> [problem:<id>]`: today's prompt by default."""
         answer = _clean(text)
+        self.limits.check(actor.user_id)  # refuse a second one before any work, not after
         today = await self.daily.today(actor)
         ref = problem.strip() if problem else ""
         if not ref or ref == today.prompt.id:
@@ -134,6 +145,7 @@ class AnswerService:
     async def answer_prompt(self, actor: Actor, text: str, prompt_id: str) -> AnswerResult:
         """The Answer button under a post: today's prompt counts; an older day's is practice."""
         answer = _clean(text)
+        self.limits.check(actor.user_id)
         today = await self.daily.today(actor)
         if prompt_id == today.prompt.id:
             return await self._answer_daily(actor, answer, today.day, today.prompt)
@@ -149,7 +161,8 @@ class AnswerService:
         return await self._answer_other(actor, answer, today.day, resolved)
 
     async def _answer_daily(self, actor: Actor, answer: str, day: date, prompt: Prompt) -> AnswerResult:
-        result = await self.problems.check(prompt, answer, key=actor.user_id)
+        with self.limits.heavy(actor.user_id):
+            result = await self.problems.check(prompt, answer, key=actor.user_id)
         now = self.clock.now()
         judged = result.status in JUDGED
         async with self.db.transaction():
@@ -211,7 +224,8 @@ class AnswerService:
     async def _answer_other(
         self, actor: Actor, answer: str, day: date, problem: ResolvedProblem
     ) -> AnswerResult:
-        result = await self.problems.check(problem.prompt, answer, key=actor.user_id)
+        with self.limits.heavy(actor.user_id):
+            result = await self.problems.check(problem.prompt, answer, key=actor.user_id)
         now = self.clock.now()
         async with self.db.transaction():
             await submission_rows.add_submission(

@@ -21,9 +21,10 @@ from bot.services.context import Clock, OffsetClock, SystemClock
 from bot.services.curricula import CurriculumEndJob, CurriculumService, CurriculumWeekJob
 from bot.services.daily import DailyPlanner, DailyPostJob, DailyService
 from bot.services.guilds import GuildService
+from bot.services.limits import MemberLimiter
 from bot.services.pictures import PictureService
 from bot.services.practice import PracticeService
-from bot.services.problems import Problems
+from bot.services.problems import Problems, warm_up
 from bot.services.progress import ProgressService
 from bot.services.resources import ResourceService
 from bot.services.scheduler import Scheduler
@@ -60,9 +61,11 @@ class Services:
         # One content snapshot per scheduler tick: planning 10,000 guilds must not stat every
         # content file dozens of times per guild (issue 12).
         self.scheduler = Scheduler(
-            db, clock, build_concurrency=max(1, settings.workers), tick_context=pinned_content
+            db, clock, build_concurrency=max(1, workers.size), tick_context=pinned_content
         )
-        self.pictures = PictureService(workers)
+        # Shared by every use case and adapter: one heavy task per member, cooldowns on pictures.
+        self.limits = MemberLimiter(clock)
+        self.pictures = PictureService(workers, limits=self.limits)
         self.resources = ResourceService(db)
         # The daily loop (issue 6). Issue 7 plugs in through `self.daily.planner.curriculum_source`,
         # `self.daily.planner.exclusions` and `self.answers.add_resolver(...)`.
@@ -71,7 +74,7 @@ class Services:
         self.practice = PracticeService(db, clock, workers, self.guilds, self.problems.statement_image)
         planner = DailyPlanner(db, self.problems, self.content, clock)
         self.daily = DailyService(db, self.guilds, planner, self.problems, clock, self.content)
-        self.answers = AnswerService(db, self.daily, self.problems, clock)
+        self.answers = AnswerService(db, self.daily, self.problems, clock, self.limits)
         self.progress = ProgressService(db, self.guilds, workers, clock, self.content)
         # Issue 7: curricula drive the planner (curriculum_source), challenges keep their problems out
         # of the daily (planner.exclusions) and answer `/answer problem:<n>` (a resolver).
@@ -103,7 +106,7 @@ class Services:
         """Open (and migrate) the database. Workers start lazily, or when `start_workers` is called."""
         db = db or await Database.open(settings.db_path)
         workers = workers or WorkerPool(
-            settings.workers, timeout=settings.check_timeout, preload=WORKER_PRELOAD
+            settings.workers, timeout=settings.check_timeout, preload=WORKER_PRELOAD, warmup=warm_up
         )
         return cls(settings, db, clock or SystemClock(), workers)
 
@@ -135,6 +138,15 @@ class Services:
     def start_workers(self) -> None:
         """Warm the worker processes in the background (returns at once)."""
         self.workers.start()
+
+    async def warm_workers(self) -> bool:
+        """Start the workers and wait until each is up and warm: the bot takes work after this, so
+        no member's first check pays for imports or cold caches. False if they did not come up."""
+        ready = getattr(self.workers, "ready", None)
+        if ready is None:  # a pool without readiness (tests' shared wrappers) is warm already
+            self.workers.start()
+            return True
+        return bool(await ready())
 
     async def close(self) -> None:
         await self.workers.aclose()

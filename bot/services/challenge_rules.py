@@ -8,6 +8,7 @@ from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.replies import plural
 from bot.services.daily import Candidate
 from bot.services.errors import UserError
 
@@ -123,8 +124,9 @@ def choose_problems(
     if available < count:
         level = f" at difficulty {difficulty}±1" if difficulty is not None else ""
         raise UserError(
-            f"Only {available} problem(s){level} are available for those topics this week (the week's daily"
-            f" prompts are left out); ask for fewer, or add topics."
+            f"Only {plural(available, 'problem')}{level} {'is' if available == 1 else 'are'} available"
+            " for those topics this week (the week's daily prompts are left out); ask for fewer, or add"
+            " topics."
         )
     order = sorted(pool, key=lambda topic: _hash(seed, topic))
     chosen: list[Candidate] = []

@@ -13,8 +13,14 @@ from typing import Any
 
 from bot.workers import WorkerCrashed, WorkerPool, WorkerTimeout
 
-TIMEOUT_MESSAGE = "That answer took too long to check; please simplify it and try again."
-CRASHED_MESSAGE = "Checking that answer failed; please try again or simplify it."
+#: A timeout is the bot's failure (a busy machine, a cold worker), never held against the member.
+TIMEOUT_MESSAGE = (
+    "Checking took too long this time: the bot's fault, not yours, and no attempt was counted."
+    " Send the same answer again."
+)
+CRASHED_MESSAGE = (
+    "Checking that answer failed on our side and no attempt was counted. Send the same answer again."
+)
 TOO_BIG_MESSAGE = "That answer is too big to work with."
 
 

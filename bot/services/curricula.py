@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.content import ContentBank, Curriculum, CurriculumWeek
-from bot.replies import Attachment, Field, Post, Reply, md
+from bot.replies import Attachment, Field, Post, Reply, md, plural
 from bot.services.context import Actor, Clock, Upload
 from bot.services.curriculum_yaml import (
     CurriculumProblems,
@@ -56,6 +56,10 @@ def week_dates(run: CurriculumRun, index: int) -> tuple[date, date]:
     """First and last local date of week `index` as currently scheduled (not meaningful while paused)."""
     first = run.week_start + timedelta(days=7 * (index - run.week_index))
     return first, first + timedelta(days=6)
+
+
+def _same_week(a: CurriculumWeek, b: CurriculumWeek) -> bool:
+    return (a.title, a.topics, a.prompts, a.generators) == (b.title, b.topics, b.prompts, b.generators)
 
 
 def _dm(day: date) -> str:
@@ -121,8 +125,26 @@ class CurriculumService:
 
     # -- the planner's source -------------------------------------------------------------------
 
+    async def _run_on(self, guild_id: int, day: date) -> CurriculumRun | None:
+        """The schedule that applies on `day`: a scheduled successor from its start date on,
+        else the running one (read only: previews of later days must not hand over early)."""
+        scheduled = await rows.scheduled_run(self.db, guild_id)
+        if scheduled is not None and day >= scheduled.start_date:
+            return scheduled
+        return await rows.active_run(self.db, guild_id)
+
+    async def take_over_due(self, guild_id: int | None = None) -> None:
+        """Make scheduled curricula whose start date has come (in their guild's zone) the running ones."""
+        runs = await rows.scheduled_runs(self.db)
+        for run in runs:
+            if guild_id is not None and run.guild_id != guild_id:
+                continue
+            settings = await guild_rows.get_guild(self.db, run.guild_id)
+            timezone = settings.timezone if settings else "UTC"
+            await rows.take_over(self.db, run.guild_id, local_date(self.clock.now(), timezone))
+
     async def pick(self, guild_id: int, day: date) -> CurriculumPick | None:
-        run = await rows.active_run(self.db, guild_id)
+        run = await self._run_on(guild_id, day)
         if run is None:
             return None
         index = week_of(run, day)
@@ -147,13 +169,17 @@ class CurriculumService:
     async def list_all(self, actor: Actor) -> Reply:
         await self.guilds.require_moderator(actor, "/curriculum list")
         everything = await self.available(actor.guild_id)
+        await self.take_over_due(actor.guild_id)
         run = await rows.active_run(self.db, actor.guild_id)
+        scheduled = await rows.scheduled_run(self.db, actor.guild_id)
         lines = []
         for item in sorted(everything.values(), key=lambda i: i.curriculum.name.casefold()):
             c = item.curriculum
             mark = " — **running**" if run is not None and run.slug == c.slug else ""
+            if scheduled is not None and scheduled.slug == c.slug:
+                mark += f" — takes over {_dm(scheduled.start_date)}"
             origin = "imported" if item.imported else "built-in"
-            lines.append(f"• **{md(c.name)}** (`{c.slug}`, {len(c.weeks)} weeks, {origin}){mark}")
+            lines.append(f"• **{md(c.name)}** (`{c.slug}`, {plural(len(c.weeks), 'week')}, {origin}){mark}")
         return Reply(
             title="Curricula",
             text="\n".join(lines) or "No curricula yet: /curriculum import file:<yaml>.",
@@ -173,7 +199,7 @@ class CurriculumService:
             value = f"Topics: {topics}" + (f"\nResources: {resources}" if resources else "")
             fields.append(Field(f"Week {number}: {md(week.title)}", value[:1024]))
         return Reply(
-            title=f"{md(c.name)} ({len(c.weeks)} weeks)",
+            title=f"{md(c.name)} ({plural(len(c.weeks), 'week')})",
             text=md(c.description),
             fields=tuple(fields),  # every week: the Discord renderer pages past 25 fields
             footer=f"slug {c.slug} · {'imported' if item.imported else 'built-in'}"
@@ -181,7 +207,9 @@ class CurriculumService:
             ephemeral=True,
         )
 
-    async def import_file(self, actor: Actor, upload: Upload) -> Reply:
+    async def import_file(self, actor: Actor, upload: Upload, replace: bool = False) -> Reply:
+        """Add a curriculum; an existing slug (an import or a built-in) is only replaced with
+        `replace`, and replacing the running one says what moves in its schedule."""
         await self.guilds.require_moderator(actor, "/curriculum import")
         try:
             parsed = parse_upload(upload.filename, upload.data, self.content(), self.families())
@@ -189,19 +217,31 @@ class CurriculumService:
             shown = exc.problems[:30]
             more = f"\n… and {len(exc.problems) - 30} more" if len(exc.problems) > 30 else ""
             raise UserError(
-                f"{upload.filename} was not imported ({len(exc.problems)} problem"
-                f"{'s' if len(exc.problems) != 1 else ''}, nothing changed):\n"
-                + "\n".join(f"• {p}" for p in shown)
-                + more
+                f"{upload.filename} was not imported ({plural(len(exc.problems), 'problem')},"
+                " nothing changed):\n" + "\n".join(f"• {p}" for p in shown) + more
             ) from None
         c = parsed.curriculum
-        if await rows.count_curricula(self.db, actor.guild_id) >= MAX_GUILD_CURRICULA and (
-            c.slug not in {s.slug for s in await rows.guild_curricula(self.db, actor.guild_id)}
-        ):
+        imported = {s.slug for s in await rows.guild_curricula(self.db, actor.guild_id)}
+        if len(imported) >= MAX_GUILD_CURRICULA and c.slug not in imported:
             raise UserError(f"This server already has {MAX_GUILD_CURRICULA} imported curricula.")
-        replaced = await rows.save_curriculum(
-            self.db, actor.guild_id, c.slug, c.name, parsed.text, actor.user_id, self.clock.now()
-        )
+        existing = (await self.available(actor.guild_id)).get(c.slug)
+        if existing is not None and not replace:
+            kind = "imported" if existing.imported else "built-in"
+            raise UserError(
+                f"This server already has a curriculum with slug `{c.slug}` ({existing.curriculum.name},"
+                f" {kind}, {plural(len(existing.curriculum.weeks), 'week')}). Nothing changed: to replace"
+                " it, import the file again with replace:true, or give the new one another slug."
+            )
+        run = await rows.active_run(self.db, actor.guild_id)
+        moves: list[str] = []
+        async with self.db.transaction():
+            replaced = await rows.save_curriculum(
+                self.db, actor.guild_id, c.slug, c.name, parsed.text, actor.user_id, self.clock.now()
+            )
+            if run is not None and run.slug == c.slug and existing is not None:
+                today, _ = await self._today(actor)
+                moves = await self._what_moves(run, existing.curriculum, c, today)
+                await rows.rename_runs(self.db, actor.guild_id, c.slug, c.name)
         builtin = c.slug in self.content().curricula
         note = (
             "It replaced the earlier import with this slug."
@@ -212,12 +252,55 @@ class CurriculumService:
         )
         return Reply(
             title=f"Imported {md(c.name)}",
-            text=f"{len(c.weeks)} weeks, slug `{c.slug}`. {note}".strip(),
-            footer=f"/curriculum start name:{c.slug}"
+            text=f"{plural(len(c.weeks), 'week')}, slug `{c.slug}`. {note}".strip()
+            + ("\n" + "\n".join(moves) if moves else ""),
+            footer=None
+            if moves
+            else f"/curriculum start name:{c.slug}"
             + (f" (suggested start {parsed.start})" if parsed.start else ""),
             tone="success",
             ephemeral=True,
         )
+
+    async def _what_moves(
+        self, run: CurriculumRun, old: Curriculum, new: Curriculum, today: date
+    ) -> list[str]:
+        """What replacing the running curriculum changes, from the first day not yet posted."""
+        day = max(await self._effective_day(run.guild_id, today), run.start_date)
+        index = week_of(run, day)
+        head = f"It is running now: the change applies from {_dm(day)}"
+        if index is None:
+            return [head + " (it is paused; its place in the plan stays the same)."]
+        lines = [head + f", in week {index + 1}."]
+        if len(old.weeks) != len(new.weeks):
+            lines.append(f"Length: {plural(len(old.weeks), 'week')} → {plural(len(new.weeks), 'week')}.")
+        if index >= len(new.weeks):
+            lines.append(
+                f"The new version has no week {index + 1}: {new.name} ends and the daily prompts go"
+                " back to the rotation."
+            )
+            return lines
+        changed = []
+        for i in range(index, max(len(old.weeks), len(new.weeks))):
+            before = old.weeks[i] if i < len(old.weeks) else None
+            after = new.weeks[i] if i < len(new.weeks) else None
+            if before is not None and after is not None and _same_week(before, after):
+                continue
+            if after is None:
+                changed.append(f"• week {i + 1}: {before.title if before else ''} (removed)")
+            elif before is None:
+                changed.append(f"• week {i + 1}: {after.title} (new)")
+            else:
+                changed.append(
+                    f"• week {i + 1}: {before.title} → {after.title}"
+                    if before.title != after.title
+                    else f"• week {i + 1}: {after.title} (topics or problems changed)"
+                )
+        if not changed:
+            lines.append("The remaining weeks are unchanged.")
+        else:
+            lines += changed[:10] + ([f"… and {len(changed) - 10} more"] if len(changed) > 10 else [])
+        return lines
 
     async def export(self, actor: Actor, name: str) -> Reply:
         await self.guilds.require_moderator(actor, "/curriculum export")
@@ -257,23 +340,48 @@ class CurriculumService:
         if start > today + timedelta(days=366):
             raise UserError("Start within a year from today.")
         c = item.curriculum
+        end = start + timedelta(days=7 * len(c.weeks) - 1)
+        span = f"from {_dm(start)} to {_dm(end)} ({plural(len(c.weeks), 'week')})"
+        await self.take_over_due(actor.guild_id)
+        running = await rows.active_run(self.db, actor.guild_id)
+        if running is not None and start > today:
+            # The running curriculum keeps its days until the new one's first day.
+            _, earlier = await rows.schedule_run(
+                self.db, actor.guild_id, c.slug, c.name, start, actor.user_id, self.clock.now()
+            )
+            note = (
+                f" This replaces the plan to start {earlier.name} on {_dm(earlier.start_date)}."
+                if earlier is not None
+                else ""
+            )
+            return Reply(
+                title=f"Scheduled {c.name}",
+                text=f"{running.name} keeps the daily prompts until {_dm(start - timedelta(days=1))};"
+                f" then {c.name} takes over: daily prompts follow it {span}.{note}",
+                footer="/curriculum upcoming shows the next 7 posts · /curriculum list",
+                tone="success",
+                ephemeral=True,
+            )
+        dropped = await rows.cancel_scheduled(self.db, actor.guild_id)
         _, previous = await rows.start_run(
             self.db, actor.guild_id, c.slug, c.name, start, actor.user_id, self.clock.now()
         )
-        end = start + timedelta(days=7 * len(c.weeks) - 1)
         note = f" It replaces {previous.name}." if previous is not None else ""
+        if dropped is not None:
+            note += f" The plan to start {dropped.name} on {_dm(dropped.start_date)} is cancelled."
         stored = await daily_rows.get_daily_prompt(self.db, actor.guild_id, start)
         if stored is not None:
             note += " That day's prompt was already chosen, so it follows the curriculum from the next day."
         return Reply(
             title=f"Started {md(c.name)}",
-            text=f"Daily prompts follow it from {_dm(start)} to {_dm(end)} ({len(c.weeks)} weeks).{note}",
+            text=f"Daily prompts follow it {span}.{note}",
             footer="/curriculum upcoming shows the next 7 posts · pause, resume, skip",
             tone="success",
             ephemeral=True,
         )
 
     async def _running(self, actor: Actor) -> CurriculumRun:
+        await self.take_over_due(actor.guild_id)
         run = await rows.active_run(self.db, actor.guild_id)
         if run is None:
             raise UserError("No curriculum is running. Start one with /curriculum start name:<name>.")
@@ -309,7 +417,8 @@ class CurriculumService:
         )
         return Reply(
             title=f"Resumed {md(run.name)}",
-            text=f"The plan continues from {_dm(day)}; the remaining weeks move {shift.days} day(s) later.",
+            text=f"The plan continues from {_dm(day)}; the remaining weeks move"
+            f" {plural(shift.days, 'day')} later.",
             tone="success",
             ephemeral=True,
         )
@@ -337,24 +446,31 @@ class CurriculumService:
     async def upcoming(self, actor: Actor) -> Reply:
         await self.guilds.require_moderator(actor, "/curriculum upcoming")
         today, _ = await self._today(actor)
+        await self.take_over_due(actor.guild_id)
         planned = await self.planner.preview(actor.guild_id, today, 7)
         bank = self.content()
         run = await rows.active_run(self.db, actor.guild_id)
-        curriculum = await self._curriculum_of(run) if run else None
+        scheduled = await rows.scheduled_run(self.db, actor.guild_id)
         lines = []
         for row in planned:
             day = date.fromisoformat(row.local_date)
             where = "rotation"
-            if row.source == "curriculum" and run is not None and curriculum is not None:
-                index = week_of(run, day)
+            applies = await self._run_on(actor.guild_id, day)
+            curriculum = await self._curriculum_of(applies) if applies else None
+            if row.source == "curriculum" and applies is not None and curriculum is not None:
+                index = week_of(applies, day)
                 if index is not None and index < len(curriculum.weeks):
                     where = f"week {index + 1}: {curriculum.weeks[index].title}"
+                    if scheduled is not None and applies.id == scheduled.id:
+                        where = f"{applies.name} {where}"
             lines.append(f"{day:%a} {day.isoformat()} · {self._topic(bank, row.topic)} · {where}")
         head = "No curriculum is running: these come from the rotation."
         if run is not None:
             head = f"Curriculum: {run.name}" + (
                 f" (paused since {run.paused_since})" if run.paused_since else ""
             )
+        if scheduled is not None:
+            head += f"\n{scheduled.name} takes over on {_dm(scheduled.start_date)}."
         return Reply(title="The next 7 daily posts", text=head + "\n" + "\n".join(lines), ephemeral=True)
 
     @staticmethod
@@ -397,6 +513,7 @@ class CurriculumWeekJob:
         self.service = service
 
     async def due_runs(self, now: datetime) -> Sequence[DueRun]:
+        await self.service.take_over_due()  # a scheduled curriculum announces its first week
         due = []
         for run in await rows.active_runs(self.service.db):
             settings = await guild_rows.get_guild(self.service.db, run.guild_id)

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from bot.content import ContentBank, Prompt
 from bot.plots.latex_text import readable_text
-from bot.replies import Action, Attachment, Button, Field, Post, Reply
+from bot.replies import Action, Attachment, Button, Field, Post, Reply, plural
 from bot.services.context import Actor, Clock
 from bot.services.errors import UserError
 from bot.services.guilds import GuildService
@@ -329,7 +329,7 @@ class DailyService:
             else:
                 index = progress.hints_used
                 more = (
-                    f"{len(prompt.hints) - index - 1} more hint(s) with /hint."
+                    f"{plural(len(prompt.hints) - index - 1, 'more hint', 'more hints')} with /hint."
                     if index + 1 < len(prompt.hints)
                     else "That was the last hint; /solution shows the worked solution."
                 )

@@ -28,8 +28,9 @@ from bot.plots.models import (
 from bot.plots.tex import MAX_STATEMENT
 from bot.replies import Attachment, Field, Reply
 from bot.services import picture_jobs as jobs
-from bot.services.context import Actor, Upload, oversize_message
+from bot.services.context import Actor, SystemClock, Upload, oversize_message
 from bot.services.errors import UserError
+from bot.services.limits import MemberLimiter
 from bot.workers import WorkerCrashed, WorkerPool, WorkerTimeout
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-#: Wall-clock limits per picture (a warm worker draws a plot in ~70 ms, 100k loss points in ~300 ms).
+#: CPU-time limits per picture (a warm worker draws a plot in ~70 ms, 100k loss points in ~300 ms).
 PLOT_TIMEOUT = 3.0
 GD_TIMEOUT = 3.0
 TEX_TIMEOUT = 3.0
@@ -225,9 +226,16 @@ def _picture(filename: str, png: bytes, alt: str) -> tuple[tuple[Attachment, ...
 class PictureService:
     """Draws pictures in the worker pool; resolves loss-curve resources from the content catalog."""
 
-    def __init__(self, workers: WorkerPool, content: Callable[[], ContentBank] | None = None) -> None:
+    def __init__(
+        self,
+        workers: WorkerPool,
+        content: Callable[[], ContentBank] | None = None,
+        limits: MemberLimiter | None = None,
+    ) -> None:
         self.workers = workers
         self._content = content
+        # one heavy task in flight per member, and cooldowns on each picture command
+        self.limits = limits or MemberLimiter(SystemClock())
 
     async def _draw(self, fn: Callable[..., T], arg: Any, *, limit: float, key: int | None, what: str) -> T:
         """Run one engine call in a worker; every failure a member can cause becomes a UserError."""
@@ -262,14 +270,18 @@ class PictureService:
     ) -> Reply:
         """/plot: up to five functions of x (derivatives dashed), or contours of f(x, y)."""
         request = plot_request(expr, x_min, x_max, y_min, y_max, derivative)
-        image = await self._draw(jobs.plot_job, request, limit=PLOT_TIMEOUT, key=actor.user_id, what="plot")
+        with self.limits.heavy(actor.user_id, "plot"):
+            image = await self._draw(
+                jobs.plot_job, request, limit=PLOT_TIMEOUT, key=actor.user_id, what="plot"
+            )
         attachments, name = _picture("plot.png", image.png, f"Plot of {image.summary}")
         return Reply(title="Plot", text=image.summary, attachments=attachments, image=name)
 
     async def gd(self, actor: Actor, expr: str, lr: float, start: str, steps: int | None = None) -> Reply:
         """/gd: gradient descent drawn with its path, the verdict, the lesson and the iterates."""
         request = gd_request(expr, lr, start, steps)
-        result = await self._draw(jobs.gd_job, request, limit=GD_TIMEOUT, key=actor.user_id, what="run")
+        with self.limits.heavy(actor.user_id, "gd"):
+            result = await self._draw(jobs.gd_job, request, limit=GD_TIMEOUT, key=actor.user_id, what="run")
         text = "\n".join(part for part in (result.verdict, result.lesson) if part)
         text += f"\n```\n{result.table}\n```"
         attachments, name = _picture(
@@ -294,9 +306,10 @@ class PictureService:
     ) -> Reply:
         """/losscurve: the curve drawn (raw faint, smoothed bold) with a diagnosis and a resource."""
         request = losscurve_request(upload, values, smoothing, log)
-        result = await self._draw(
-            jobs.losscurve_job, request, limit=LOSSCURVE_TIMEOUT, key=actor.user_id, what="loss curve"
-        )
+        with self.limits.heavy(actor.user_id, "losscurve"):
+            result = await self._draw(
+                jobs.losscurve_job, request, limit=LOSSCURVE_TIMEOUT, key=actor.user_id, what="loss curve"
+            )
         kind = result.diagnosis.kind
         fields: tuple[Field, ...] = ()
         resource = await self._resource(result.diagnosis.resource)
@@ -315,7 +328,10 @@ class PictureService:
     async def tex(self, actor: Actor, latex: str) -> Reply:
         """/tex: a formula drawn with matplotlib's mathtext (no TeX installation)."""
         source = tex_source(latex)
-        image = await self._draw(jobs.tex_job, source, limit=TEX_TIMEOUT, key=actor.user_id, what="formula")
+        with self.limits.heavy(actor.user_id, "tex"):
+            image = await self._draw(
+                jobs.tex_job, source, limit=TEX_TIMEOUT, key=actor.user_id, what="formula"
+            )
         # screen readers get the formula as Unicode maths, not its TeX
         attachments, name = _picture("formula.png", image.png, formula_text(tex_body(source)).text)
         return Reply(attachments=attachments, image=name)

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from bot.content import ContentBank
 from bot.plots.heatmap import FROZEN, NONE, SOLVED, SOLVED_LATE, TRIED, HeatmapRequest, render_heatmap
-from bot.replies import Action, Attachment, Button, Field, Reply, md
+from bot.replies import Action, Attachment, Button, Field, Reply, md, plural
 from bot.services.context import Actor, Clock
 from bot.services.errors import UserError
 from bot.services.guilds import GuildService
@@ -71,7 +71,10 @@ class ProgressService:
             "",
             "Last 7 days:",
         ]
-        for day in last_days(today):
+        first = await daily_rows.first_day(self.db, actor.guild_id, who.user_id)
+        # Days before the member's first answer were not missed: they had not started yet.
+        shown = [day for day in last_days(today) if day == today or (first is not None and day >= first)]
+        for day in shown:
             row = progress.get(day.isoformat())
             if row is not None and row.counted:
                 mark = "✅ solved"
@@ -134,7 +137,7 @@ class ProgressService:
                 title = bank.topics[topic].title if topic in bank.topics else topic
                 percent = f"{100 * topic_row.correct / topic_row.answers:.0f}%"
                 lines.append(
-                    f"{title}: {percent} of {topic_row.answers} answers correct,"
+                    f"{title}: {percent} of {plural(topic_row.answers, 'answer')} correct,"
                     f" {topic_row.solved}/{topic_row.problems} problems solved"
                 )
             fields.append(Field("Accuracy per topic", "\n".join(lines)))
@@ -195,8 +198,8 @@ class ProgressService:
         )
         first = (page - 1) * PAGE_SIZE + 1
         lines = [
-            f"{first + i}. {md(s.name)} — {s.days} day{'s' if s.days != 1 else ''} solved · {s.hints} hints ·"
-            f" {s.attempts} attempts"
+            f"{first + i}. {md(s.name)} — {plural(s.days, 'day')} solved · {plural(s.hints, 'hint')} ·"
+            f" {plural(s.attempts, 'attempt')}"
             for i, s in enumerate(standings)
         ] or ["Nobody has solved a daily prompt in this period yet. Be the first: /daily"]
         mine = await board_rows.rank(self.db, actor.guild_id, key, actor.user_id)

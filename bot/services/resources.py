@@ -132,7 +132,7 @@ class ResourceService:
             title="Topics",
             text=(
                 f"{_count(len(bank.prompts), 'hand-written prompt')} and "
-                f"{_count(total_generators, 'generator')} over {len(bank.topics)} topics.\n"
+                f"{_count(total_generators, 'generator')} over {_count(len(bank.topics), 'topic')}.\n"
                 "`/practice topic:<name>` for a problem, `/resources topic:<name>` for where to learn it."
             ),
             fields=tuple(Field(area[:1].upper() + area[1:], _fit(lines)) for area, lines in areas.items()),

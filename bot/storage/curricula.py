@@ -27,7 +27,7 @@ class CurriculumRun:
     week_index: int  # the week (0-based) that began on week_start
     week_start: date
     paused_since: date | None
-    status: str  # running | finished | replaced
+    status: str  # running | scheduled | finished | replaced
 
 
 _RUN_COLS = "id, guild_id, slug, name, start_date, week_index, week_start, paused_since, status"
@@ -134,6 +134,77 @@ async def start_run(
             ),
         )
     return run_id, previous
+
+
+async def scheduled_run(db: Database, guild_id: int) -> CurriculumRun | None:
+    """The curriculum that takes over from the running one on its start date, if any."""
+    row = await db.fetch_one(
+        f"SELECT {_RUN_COLS} FROM curriculum_runs WHERE guild_id = ? AND status = 'scheduled'", (guild_id,)
+    )
+    return None if row is None else _run(row)
+
+
+async def scheduled_runs(db: Database) -> list[CurriculumRun]:
+    rows = await db.fetch_all(
+        f"SELECT {_RUN_COLS} FROM curriculum_runs WHERE status = 'scheduled' ORDER BY guild_id"
+    )
+    return [_run(row) for row in rows]
+
+
+async def schedule_run(
+    db: Database, guild_id: int, slug: str, name: str, start: date, user_id: int, now: datetime
+) -> tuple[int, CurriculumRun | None]:
+    """Schedule a curriculum to take over on `start` (replacing an earlier scheduled one, returned)."""
+    async with db.transaction():
+        previous = await scheduled_run(db, guild_id)
+        if previous is not None:
+            await db.execute("UPDATE curriculum_runs SET status = 'replaced' WHERE id = ?", (previous.id,))
+        run_id = await db.insert(
+            "INSERT INTO curriculum_runs (guild_id, slug, name, start_date, week_index, week_start,"
+            " status, started_by, created_at) VALUES (?, ?, ?, ?, 0, ?, 'scheduled', ?, ?)",
+            (
+                guild_id,
+                slug,
+                name,
+                start.isoformat(),
+                start.isoformat(),
+                user_id,
+                now.isoformat(timespec="seconds"),
+            ),
+        )
+    return run_id, previous
+
+
+async def take_over(db: Database, guild_id: int, today: date) -> CurriculumRun | None:
+    """On (or after) a scheduled run's start date it becomes the running one; returns it if so."""
+    async with db.transaction():
+        scheduled = await scheduled_run(db, guild_id)
+        if scheduled is None or scheduled.start_date > today:
+            return None
+        await db.execute(
+            "UPDATE curriculum_runs SET status = 'replaced' WHERE guild_id = ? AND status = 'running'",
+            (guild_id,),
+        )
+        await db.execute("UPDATE curriculum_runs SET status = 'running' WHERE id = ?", (scheduled.id,))
+    return await get_run(db, scheduled.id)
+
+
+async def cancel_scheduled(db: Database, guild_id: int) -> CurriculumRun | None:
+    """Drop a scheduled run (a new start supersedes it); returns what was dropped."""
+    async with db.transaction():
+        scheduled = await scheduled_run(db, guild_id)
+        if scheduled is not None:
+            await db.execute("UPDATE curriculum_runs SET status = 'replaced' WHERE id = ?", (scheduled.id,))
+    return scheduled
+
+
+async def rename_runs(db: Database, guild_id: int, slug: str, name: str) -> None:
+    """A replaced import's new name shows on its running or scheduled schedule too."""
+    await db.execute(
+        "UPDATE curriculum_runs SET name = ? WHERE guild_id = ? AND slug = ?"
+        " AND status IN ('running', 'scheduled')",
+        (name, guild_id, slug),
+    )
 
 
 async def move_run(

@@ -189,6 +189,14 @@ async def add_solved_day(db: Database, guild_id: int, user_id: int, day: date) -
     )
 
 
+async def first_day(db: Database, guild_id: int, user_id: int) -> date | None:
+    """The first local date the member answered (or asked a hint for) a daily prompt."""
+    value = await db.fetch_value(
+        "SELECT MIN(local_date) FROM daily_progress WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+    )
+    return date.fromisoformat(value) if value else None
+
+
 async def solved_days(db: Database, guild_id: int, user_id: int) -> list[date]:
     rows = await db.fetch_all(
         "SELECT local_date FROM streak_days WHERE guild_id = ? AND user_id = ? AND kind = 'solved'"

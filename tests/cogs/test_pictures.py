@@ -17,6 +17,7 @@ from bot.discord_app import StudyBot
 from bot.plots.models import MAX_UPLOAD_BYTES
 from bot.services.app import Services
 from bot.services.context import ManualClock
+from bot.services.limits import Cooldown
 from bot.workers import WorkerPool
 from tests.plots.helpers import check_picture
 
@@ -161,3 +162,37 @@ async def test_tex_posts_the_formula_and_gd_its_verdict(simcord_env, room) -> No
     assert not gd.ephemeral
     await png_of(gd.response)
     assert gd.response.embeds[0].description.startswith("converged to x ≈ 0")
+
+
+async def test_cooldown_refuses_at_once_with_the_retry_time_then_lets_through(
+    simcord_env, room, simcord_bot: StudyBot, clock: ManualClock
+) -> None:
+    channel, ada = room
+    bob = channel.guild.add_member(simcord_env.create_user("bob"))
+    simcord_bot.services.limits.cooldowns["tex"] = Cooldown(1, 30)
+
+    first = await ada.slash(channel, "tex", latex="x^2")
+    clock.advance(seconds=12)
+    second = await ada.slash(channel, "tex", latex="x^3")
+    refused_at_once = not deferred_first(simcord_env)
+    others = await bob.slash(channel, "tex", latex="x^3")  # a cooldown is per member
+
+    assert await png_of(first.response)
+    assert refused_at_once
+    assert second.ephemeral
+    assert second.response.content.endswith("/tex can be used once per 30 s: try again in 18 s.")
+    assert await png_of(others.response)
+    clock.advance(seconds=18)
+    third = await ada.slash(channel, "tex", latex="x^3")
+    assert await png_of(third.response)
+
+
+async def test_a_second_picture_while_the_first_is_drawing_is_refused(
+    simcord_env, room, simcord_bot: StudyBot
+) -> None:
+    channel, ada = room
+    with simcord_bot.services.limits.heavy(ada.id):  # ada's last picture still in the worker
+        result = await ada.slash(channel, "plot", expr="x^2")
+    assert not deferred_first(simcord_env)
+    assert result.ephemeral
+    assert "Still working on your last one" in result.response.content

@@ -148,28 +148,36 @@ def test_foreign_or_malformed_custom_ids_are_not_ours(wire: str) -> None:
     assert re.fullmatch(CUSTOM_ID_TEMPLATE, wire) is None
 
 
-async def test_a_cooldown_in_the_spec_becomes_a_discord_cooldown_check() -> None:
+async def test_a_cooldown_in_the_spec_is_the_services_limiter_not_a_discord_check() -> None:
+    """Discord and the console refuse through the same MemberLimiter (one count per member)."""
     from datetime import UTC, datetime
     from types import SimpleNamespace
 
-    from bot.commands.spec import Cooldown, Spec
+    from bot.commands.spec import Spec
+    from bot.services.context import Actor, ManualClock
+    from bot.services.limits import Cooldown, CoolingDown, MemberLimiter
     from cogs.commands import build
 
     async def call(ctx: object) -> None:
         return None
 
-    assert build(Spec("probe", "A probe.", call)).checks == []
-    limited = build(Spec("probe", "A probe.", call, cooldown=Cooldown(2, 30.0)))
-    assert len(limited.checks) == 1
-    check = limited.checks[0]
-    at = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
-    ada, bob = (SimpleNamespace(user=SimpleNamespace(id=n), created_at=at) for n in (1, 2))
+    limited = Spec("probe", "A probe.", call, cooldown=Cooldown(2, 30.0))
+    assert build(limited).checks == []  # no discord.py cooldown next to the limiter's
+    clock = ManualClock(datetime(2026, 11, 21, 9, 0, tzinfo=UTC))
+    limiter = MemberLimiter(clock, {"probe": Cooldown(2, 30.0)})
+    services: Any = SimpleNamespace(limits=limiter)
+    ada, bob = (Actor(guild_id=1, user_id=n, name=name) for n, name in ((1, "ada"), (2, "bob")))
 
-    assert await check(ada) and await check(ada)  # two uses per 30 s
-    with pytest.raises(app_commands.CommandOnCooldown) as raised:
-        await check(ada)
-    assert raised.value.retry_after == pytest.approx(30.0)
-    assert await check(bob)  # per member
+    for _ in range(2):
+        limited.check_limits(services, ada)  # checking counts nothing
+        with limiter.heavy(ada.user_id, "probe"):
+            pass
+    with pytest.raises(CoolingDown):
+        limited.check_limits(services, ada)
+    limited.check_limits(services, bob)  # per member
+    Spec("free", "No cooldown.", call).check_limits(services, ada)
+    clock.advance(seconds=30)
+    limited.check_limits(services, ada)
 
 
 @pytest.mark.parametrize(
@@ -192,3 +200,13 @@ def test_every_call_takes_exactly_its_options(name: str) -> None:
 
     spec = BY_NAME[name]
     inspect.signature(spec.call).bind(object(), **spec.with_defaults({}))
+
+
+def test_every_cooldown_in_the_table_is_the_one_the_limiter_enforces() -> None:
+    """A spec's cooldown only refuses through MemberLimiter: the two tables must name the same."""
+    from bot.commands import SPECS
+    from bot.services.limits import DEFAULT_COOLDOWNS
+
+    declared = {spec.qualified_name: spec.cooldown for spec in SPECS if spec.cooldown is not None}
+    assert declared == dict(DEFAULT_COOLDOWNS)
+    assert set(declared) == {"plot", "gd", "losscurve", "tex"}

@@ -34,3 +34,13 @@ def test_plot_and_losscurve_save_pngs_and_mistakes_are_messages(tmp_path: Path, 
     assert "**Loss curve: healthy**" in result.stdout and "Read more: " in result.stdout
     assert "steps must be at least 1" in result.stdout  # the console's own bound, same as Discord's Range
     assert "I didn't expect `^` there." in result.stdout
+
+
+def test_the_console_counts_cooldowns_like_discord(tmp_path: Path, console: Console) -> None:
+    """The same MemberLimiter refuses: /losscurve is three uses a minute in both adapters."""
+    script = "/losscurve values:2.3, 1.9, 1.6, 1.4\n" * 4
+    result = console(script, "--user", "ada", "--now", "2026-11-23 08:00")
+
+    assert result.returncode == 0, result.stderr
+    assert len(re.findall(r"^\[attachment\] ", result.stdout, flags=re.MULTILINE)) == 3
+    assert "/losscurve can be used 3 times per 60 s: try again in" in result.stdout

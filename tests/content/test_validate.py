@@ -31,7 +31,7 @@ def test_good_fixture_is_clean_and_counted() -> None:
     )
     assert (
         report.summary()
-        == "content: 3 prompts, 3 topics, 1 generators, 3 resources, 1 curricula — 0 problems"
+        == "content: 3 prompts, 3 topics, 1 generator, 3 resources, 1 curriculum — 0 problems"
     )
 
 
@@ -211,6 +211,6 @@ def test_register_plugs_into_the_studybot_cli(
     out = capsys.readouterr().out.splitlines()
     assert code == 1
     assert re.fullmatch(
-        r"content: 4 prompts, 4 topics, \d+ generators, 2 resources, 1 curricula — \d+ problems", out[0]
+        r"content: 4 prompts, 4 topics, \d+ generators?, 2 resources, 1 curriculum — \d+ problems?", out[0]
     )
     assert "bad/prompts/bad.yaml:9: derivatives-too-hard: 'difficulty' must be between 1 and 5, got 7" in out

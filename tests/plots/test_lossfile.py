@@ -142,3 +142,40 @@ def test_empty_and_binary() -> None:
         parse_loss_file("x.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     with pytest.raises(PlotError, match="no loss values"):
         parse_values("# only a comment")
+
+
+def _csv(rows: list[tuple[float, float, float]], sep: str = ",", header: str = "step,loss,val_loss") -> str:
+    return header.replace(",", sep) + "\n" + "".join(sep.join(f"{v:g}" for v in r) + "\n" for r in rows)
+
+
+@pytest.mark.parametrize("sep", [",", "\t", ";"])
+def test_the_c_fast_path_reads_exactly_what_the_careful_path_reads(sep: str) -> None:
+    rng = np.random.default_rng(3)
+    rows = [(float(i), float(v), float(w)) for i, (v, w) in enumerate(rng.random((500, 2)))]
+    rows[7] = (7.0, float("nan"), float("inf"))
+    fast = parse_loss_file("m.csv", _csv(rows, sep).encode())
+    # a comment line sends the same numbers down the line-by-line path
+    careful = parse_loss_file("m.csv", (_csv(rows, sep) + "# end of run\n").encode())
+    for a, b in ((fast.train, careful.train), (fast.val, careful.val)):
+        assert a is not None and b is not None
+        np.testing.assert_array_equal(a.x, b.x)
+        np.testing.assert_array_equal(a.y, b.y)
+        assert a.name == b.name
+    assert fast.x_label == careful.x_label == "step"
+
+
+def test_a_text_column_or_a_decimal_comma_still_reads_or_names_the_line() -> None:
+    mixed = parse_loss_file("m.csv", b"run,step,loss\na,0,2.0\nb,1,1.5\n")
+    assert mixed.train.y.tolist() == [2.0, 1.5]
+    with pytest.raises(PlotError, match="line 3: expected a number in column 'loss', got '1,5'"):
+        parse_loss_file("m.csv", b"step;loss\n0;2\n1;1,5\n")
+    with pytest.raises(PlotError, match="line 3: expected a number in column 'loss', got 'oops'"):
+        parse_loss_file("m.csv", b"step,loss\n0,2\n1,oops\n")
+
+
+def test_a_plain_list_of_a_million_values_fits_the_upload_limit_and_is_read() -> None:
+    text = "\n".join(["0.5", "0.4", "0.3", "0.2"] * (MAX_POINTS // 4)) + "\n"
+    assert len(text) <= MAX_UPLOAD_BYTES
+    data = parse_loss_file("losses.txt", text.encode())
+    assert data.train.y.size == MAX_POINTS
+    assert data.train.y[:5].tolist() == [0.5, 0.4, 0.3, 0.2, 0.5]

@@ -9,12 +9,14 @@ import pytest
 
 from bot.plots.latex_text import has_raw_latex, readable_text
 from bot.replies import Action
-from bot.services.answers import ResolvedProblem
+from bot.services.answers import AnswerResult, ResolvedProblem
 from bot.services.app import Services
 from bot.services.context import Actor, ManualClock
 from bot.services.errors import UserError
+from bot.services.limits import Busy
 from bot.storage import daily as daily_rows
 from bot.storage import leaderboard as board_rows
+from bot.workers import WorkerTimeout
 from tests.helpers import answer_for, wrong_answer_for
 
 GUILD = 42
@@ -142,17 +144,30 @@ async def test_many_members_at_once_lose_nothing_and_count_each_day_once(svc: Se
     members = [member(100 + i) for i in range(40)]
     pid = await todays_id(svc, members[0])
     right, wrong = answer_for(pid), wrong_answer_for(pid)
-    calls = []
-    for i, m in enumerate(members):
-        calls += [svc.answers.answer(m, wrong), svc.answers.answer(m, right)]
-        if i % 4 == 0:
-            calls += [svc.answers.answer(m, right), svc.answers.answer(m, right)]  # double clicks
-    results = await asyncio.gather(*calls)
+    refused: list[Busy] = []
 
+    async def session(i: int, m: Actor) -> list[AnswerResult]:
+        results = [await svc.answers.answer(m, wrong)]
+        if i % 4 == 0:  # a triple click: one check in flight per member, the others are refused
+            clicks = await asyncio.gather(
+                *(svc.answers.answer(m, right) for _ in range(3)), return_exceptions=True
+            )
+            assert all(isinstance(c, Busy | AnswerResult) for c in clicks), clicks
+            refused.extend(c for c in clicks if isinstance(c, Busy))
+            results += [c for c in clicks if isinstance(c, AnswerResult)]
+        else:
+            results.append(await svc.answers.answer(m, right))
+        return results
+
+    sessions = await asyncio.gather(*(session(i, m) for i, m in enumerate(members)))
+    results = [r for rs in sessions for r in rs]
+
+    # every call either answered or was refused as busy (nothing else went wrong)
+    assert len(results) + len(refused) == 2 * len(members) + 2 * len(members[::4])
     announcements = [r.announcement for r in results if r.announcement]
     assert len(announcements) == len(members)  # each member announced exactly once
     count = await svc.db.fetch_value("SELECT COUNT(*) FROM submissions WHERE guild_id = ?", (GUILD,))
-    assert count == len(calls)
+    assert count == len(results)  # refused clicks record nothing
     days = await svc.db.fetch_value("SELECT COUNT(*) FROM streak_days WHERE guild_id = ?", (GUILD,))
     assert days == len(members)
     assert await board_rows.count(svc.db, GUILD, "all") == len(members)
@@ -179,6 +194,8 @@ async def test_leaderboard_order_and_pages(svc: Services, clock: ManualClock) ->
     lines = board.text.splitlines()
     assert [line.split(" — ")[0] for line in lines] == ["1. m1", "2. m3", "3. m2", "4. m4"]
     assert "3 days solved · 0 hints · 3 attempts" in lines[0]
+    assert "3 days solved · 3 hints · 3 attempts" in lines[2]
+    assert lines[3].endswith("m4 — 1 day solved · 0 hints · 1 attempt")  # singular where it is one
     assert "you are #1" in board.footer
 
     for user in range(10, 25):  # 15 more members with one day each: two pages
@@ -241,3 +258,69 @@ async def test_a_named_mistake_reads_as_unicode_and_brings_its_picture(svc: Serv
     assert reply.image == "feedback.png" and reply.attachments[0].data.startswith(b"\x89PNG")
     plain = await svc.answers.answer(member(1), "11", problem=prompt.id)  # no listed mistake: no picture
     assert plain.reply.title.startswith("Not quite") and not plain.reply.attachments
+
+
+async def test_an_answer_while_the_last_one_is_in_flight_is_refused_and_records_nothing(
+    svc: Services,
+) -> None:
+    ada = member(7)
+    pid = await todays_id(svc, ada)
+    with svc.limits.heavy(ada.user_id):  # ada's previous check (or picture) still running
+        with pytest.raises(Busy, match="Still working on your last one"):
+            await svc.answers.answer(ada, answer_for(pid))
+        other = await svc.answers.answer(member(8), answer_for(pid))  # nobody else is held up
+    assert other.reply.title.startswith("Correct!")
+    count = await svc.db.fetch_value(
+        "SELECT COUNT(*) FROM submissions WHERE guild_id = ? AND user_id = ?", (GUILD, ada.user_id)
+    )
+    assert count == 0
+    result = await svc.answers.answer(ada, answer_for(pid))  # free again once it finished
+    assert result.reply.title.startswith("Correct!")
+
+
+async def test_streak_lists_no_missed_days_before_the_first_answer(svc: Services, clock: ManualClock) -> None:
+    clock.set(datetime(2026, 11, 18, 9, 0, tzinfo=UTC))
+    newcomer = member(60)
+    fresh = (await svc.progress.streak(newcomer)).text.split("Last 7 days:\n")[1]
+    assert fresh.splitlines() == ["Wed 18 Nov: ⏳ not solved yet today"]
+    await svc.answers.answer(newcomer, wrong_answer_for(await todays_id(svc, newcomer)))
+    clock.advance(days=2)
+    later = (await svc.progress.streak(newcomer)).text.split("Last 7 days:\n")[1].splitlines()
+    assert later == [
+        "Wed 18 Nov: ❌ tried, not solved",
+        "Thu 19 Nov: · missed",
+        "Fri 20 Nov: ⏳ not solved yet today",
+    ]
+
+
+class _OverrunPool:
+    """A pool whose next check overruns its limit (what WorkerPool raises then), for a test that
+    must not depend on how fast this machine checks."""
+
+    def __init__(self, real: object) -> None:
+        self.real = real
+        self.overruns = 1
+
+    async def run(self, fn, *args, **options):  # type: ignore[no-untyped-def]
+        if self.overruns:
+            self.overruns -= 1
+            raise WorkerTimeout("the task used more than 2 s of CPU and was stopped")
+        return await self.real.run(fn, *args, **options)  # type: ignore[attr-defined]
+
+
+async def test_a_timeout_costs_nothing_and_asks_for_the_same_answer_again(svc: Services) -> None:
+    ada = member(70)
+    pid = await todays_id(svc, ada)
+    svc.problems.workers = _OverrunPool(svc.problems.workers)  # type: ignore[assignment]
+    result = await svc.answers.answer(ada, answer_for(pid))
+    assert result.reply.title == "Took too long — today's prompt"
+    assert "no attempt was counted" in result.reply.text and "Send the same answer again" in result.reply.text
+    assert ("Attempts so far", "0") in [(f.name, f.value) for f in result.reply.fields]
+    assert result.announcement is None
+    days = await svc.db.fetch_value(
+        "SELECT COUNT(*) FROM streak_days WHERE guild_id = ? AND user_id = ?", (GUILD, ada.user_id)
+    )
+    assert days == 0
+    again = await svc.answers.answer(ada, answer_for(pid))  # the same answer, sent again
+    assert again.reply.title == "Correct! — today's prompt"
+    assert ("Attempts so far", "1") in [(f.name, f.value) for f in again.reply.fields]

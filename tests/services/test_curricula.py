@@ -169,7 +169,9 @@ async def test_export_import_round_trip_and_list(svc: Services) -> None:
     exported = await svc.curricula.export(MOD, DL8)
     attachment = exported.attachments[0]
     assert attachment.filename == "math-for-dl-8-weeks.yaml"
-    reply = await svc.curricula.import_file(MOD, Upload(attachment.filename, attachment.data))
+    with pytest.raises(UserError, match="already has a curriculum with slug `math-for-dl-8-weeks`"):
+        await svc.curricula.import_file(MOD, Upload(attachment.filename, attachment.data))
+    reply = await svc.curricula.import_file(MOD, Upload(attachment.filename, attachment.data), replace=True)
     assert "overrides the built-in" in reply.text
     found = await svc.curricula.find(GUILD, DL8)
     assert found.imported and found.curriculum == svc.content().curricula["math-for-dl-8-weeks"]
@@ -232,3 +234,94 @@ async def test_every_moderator_command_refuses_members_and_changes_nothing(
         with pytest.raises(PermissionDenied, match=f"Only moderators can use {name}"):
             await call
     assert tuple(await svc.db.fetch_one(snapshot)) == before  # type: ignore[arg-type]
+
+
+ONE_WEEK = b"""name: One quick week
+slug: two-quick-weeks
+weeks:
+  - title: Bayes only
+    topics: [bayes]
+"""
+
+
+async def test_start_on_a_future_date_takes_over_on_that_date(svc: Services, clock: ManualClock) -> None:
+    await configure(svc)
+    clock.set(datetime(2026, 11, 23, 8, tzinfo=UTC))
+    await svc.curricula.start(MOD, DL8)
+    await svc.curricula.import_file(MOD, Upload("short.yaml", SHORT))
+    reply = await svc.curricula.start(MOD, "two quick weeks", "2026-11-30")
+    assert reply.title == "Scheduled Two quick weeks"
+    assert "Math for deep learning in 8 weeks keeps the daily prompts until Sun 29 Nov 2026" in reply.text
+    # the running one keeps its days; the new one owns the days from its start
+    assert (await svc.curricula.pick(GUILD, date(2026, 11, 29))).label.startswith(DL8)  # type: ignore[union-attr]
+    assert (await svc.curricula.pick(GUILD, date(2026, 11, 30))).label.startswith("Two quick weeks · week 1")  # type: ignore[union-attr]
+    upcoming = (await svc.curricula.upcoming(MOD)).text
+    assert upcoming.startswith(f"Curriculum: {DL8}\nTwo quick weeks takes over on Mon 30 Nov 2026.")
+    assert "2026-11-29" in upcoming and "Two quick weeks week 1: Derivatives" not in upcoming
+
+    def titles(posts) -> list[str]:
+        return [p.title for p in posts if not p.title.startswith("Daily prompt")]
+
+    clock.set(datetime(2026, 11, 29, 9, tzinfo=UTC))
+    await collect(svc)
+    assert (await rows_active(svc)).slug == "math-for-dl-8-weeks"
+    clock.set(datetime(2026, 11, 30, 9, tzinfo=UTC))
+    posts = await collect(svc)
+    assert titles(posts) == ["Two quick weeks — week 1 of 2: Derivatives"]
+    assert (await rows_active(svc)).slug == "two-quick-weeks"
+    listing = (await svc.curricula.list_all(MOD)).text
+    assert "**Two quick weeks** (`two-quick-weeks`, 2 weeks, imported) — **running**" in listing
+
+
+async def test_a_new_start_replaces_the_scheduled_one_and_says_so(svc: Services, clock: ManualClock) -> None:
+    clock.set(datetime(2026, 11, 23, 8, tzinfo=UTC))
+    await svc.curricula.start(MOD, DL8)
+    await svc.curricula.import_file(MOD, Upload("short.yaml", SHORT))
+    await svc.curricula.start(MOD, "two quick weeks", "2026-12-07")
+    later = await svc.curricula.start(MOD, "two quick weeks", "2026-12-14")
+    assert "replaces the plan to start Two quick weeks on Mon 7 Dec 2026" in later.text
+    now = await svc.curricula.start(MOD, DL8)  # today: replaces at once, and drops the plan
+    assert now.title.startswith("Started")
+    assert "The plan to start Two quick weeks on Mon 14 Dec 2026 is cancelled." in now.text
+    assert (await svc.curricula.pick(GUILD, date(2026, 12, 14))).label.startswith(DL8)  # type: ignore[union-attr]
+
+
+async def test_replacing_the_running_import_needs_replace_and_says_what_moves(
+    svc: Services, clock: ManualClock
+) -> None:
+    clock.set(datetime(2026, 11, 23, 8, tzinfo=UTC))
+    await svc.curricula.import_file(MOD, Upload("short.yaml", SHORT))
+    await svc.curricula.start(MOD, "two quick weeks", "2026-11-23")
+    clock.set(datetime(2026, 12, 1, 8, tzinfo=UTC))  # week 2
+    with pytest.raises(UserError, match=r"slug `two-quick-weeks` \(Two quick weeks, imported, 2 weeks\)"):
+        await svc.curricula.import_file(MOD, Upload("one.yaml", ONE_WEEK))
+    assert (await svc.curricula.pick(GUILD, date(2026, 12, 1))).label.startswith("Two quick weeks · week 2")  # type: ignore[union-attr]
+
+    reply = await svc.curricula.import_file(MOD, Upload("one.yaml", ONE_WEEK), replace=True)
+    assert "1 week, slug `two-quick-weeks`" in reply.text
+    assert "It is running now: the change applies from Tue 1 Dec 2026, in week 2." in reply.text
+    assert "Length: 2 weeks → 1 week." in reply.text
+    assert "One quick week ends and the daily prompts go back to the rotation" in reply.text
+    assert (await rows_active(svc)).name == "One quick week"  # /curriculum upcoming shows the new name
+    assert await svc.curricula.pick(GUILD, date(2026, 12, 1)) is None
+
+
+async def test_replacing_a_running_import_lists_the_weeks_that_change(
+    svc: Services, clock: ManualClock
+) -> None:
+    clock.set(datetime(2026, 11, 23, 8, tzinfo=UTC))
+    await svc.curricula.import_file(MOD, Upload("short.yaml", SHORT))
+    await svc.curricula.start(MOD, "two quick weeks", "2026-11-23")
+    edited = SHORT.replace(b"title: Bayes", b"title: Bayes and priors")
+    reply = await svc.curricula.import_file(MOD, Upload("short.yaml", edited), replace=True)
+    assert "in week 1." in reply.text
+    assert "• week 2: Bayes → Bayes and priors" in reply.text
+    assert "week 1:" not in reply.text.split("in week 1.")[1]  # an unchanged week is not listed
+
+
+async def rows_active(svc: Services):
+    from bot.storage import curricula as rows
+
+    run = await rows.active_run(svc.db, GUILD)
+    assert run is not None
+    return run

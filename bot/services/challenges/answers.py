@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from functools import partial
 
+from bot.replies import plural
 from bot.services.answers import ResolvedProblem
 from bot.services.challenge_rules import (
     FLOOR_PER_LEVEL,
@@ -105,15 +106,18 @@ class ChallengeAnswers:
         n = problem.position
         score = await rows.get_score(db, challenge.id, actor.user_id, n)
         if score is not None and score.solved_at is not None:
-            return [f"You already solved problem {n} ({score.points} points); this answer changes nothing."]
+            return [
+                f"You already solved problem {n} ({plural(score.points, 'point')});"
+                " this answer changes nothing."
+            ]
         if result.status == "correct":
             wrong = score.wrong if score else 0
             points = points_for(problem.difficulty, wrong)
             await rows.record_solve(db, challenge.id, actor.user_id, n, points, now)
             total, solved = await rows.member_total(db, challenge.id, actor.user_id)
             return [
-                f"+{points} points for problem {n} ({wrong} wrong attempt{'s' if wrong != 1 else ''} before)."
-                f" Your total: {total} points, {solved}/{total_problems} solved."
+                f"+{plural(points, 'point')} for problem {n} ({plural(wrong, 'wrong attempt')} before)."
+                f" Your total: {plural(total, 'point')}, {solved}/{total_problems} solved."
             ]
         if result.status == "incorrect":
             await rows.record_wrong(db, challenge.id, actor.user_id, n)

@@ -91,7 +91,10 @@ class ChallengeService:
             if slug not in found:
                 found.append(slug)
         if unknown:
-            raise UserError(f"Unknown topic(s): {', '.join(map(repr, unknown))}. /topics lists them.")
+            raise UserError(
+                f"Unknown {'topic' if len(unknown) == 1 else 'topics'}: {', '.join(map(repr, unknown))}."
+                " /topics lists them."
+            )
         return tuple(found)
 
     async def _excluded(

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.content import ContentBank, Prompt
 from bot.plots.latex_text import readable_text
-from bot.replies import Action, Attachment, Button, Field, Post, Reply, md
+from bot.replies import Action, Attachment, Button, Field, Post, Reply, md, plural
 from bot.services.challenge_rules import POINTS_PER_LEVEL, duration_text, shown_close, when_text
 from bot.services.daily import difficulty_text
 from bot.services.problems import Problems
@@ -36,7 +36,7 @@ class ChallengeReplies:
         lines = []
         for rank, s in enumerate(standings[:limit], start=1):
             mark = MEDALS[rank - 1] + " " if rank <= 3 and s.points > 0 else f"{rank}. "
-            lines.append(f"{mark}{md(s.name)} — {s.points} points · {s.solved} solved")
+            lines.append(f"{mark}{md(s.name)} — {plural(s.points, 'point')} · {s.solved} solved")
         if len(standings) > limit:
             lines.append(f"… and {len(standings) - limit} more")
         return lines
@@ -59,7 +59,7 @@ class ChallengeReplies:
             state = f"Open: {duration_text(challenge.closes_at - now)} left."
         else:
             state = "Closed."
-        text = f"{opens} – {closes} ({tz}) · {len(problems)} problems · {state}"
+        text = f"{opens} – {closes} ({tz}) · {plural(len(problems), 'problem')} · {state}"
         fields: list[Field] = []
         attachments: tuple[Attachment, ...] = ()
         if reveal:
@@ -75,7 +75,7 @@ class ChallengeReplies:
                 fields.append(
                     Field(
                         f"Problem {p.position} · {self.topic(p.topic)} · {difficulty_text(p.difficulty)}"
-                        f" · {p.difficulty * POINTS_PER_LEVEL} points",
+                        f" · {plural(p.difficulty * POINTS_PER_LEVEL, 'point')}",
                         statement[:1024],
                     )
                 )
@@ -126,7 +126,7 @@ class ChallengeReplies:
         counts = await rows.solve_counts(self.db, challenge.id)
         standings = await rows.standings(self.db, challenge.id)
         podium = [
-            f"{MEDALS[i]} {md(s.name)} — {s.points} points · {s.solved}/{len(problems)} solved"
+            f"{MEDALS[i]} {md(s.name)} — {plural(s.points, 'point')} · {s.solved}/{len(problems)} solved"
             for i, s in enumerate(standings[:3])
             if s.points > 0
         ]
