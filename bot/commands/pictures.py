@@ -23,7 +23,6 @@ def _picture(name: str, description: str, call, options, precheck) -> Spec:  # t
         defer=PUBLIC,
         guild_only=False,
         precheck=precheck,
-        private_errors=True,
     )
 
 
