@@ -19,8 +19,8 @@ from discord.ext import commands
 
 from bot.config import Settings
 from bot.discord_posts import DiscordDelivery
-from bot.discord_render import respond
-from bot.replies import Post, Reply
+from bot.discord_render import private_error
+from bot.replies import Post
 from bot.services.app import Services
 from bot.services.context import Clock
 from bot.services.errors import UserError
@@ -46,11 +46,12 @@ def discover_cogs() -> list[str]:
 
 
 class StudyTree(app_commands.CommandTree["StudyBot"]):
-    """The global error handler: members get a short ephemeral message, we get the traceback."""
+    """The global error handler: members get a short ephemeral message, we get the traceback.
 
-    async def on_error(
-        self, interaction: discord.Interaction[StudyBot], error: app_commands.AppCommandError
-    ) -> None:
+    Buttons and the answer modal (cogs/buttons.py) hand their exceptions here too, so every
+    interaction gets the same friendly, private answer."""
+
+    async def on_error(self, interaction: discord.Interaction[StudyBot], error: Exception) -> None:
         original = getattr(error, "original", error)
         if isinstance(original, UserError):
             message = str(original)
@@ -63,13 +64,20 @@ class StudyTree(app_commands.CommandTree["StudyBot"]):
         elif isinstance(error, app_commands.CheckFailure):
             message = "You can't use that command here."
         else:
-            command = interaction.command.qualified_name if interaction.command else "?"
-            log.error("/%s failed", command, exc_info=original)
+            log.error("%s failed", _what(interaction), exc_info=original)
             message = GENERIC_ERROR
         try:
-            await respond(interaction, Reply(text=message, tone="error", ephemeral=True))
+            await private_error(interaction, message)  # after a public defer too: never public
         except discord.HTTPException:
             log.warning("could not tell the member about an error", exc_info=True)
+
+
+def _what(interaction: discord.Interaction[StudyBot]) -> str:
+    """The command, or the button or modal, an error came from (for the log)."""
+    if interaction.command is not None:
+        return f"/{interaction.command.qualified_name}"
+    data: dict[str, object] = dict(interaction.data or {})
+    return str(data.get("custom_id", "?"))
 
 
 def tree_digest(payload: list[dict[str, object]]) -> str:

@@ -63,6 +63,21 @@ def parse_custom_id(value: str) -> Action | None:
     return None
 
 
+# The answer modal's custom id carries the prompt it answers, so a modal opened before a restart is
+# still answered after it (discord.py only knows the modals this process opened).
+_MODAL = re.compile(r"studybot:modal:(\S{1,80})")
+
+
+def modal_custom_id(prompt_id: str) -> str:
+    return f"studybot:modal:{prompt_id}"
+
+
+def parse_modal_custom_id(value: str) -> str | None:
+    """The prompt id behind an answer modal's custom id, or None for a modal that is not ours."""
+    match = _MODAL.fullmatch(value)
+    return match[1] if match else None
+
+
 def actor_from(interaction: discord.Interaction[StudyBot]) -> Actor:
     user = interaction.user
     roles = frozenset(role.id for role in getattr(user, "roles", ()))
@@ -298,17 +313,31 @@ async def answer(
     await deliver(interaction, result)
 
 
-PLACEHOLDER = "Couldn't draw that; the reason was sent to you privately."
+PLACEHOLDER = "That didn't work; the reason was sent to you privately."
+
+
+async def _public_stub(interaction: discord.Interaction[StudyBot]) -> bool:
+    """Whether the interaction's answer is still a public "thinking…" stub (a public defer not yet
+    followed up): Discord's first follow-up would replace it and stay public."""
+    if interaction.response.type is not discord.InteractionResponseType.deferred_channel_message:
+        return False
+    try:
+        original = await interaction.original_response()
+    except discord.HTTPException:  # gone already: a follow-up is a fresh message
+        return False
+    return original.flags.loading and not original.flags.ephemeral
 
 
 async def private_error(interaction: discord.Interaction[StudyBot], message: str) -> None:
-    """After a public defer: complete the placeholder, say it privately, remove the placeholder
-    (Discord's first follow-up after a public defer is public, whatever its ephemeral flag says)."""
-    if not interaction.response.is_done():
+    """Tell the member privately, whatever the interaction answered so far: errors are never public.
+
+    After a public defer, the placeholder completes the stub, the error goes as a fresh ephemeral
+    follow-up and the placeholder is deleted, so nothing is left in the channel."""
+    if not (interaction.response.is_done() and await _public_stub(interaction)):
         await respond(interaction, error(message))
         return
     await interaction.edit_original_response(content=PLACEHOLDER)
-    await interaction.followup.send(content=message[:2000], ephemeral=True)
+    await respond(interaction, error(message))
     try:
         await interaction.delete_original_response()
     except discord.HTTPException:  # already gone: nothing public is left either way

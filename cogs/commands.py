@@ -120,10 +120,7 @@ async def run(spec: Spec, interaction: Interaction, given: dict[str, Any]) -> No
             values[name] = await _download(file)
         result = await spec.call(Context(interaction.client.services, actor_from(interaction)), **values)
     except UserError as exc:
-        if spec.private_errors and not private:
-            await private_error(interaction, str(exc))
-        else:
-            await respond(interaction, error(str(exc)))
+        await private_error(interaction, str(exc))  # never public, even after a public defer
         return
     await deliver(interaction, result)
 

@@ -1,9 +1,9 @@
-"""/challenge create|edit|cancel|show|join|leaderboard.
+"""/challenge show|join|leaderboard for everyone, /challenge-admin create|edit|cancel for moderators.
 
-Members need show, join and leaderboard, so the group is visible to everyone: Discord's default
-permissions apply to a whole group, not to one subcommand. create, edit and cancel are therefore
-guarded by the service's runtime moderator check (Manage Server or the moderator role), which
-refuses ephemerally and changes nothing.
+Discord applies default permissions to a whole group, never to one subcommand, so the moderator
+subcommands live in a group of their own that Discord hides from members (Manage Server). The
+service's runtime moderator check (Manage Server or the moderator role) still guards them: an admin
+may open the group to @everyone in Server Settings, and the console has no Discord permissions.
 """
 
 from __future__ import annotations
@@ -12,6 +12,9 @@ from bot.commands.spec import Defer, Group, Option, Spec, text
 from bot.services.challenges import MAX_TITLE
 
 CHALLENGE = Group("challenge", "Weekly challenges: join, answer by number, climb the board.")
+CHALLENGE_ADMIN = Group(
+    "challenge-admin", "Moderators: create, edit or cancel weekly challenges.", moderator=True
+)
 
 _WHEN = "YYYY-MM-DD or 'YYYY-MM-DD HH:MM' in the server's time zone"
 
@@ -48,7 +51,7 @@ SPECS = (
         "Moderators: create a challenge (default: Monday to Sunday).",
         lambda ctx, title, **options: ctx.services.challenges.create(ctx.actor, title, **options),
         (text("title", "Its name, e.g. Week 1", MAX_TITLE, required=True), *_pick()),
-        group=CHALLENGE,
+        group=CHALLENGE_ADMIN,
         defer=Defer(),
         moderator=True,
     ),
@@ -61,7 +64,7 @@ SPECS = (
             text("title", "New name", MAX_TITLE),
             *_pick("New comma-separated topics (new problems are drawn)"),
         ),
-        group=CHALLENGE,
+        group=CHALLENGE_ADMIN,
         defer=Defer(),
         moderator=True,
     ),
@@ -70,7 +73,7 @@ SPECS = (
         "Moderators: cancel a challenge before it opens.",
         lambda ctx, challenge: ctx.services.challenges.cancel(ctx.actor, challenge),
         (_number("Challenge number (default: the next one to open)"),),
-        group=CHALLENGE,
+        group=CHALLENGE_ADMIN,
         moderator=True,
     ),
     Spec(

@@ -24,7 +24,6 @@ def _picture(name: str, description: str, call, options, precheck) -> Spec:  # t
         defer=PUBLIC,
         guild_only=False,
         precheck=precheck,
-        private_errors=True,
         cooldown=DEFAULT_COOLDOWNS[name],  # the limiter's: Discord and the console count the same uses
     )
 

@@ -129,8 +129,6 @@ class Spec:
     # A cheap check of the options (no I/O) run before any defer or download; attachments are
     # passed as FileInfo. It raises UserError for a bad option.
     precheck: Callable[[dict[str, Any]], object] | None = None
-    # After a public defer, a member's mistake is told privately and the placeholder removed.
-    private_errors: bool = False
 
     def __post_init__(self) -> None:
         _check_naming("command", self.name, self.description)

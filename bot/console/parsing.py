@@ -41,7 +41,7 @@ def parse_line(line: str, commands: dict[str, Spec]) -> ParsedLine:
     words = text[1:].split(maxsplit=2)
     if not words:
         raise InputError("Type a command after the / (try /help).")
-    # Longest match first: "/challenge create ..." before "/challenge".
+    # Longest match first: "/challenge-admin create ..." before "/challenge".
     name = None
     for count in (2, 1):
         candidate = " ".join(words[:count]).lower()

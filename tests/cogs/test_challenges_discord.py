@@ -1,6 +1,7 @@
 """Challenges and curricula on Discord (simcord): the announcement's Join button (also after a
-restart), private verdicts, members seeing the challenge group but not the curriculum group, every
-moderator subcommand refused at run time, and curriculum import from an attachment."""
+restart), private verdicts, members seeing the challenge group but not the moderator groups
+(curriculum, challenge-admin), every moderator subcommand refused at run time, and curriculum
+import from an attachment."""
 
 from __future__ import annotations
 
@@ -87,7 +88,7 @@ async def test_announcement_join_button_survives_a_restart(
 ) -> None:
     await world.configure()
     created = await world.mod.slash(
-        world.channel, "challenge create", title="Week 1", topics="derivatives", count=3
+        world.channel, "challenge-admin create", title="Week 1", topics="derivatives", count=3
     )
     assert created.ephemeral and "Challenge #1 created" in reply_of(created).embeds[0].title
     posts = await world.services.scheduler.run_once(world.env.bot.deliver_post)
@@ -117,18 +118,20 @@ async def test_announcement_join_button_survives_a_restart(
     assert not board.ephemeral and "bob" in reply_of(board).embeds[0].description
 
 
-async def test_members_see_the_challenge_group_but_not_the_curriculum_group(world: World) -> None:
+async def test_members_see_the_challenge_group_but_not_the_moderator_groups(world: World) -> None:
     available = world.ada.available_commands(world.channel)
-    for name in ("challenge show", "challenge join", "challenge leaderboard", "challenge create"):
+    for name in ("challenge show", "challenge join", "challenge leaderboard"):
         assert name in available
-    assert not [name for name in available if name.startswith("curriculum")]
-    assert "curriculum upcoming" in world.mod.available_commands(world.channel)
+    assert not [name for name in available if name.startswith(("curriculum", "challenge-admin"))]
+    for_mods = world.mod.available_commands(world.channel)
+    assert {"curriculum upcoming", "challenge-admin create", "challenge-admin edit"} <= set(for_mods)
+    assert "challenge-admin cancel" in for_mods
 
 
 MODERATOR_CALLS = {
-    "challenge create": {"title": "Mine", "topics": "bayes", "count": 3},
-    "challenge edit": {"challenge": 1, "title": "Hijacked"},
-    "challenge cancel": {"challenge": 1},
+    "challenge-admin create": {"title": "Mine", "topics": "bayes", "count": 3},
+    "challenge-admin edit": {"challenge": 1, "title": "Hijacked"},
+    "challenge-admin cancel": {"challenge": 1},
     "curriculum list": {},
     "curriculum show": {"name": "Math for deep learning in 8 weeks"},
     "curriculum import": {"file": ("short.yaml", SHORT)},
@@ -143,9 +146,12 @@ MODERATOR_CALLS = {
 
 async def test_every_moderator_subcommand_is_refused_at_run_time(world: World, clock: ManualClock) -> None:
     clock.set(datetime(2026, 11, 25, 12, tzinfo=UTC))  # Wednesday: the challenge opens next Monday
-    await world.mod.slash(world.channel, "challenge create", title="Next week", topics="derivatives", count=3)
+    await world.mod.slash(
+        world.channel, "challenge-admin create", title="Next week", topics="derivatives", count=3
+    )
     await world.mod.slash(world.channel, "curriculum start", name="Math for deep learning in 8 weeks")
-    await world.open_to_everyone("curriculum")  # an admin opened the group to @everyone
+    for group in ("curriculum", "challenge-admin"):  # an admin opened the groups to @everyone
+        await world.open_to_everyone(group)
 
     def state(db_rows) -> tuple:
         return tuple(tuple(row) for row in db_rows)

@@ -108,9 +108,13 @@ async def test_moderator_commands_are_hidden_where_discord_allows_it(settings: S
 
     assert payload["setup"]["default_member_permissions"] == manage_guild
     assert payload["curriculum start"]["group"]["default_member_permissions"] == manage_guild
-    # Members use /challenge show and join: the group stays visible, create is checked at run time.
-    assert payload["challenge create"]["group"]["default_member_permissions"] is None
-    assert BY_NAME["challenge create"].moderator and not BY_NAME["challenge show"].moderator
+    # Members use /challenge show and join: that group stays visible; create, edit and cancel have a
+    # group of their own that Discord hides (and the service still checks at run time).
+    assert payload["challenge show"]["group"]["default_member_permissions"] is None
+    for name in ("create", "edit", "cancel"):
+        assert payload[f"challenge-admin {name}"]["group"]["default_member_permissions"] == manage_guild
+        assert BY_NAME[f"challenge-admin {name}"].moderator
+    assert not [spec for spec in SPECS if spec.group and spec.group.name == "challenge" and spec.moderator]
     assert payload["daily"]["default_member_permissions"] is None
 
 

@@ -20,7 +20,7 @@ def test_curriculum_and_challenge_week_in_the_console(tmp_path: Path, console: C
     mod = console(
         '/curriculum start name:"Math for deep learning in 8 weeks" date:2026-11-23\n'
         "/curriculum upcoming\n"
-        '/challenge create title:"Week 1" topics:"derivatives" count:3\n',
+        '/challenge-admin create title:"Week 1" topics:"derivatives" count:3\n',
         "--moderator",
         "--date",
         "2026-11-23",
@@ -104,9 +104,9 @@ def test_every_moderator_command_is_refused_without_moderator(tmp_path: Path, co
     script = "".join(
         f"{line}\n"
         for line in (
-            '/challenge create title:"Mine" topics:bayes count:3',
-            "/challenge edit challenge:1 title:x",
-            "/challenge cancel challenge:1",
+            '/challenge-admin create title:"Mine" topics:bayes count:3',
+            "/challenge-admin edit challenge:1 title:x",
+            "/challenge-admin cancel challenge:1",
             "/curriculum list",
             "/curriculum show name:p",
             f"/curriculum import file:{tmp_path / 'plan.yaml'}",
@@ -120,11 +120,11 @@ def test_every_moderator_command_is_refused_without_moderator(tmp_path: Path, co
     )
     result = console(script, "--user", "ada", "--date", "2026-11-23")
     assert result.returncode == 0, result.stderr
-    refusals = re.findall(r"Only moderators can use (/[a-z]+ [a-z]+)", result.stdout)
+    refusals = re.findall(r"Only moderators can use (/[a-z-]+ [a-z]+)", result.stdout)
     assert refusals == [
-        "/challenge create",
-        "/challenge edit",
-        "/challenge cancel",
+        "/challenge-admin create",
+        "/challenge-admin edit",
+        "/challenge-admin cancel",
         "/curriculum list",
         "/curriculum show",
         "/curriculum import",

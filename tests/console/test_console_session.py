@@ -64,8 +64,8 @@ def test_run_without_token_is_one_clear_line(tmp_path: Path) -> None:
 def test_text_over_discords_max_length_is_refused_and_changes_nothing(
     tmp_path: Path, console: Console
 ) -> None:
-    long_title = "W" * 81  # /challenge create title: max_length 80, as on Discord
-    script = f"/challenge create title:{long_title}\n/resources {'b' * 101}\n/challenge show\n"
+    long_title = "W" * 81  # /challenge-admin create title: max_length 80, as on Discord
+    script = f"/challenge-admin create title:{long_title}\n/resources {'b' * 101}\n/challenge show\n"
     result = console(script, "--user", "mod", "--moderator", "--date", "2026-11-23")
 
     assert result.returncode == 0, result.stderr
@@ -84,10 +84,10 @@ def test_a_required_option_left_out_gets_the_usage_line(console: Console) -> Non
 
 
 def test_help_for_one_command_lists_its_options_and_limits(console: Console) -> None:
-    result = console("/help command:gd\n/help command:/challenge create\n/help command:nope\n")
+    result = console("/help command:gd\n/help command:/challenge-admin create\n/help command:nope\n")
 
     assert "**/gd**" in result.stdout
     assert "`lr` (required) — Learning rate (step size), e.g. 0.1 · number" in result.stdout
     assert "/gd expr:<text> lr:<number> start:<text> [steps]" in result.stdout
-    assert "**/challenge create**" in result.stdout and "`title` (required)" in result.stdout
+    assert "**/challenge-admin create**" in result.stdout and "`title` (required)" in result.stdout
     assert "There is no command /nope. /help lists them all." in result.stdout

@@ -210,9 +210,9 @@ async def test_every_moderator_command_refuses_members_and_changes_nothing(
     await svc.challenges.create(MOD, "Next week", topics="derivatives", count=3)
     ada = member(10, "ada")
     calls = {
-        "/challenge create": svc.challenges.create(ada, "Mine", topics="bayes", count=3),
-        "/challenge edit": svc.challenges.edit(ada, 1, title="Hijacked"),
-        "/challenge cancel": svc.challenges.cancel(ada, 1),
+        "/challenge-admin create": svc.challenges.create(ada, "Mine", topics="bayes", count=3),
+        "/challenge-admin edit": svc.challenges.edit(ada, 1, title="Hijacked"),
+        "/challenge-admin cancel": svc.challenges.cancel(ada, 1),
         "/curriculum list": svc.curricula.list_all(ada),
         "/curriculum show": svc.curricula.show(ada, DL8),
         "/curriculum import": svc.curricula.import_file(ada, Upload("short.yaml", SHORT)),

@@ -170,7 +170,7 @@ class ChallengeService:
         start: str | None = None,
         end: str | None = None,
     ) -> Reply:
-        await self.guilds.require_moderator(actor, "/challenge create")
+        await self.guilds.require_moderator(actor, "/challenge-admin create")
         settings = await self.guilds.register(actor)
         tz, now = settings.timezone, self.clock.now()
         clean_title = self._title(title)
@@ -222,8 +222,8 @@ class ChallengeService:
         state = (
             "It is open now: the announcement with a Join button follows on the scheduler's next run."
             if opens <= now
-            else f"Review it: /challenge edit challenge:{challenge_id} or"
-            f" /challenge cancel challenge:{challenge_id} work until it opens."
+            else f"Review it: /challenge-admin edit challenge:{challenge_id} or"
+            f" /challenge-admin cancel challenge:{challenge_id} work until it opens."
         )
         return replace(
             reply,
@@ -252,7 +252,7 @@ class ChallengeService:
             return min(current, key=lambda c: (c.opens_at, c.id))
         last = await rows.latest_closed(self.db, actor.guild_id, now)
         if last is None:
-            raise UserError("There is no challenge yet. Moderators create one with /challenge create.")
+            raise UserError("There is no challenge yet. Moderators create one with /challenge-admin create.")
         return last
 
     async def _not_open(
@@ -289,7 +289,7 @@ class ChallengeService:
         start: str | None = None,
         end: str | None = None,
     ) -> Reply:
-        await self.guilds.require_moderator(actor, "/challenge edit")
+        await self.guilds.require_moderator(actor, "/challenge-admin edit")
         settings = await self.guilds.settings(actor.guild_id)
         tz, now = settings.timezone, self.clock.now()
         target = await self._not_open(actor, challenge, now, "edit")
@@ -345,7 +345,7 @@ class ChallengeService:
         )
 
     async def cancel(self, actor: Actor, challenge: int | None = None) -> Reply:
-        await self.guilds.require_moderator(actor, "/challenge cancel")
+        await self.guilds.require_moderator(actor, "/challenge-admin cancel")
         target = await self._not_open(actor, challenge, self.clock.now(), "cancel")
         await rows.cancel_challenge(self.db, target.id)
         return Reply(
