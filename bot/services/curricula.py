@@ -228,7 +228,7 @@ class CurriculumService:
         if existing is not None and not replace:
             kind = "imported" if existing.imported else "built-in"
             raise UserError(
-                f"This server already has a curriculum with slug `{c.slug}` ({existing.curriculum.name},"
+                f"This server already has a curriculum with slug `{c.slug}` ({md(existing.curriculum.name)},"
                 f" {kind}, {plural(len(existing.curriculum.weeks), 'week')}). Nothing changed: to replace"
                 " it, import the file again with replace:true, or give the new one another slug."
             )
@@ -276,7 +276,7 @@ class CurriculumService:
             lines.append(f"Length: {plural(len(old.weeks), 'week')} → {plural(len(new.weeks), 'week')}.")
         if index >= len(new.weeks):
             lines.append(
-                f"The new version has no week {index + 1}: {new.name} ends and the daily prompts go"
+                f"The new version has no week {index + 1}: {md(new.name)} ends and the daily prompts go"
                 " back to the rotation."
             )
             return lines
@@ -287,14 +287,14 @@ class CurriculumService:
             if before is not None and after is not None and _same_week(before, after):
                 continue
             if after is None:
-                changed.append(f"• week {i + 1}: {before.title if before else ''} (removed)")
+                changed.append(f"• week {i + 1}: {md(before.title) if before else ''} (removed)")
             elif before is None:
-                changed.append(f"• week {i + 1}: {after.title} (new)")
+                changed.append(f"• week {i + 1}: {md(after.title)} (new)")
             else:
                 changed.append(
-                    f"• week {i + 1}: {before.title} → {after.title}"
+                    f"• week {i + 1}: {md(before.title)} → {md(after.title)}"
                     if before.title != after.title
-                    else f"• week {i + 1}: {after.title} (topics or problems changed)"
+                    else f"• week {i + 1}: {md(after.title)} (topics or problems changed)"
                 )
         if not changed:
             lines.append("The remaining weeks are unchanged.")
@@ -350,14 +350,14 @@ class CurriculumService:
                 self.db, actor.guild_id, c.slug, c.name, start, actor.user_id, self.clock.now()
             )
             note = (
-                f" This replaces the plan to start {earlier.name} on {_dm(earlier.start_date)}."
+                f" This replaces the plan to start {md(earlier.name)} on {_dm(earlier.start_date)}."
                 if earlier is not None
                 else ""
             )
             return Reply(
-                title=f"Scheduled {c.name}",
-                text=f"{running.name} keeps the daily prompts until {_dm(start - timedelta(days=1))};"
-                f" then {c.name} takes over: daily prompts follow it {span}.{note}",
+                title=f"Scheduled {md(c.name)}",
+                text=f"{md(running.name)} keeps the daily prompts until {_dm(start - timedelta(days=1))};"
+                f" then {md(c.name)} takes over: daily prompts follow it {span}.{note}",
                 footer="/curriculum upcoming shows the next 7 posts · /curriculum list",
                 tone="success",
                 ephemeral=True,
@@ -368,7 +368,7 @@ class CurriculumService:
         )
         note = f" It replaces {previous.name}." if previous is not None else ""
         if dropped is not None:
-            note += f" The plan to start {dropped.name} on {_dm(dropped.start_date)} is cancelled."
+            note += f" The plan to start {md(dropped.name)} on {_dm(dropped.start_date)} is cancelled."
         stored = await daily_rows.get_daily_prompt(self.db, actor.guild_id, start)
         if stored is not None:
             note += " That day's prompt was already chosen, so it follows the curriculum from the next day."
@@ -462,7 +462,7 @@ class CurriculumService:
                 if index is not None and index < len(curriculum.weeks):
                     where = f"week {index + 1}: {curriculum.weeks[index].title}"
                     if scheduled is not None and applies.id == scheduled.id:
-                        where = f"{applies.name} {where}"
+                        where = f"{md(applies.name)} {where}"
             lines.append(f"{day:%a} {day.isoformat()} · {self._topic(bank, row.topic)} · {where}")
         head = "No curriculum is running: these come from the rotation."
         if run is not None:
@@ -470,7 +470,7 @@ class CurriculumService:
                 f" (paused since {run.paused_since})" if run.paused_since else ""
             )
         if scheduled is not None:
-            head += f"\n{scheduled.name} takes over on {_dm(scheduled.start_date)}."
+            head += f"\n{md(scheduled.name)} takes over on {_dm(scheduled.start_date)}."
         return Reply(title="The next 7 daily posts", text=head + "\n" + "\n".join(lines), ephemeral=True)
 
     @staticmethod

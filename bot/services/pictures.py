@@ -345,9 +345,10 @@ class PictureService:
             raise UserError("That message has no maths to draw: formulas go between `$` signs, like `$x^2$`.")
         if len(text) > MAX_STATEMENT:
             raise UserError(f"That message is {len(text)} characters; at most {MAX_STATEMENT} can be drawn.")
-        image = await self._draw(
-            jobs.statement_job, text, limit=TEX_TIMEOUT, key=actor.user_id, what="formula"
-        )
+        with self.limits.heavy(actor.user_id):  # one in flight, like /tex (no cooldown of its own)
+            image = await self._draw(
+                jobs.statement_job, text, limit=TEX_TIMEOUT, key=actor.user_id, what="formula"
+            )
         shown = readable(text).text
         attachments, name = _picture("maths.png", image.png, shown)
         return Reply(text=shown, attachments=attachments, image=name, ephemeral=True)
