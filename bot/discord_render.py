@@ -115,6 +115,8 @@ REQUIRED_CHANNEL_PERMISSIONS: tuple[tuple[str, str], ...] = (
     ("send_messages", "Send Messages"),
     ("embed_links", "Embed Links"),
     ("attach_files", "Attach Files"),
+    # The scheduler looks in the channel's history for a post before sending it again (exactly once).
+    ("read_message_history", "Read Message History"),
 )
 
 

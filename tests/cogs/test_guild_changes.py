@@ -15,7 +15,7 @@ from bot.storage import guilds as guild_rows
 
 def test_missing_permissions_names_each_one_discord_shows() -> None:
     everything = discord.Permissions(
-        view_channel=True, send_messages=True, embed_links=True, attach_files=True
+        view_channel=True, send_messages=True, embed_links=True, attach_files=True, read_message_history=True
     )
     assert missing_permissions(everything) == []
     assert missing_permissions(discord.Permissions.none()) == [
@@ -23,10 +23,12 @@ def test_missing_permissions_names_each_one_discord_shows() -> None:
         "Send Messages",
         "Embed Links",
         "Attach Files",
+        "Read Message History",
     ]
     assert missing_permissions(discord.Permissions(view_channel=True, send_messages=True)) == [
         "Embed Links",
         "Attach Files",
+        "Read Message History",
     ]
 
 
