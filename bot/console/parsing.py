@@ -52,6 +52,18 @@ def parse_line(line: str, commands: dict[str, Spec]) -> ParsedLine:
             break
     if name is None:
         group = [n for n in commands if n.split()[0] == words[0].lower()]
+        # A subcommand that lives in a sibling group ("/challenge create" is "/challenge-admin create",
+        # where Discord hides moderator commands): point there rather than list the wrong group.
+        sibling = [
+            n
+            for n in commands
+            if len(words) > 1
+            and n.split()[-1] == words[1].lower()
+            and n.split()[0] != words[0].lower()
+            and n.split()[0].startswith(words[0].lower())
+        ]
+        if sibling:
+            raise InputError(f"/{words[0]} {words[1]} is /{sibling[0]} (try /help {sibling[0].split()[0]}).")
         if group:
             raise InputError(f"/{words[0]} needs a subcommand: {', '.join('/' + n for n in sorted(group))}.")
         raise InputError(f"Unknown command /{words[0]}. Type /help for the list.")

@@ -33,3 +33,18 @@ def test_commands_without_required_options_still_parse_bare() -> None:
     assert parsed.command.name == "streak" and parsed.raw == {}
     parsed = parse_line("/answer 2x cos(x^2)", BY_NAME)
     assert parsed.raw == {"text": "2x cos(x^2)"}
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ("/challenge create title:Week 1", "/challenge create is /challenge-admin create"),
+        ("/challenge cancel", "/challenge cancel is /challenge-admin cancel"),
+        ("/challenge", "/challenge needs a subcommand: /challenge join, /challenge leaderboard"),
+        ("/challenge frobnicate", "/challenge needs a subcommand:"),
+    ],
+)
+def test_a_subcommand_of_a_sibling_group_points_there(line: str, says: str) -> None:
+    with pytest.raises(InputError) as refused:
+        parse_line(line, BY_NAME)
+    assert str(refused.value).startswith(says)
