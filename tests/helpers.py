@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import io
 import logging
 import os
@@ -17,9 +18,13 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bot.config import Settings
 from bot.content import load_content
+from bot.discord_app import StudyBot
+from bot.services.app import Services
+from bot.services.context import ManualClock
 from bot.workers import WorkerPool
 
 
@@ -124,3 +129,28 @@ def console_process(
         timeout=120,
         env={**os.environ, **(env or {}), "STUDYBOT_LOG_LEVEL": "WARNING"},
     )
+
+
+class Bots:
+    """The bot generations of one test: `restart()` is a new process on the same database, and every
+    generation's services are closed after simcord has shut down (simcord detaches a bot without
+    calling close(); a leaked aiosqlite thread would report 'Event loop is closed' in a later test)."""
+
+    def __init__(self, settings: Settings, clock: ManualClock, workers: SharedWorkerPool) -> None:
+        self.settings, self.clock, self.workers = settings, clock, workers
+        self.opened: list[Services] = []
+
+    async def new(self) -> StudyBot:
+        services = await Services.open(self.settings, clock=self.clock, workers=self.workers)
+        self.opened.append(services)
+        return StudyBot(self.settings, services=services, clock=self.clock, start_jobs=False)
+
+    async def restart(self, env: Any) -> StudyBot:
+        fresh = await self.new()
+        await env.restart_bot(fresh)
+        return fresh
+
+    async def close(self) -> None:
+        for services in self.opened:
+            with contextlib.suppress(Exception):
+                await services.close()

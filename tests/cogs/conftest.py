@@ -8,9 +8,8 @@ import pytest
 
 from bot.config import Settings
 from bot.discord_app import StudyBot
-from bot.services.app import Services
 from bot.services.context import ManualClock
-from tests.helpers import SharedWorkerPool
+from tests.helpers import Bots, SharedWorkerPool
 
 # simcord waits for the bot to settle after each event, and calls a bot that has not settled within
 # `settle_timeout` real seconds hung. Its 5 s default is a wall-clock bound a loaded machine misses
@@ -25,16 +24,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture
-async def simcord_bot(
+async def bots(
     settings: Settings, clock: ManualClock, shared_workers: SharedWorkerPool
-) -> AsyncIterator[StudyBot]:
+) -> AsyncIterator[Bots]:
     # The session's warm pool: setup_hook waits for warm workers, and a fresh pool per test would
     # pay the start-up and warm-up (about two seconds) every time.
-    services = await Services.open(settings, clock=clock, workers=shared_workers)
-    bot = StudyBot(settings, services=services, clock=clock, start_jobs=False)
-    yield bot
-    # simcord detaches the bot without calling close(): close the services (database connection,
-    # worker pool) here, or a leaked aiosqlite thread reports 'Event loop is closed' later, in an
-    # unrelated test.
-    if bot.services is not None:
-        await bot.services.close()
+    generations = Bots(settings, clock, shared_workers)
+    yield generations
+    await generations.close()
+
+
+@pytest.fixture
+async def simcord_bot(bots: Bots) -> StudyBot:
+    return await bots.new()

@@ -5,20 +5,15 @@ import from an attachment."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import discord
 import pytest
 
-from bot.config import Settings
-from bot.discord_app import StudyBot
 from bot.services.app import Services
 from bot.services.context import Actor, ManualClock
 from bot.storage import challenges as challenge_rows
-from bot.workers import WorkerPool
-from tests.helpers import answer_for
+from tests.helpers import Bots, answer_for
 
 SHORT = b"""name: Two quick weeks
 slug: two-quick-weeks
@@ -33,22 +28,6 @@ weeks:
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(datetime(2026, 11, 23, 12, 0, tzinfo=UTC))  # a Monday
-
-
-@pytest.fixture
-async def opened(shared_workers: WorkerPool) -> AsyncIterator[list[Services]]:
-    services: list[Services] = []
-    yield services
-    for item in services:
-        with contextlib.suppress(Exception):
-            await item.db.close()
-
-
-@pytest.fixture
-async def simcord_bot(settings: Settings, clock: ManualClock, shared_workers: WorkerPool, opened) -> StudyBot:
-    services = await Services.open(settings, clock=clock, workers=shared_workers)
-    opened.append(services)
-    return StudyBot(settings, services=services, clock=clock, start_jobs=False)
 
 
 class World:
@@ -83,9 +62,7 @@ def reply_of(result):
     return result.followups[0] if result.followups else result.response
 
 
-async def test_announcement_join_button_survives_a_restart(
-    world: World, settings: Settings, clock: ManualClock, shared_workers: WorkerPool, opened: list
-) -> None:
+async def test_announcement_join_button_survives_a_restart(world: World, bots: Bots) -> None:
     await world.configure()
     created = await world.mod.slash(
         world.channel, "challenge-admin create", title="Week 1", topics="derivatives", count=3
@@ -100,9 +77,7 @@ async def test_announcement_join_button_survives_a_restart(
     joined = await world.ada.click(message, label="Join")
     assert joined.ephemeral and "You joined Week 1" in reply_of(joined).embeds[0].title
 
-    opened.append(await Services.open(settings, clock=clock, workers=shared_workers))  # a new process
-    fresh = StudyBot(settings, services=opened[-1], clock=clock, start_jobs=False)
-    await world.env.restart_bot(fresh)
+    fresh = await bots.restart(world.env)  # a new process
     bob = world.guild.add_member(world.env.create_user("bob"))
     again = await bob.click(message, label="Join")
     assert "You joined Week 1" in reply_of(again).embeds[0].title

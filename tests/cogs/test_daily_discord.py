@@ -3,37 +3,16 @@ ephemeral verdicts with a public announcement, the solution confirmation, leader
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import discord
 import pytest
 
-from bot.config import Settings
-from bot.discord_app import StudyBot
 from bot.discord_render import post_nonce
 from bot.plots.latex_text import has_raw_latex, readable
 from bot.services.app import Services
-from bot.services.context import Actor, ManualClock
-from bot.workers import WorkerPool
-from tests.helpers import answer_for, wrong_answer_for
-
-
-@pytest.fixture
-async def opened(settings: Settings, clock: ManualClock, shared_workers: WorkerPool) -> AsyncIterator[list]:
-    """Services opened by a test (one per bot generation), closed after simcord has shut down."""
-    services: list[Services] = []
-    yield services
-    for item in services:
-        with contextlib.suppress(Exception):
-            await item.db.close()
-
-
-@pytest.fixture
-async def simcord_bot(settings: Settings, clock: ManualClock, shared_workers: WorkerPool, opened) -> StudyBot:
-    services = await Services.open(settings, clock=clock, workers=shared_workers)
-    opened.append(services)
-    return StudyBot(settings, services=services, clock=clock, start_jobs=False)
+from bot.services.context import Actor
+from tests.helpers import Bots, answer_for, wrong_answer_for
 
 
 class World:
@@ -113,16 +92,12 @@ async def test_answer_button_opens_modal_and_announces_a_solve(world: World) -> 
     assert answer_for(pid) not in announcement.content
 
 
-async def test_answer_button_still_works_after_a_restart(
-    world: World, settings: Settings, clock: ManualClock, shared_workers: WorkerPool, opened: list
-) -> None:
+async def test_answer_button_still_works_after_a_restart(world: World, bots: Bots) -> None:
     await world.configure()
     message = await world.post()
     pid = await world.todays_id()
 
-    opened.append(await Services.open(settings, clock=clock, workers=shared_workers))  # a new process
-    fresh = StudyBot(settings, services=opened[-1], clock=clock, start_jobs=False)
-    await world.env.restart_bot(fresh)
+    fresh = await bots.restart(world.env)  # a new process
     assert world.env.bot is fresh
 
     shown = await world.ada.click(message, label="Answer")

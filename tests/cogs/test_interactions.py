@@ -5,36 +5,14 @@ restart is answered by the new process."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
-from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.config import Settings
-from bot.discord_app import GENERIC_ERROR, StudyBot
-from bot.services.app import Services
-from bot.services.context import Actor, ManualClock
-from bot.workers import WorkerPool
+from bot.discord_app import GENERIC_ERROR
+from bot.services.context import Actor
 from tests.cogs.test_daily_discord import World, reply_of
-from tests.helpers import answer_for
-
-
-@pytest.fixture
-async def opened(shared_workers: WorkerPool) -> AsyncIterator[list[Services]]:
-    """Services opened by a test (one per bot generation), closed after simcord has shut down."""
-    services: list[Services] = []
-    yield services
-    for item in services:
-        with contextlib.suppress(Exception):
-            await item.db.close()
-
-
-@pytest.fixture
-async def simcord_bot(settings: Settings, clock: ManualClock, shared_workers: WorkerPool, opened) -> StudyBot:
-    services = await Services.open(settings, clock=clock, workers=shared_workers)
-    opened.append(services)
-    return StudyBot(settings, services=services, clock=clock, start_jobs=False)
+from tests.helpers import Bots, answer_for
 
 
 @pytest.fixture
@@ -140,18 +118,14 @@ async def test_only_the_invoker_pages_a_shared_leaderboard(world: World) -> None
     assert not world.env.errors
 
 
-async def test_an_answer_modal_opened_before_a_restart_is_answered_after_it(
-    world: World, settings: Settings, clock: ManualClock, shared_workers: WorkerPool, opened: list
-) -> None:
+async def test_an_answer_modal_opened_before_a_restart_is_answered_after_it(world: World, bots: Bots) -> None:
     await world.configure()
     message = await world.post()
     pid = await world.todays_id()
     shown = await world.ada.click(message, label="Answer")
     assert shown.modal is not None and shown.modal["custom_id"] == f"studybot:modal:{pid}"
 
-    opened.append(await Services.open(settings, clock=clock, workers=shared_workers))  # a new process
-    fresh = StudyBot(settings, services=opened[-1], clock=clock, start_jobs=False)
-    await world.env.restart_bot(fresh)
+    await bots.restart(world.env)  # a new process
 
     result = await world.ada.submit_modal(shown, {"answer": answer_for(pid)})
 

@@ -3,37 +3,17 @@ history before it is sent again; 403 and 404 are not retried and /setup shows wh
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
-
 import discord
 import pytest
 
-from bot.config import Settings
 from bot.discord_app import StudyBot
 from bot.replies import Post
 from bot.services.app import Services
 from bot.services.context import Actor, ManualClock
 from bot.storage import jobs as job_rows
-from bot.workers import WorkerPool
+from tests.helpers import Bots
 
 DAY = "2026-11-21"
-
-
-@pytest.fixture
-async def opened() -> AsyncIterator[list[Services]]:
-    services: list[Services] = []
-    yield services
-    for item in services:
-        with contextlib.suppress(Exception):
-            await item.db.close()
-
-
-@pytest.fixture
-async def simcord_bot(settings: Settings, clock: ManualClock, shared_workers: WorkerPool, opened) -> StudyBot:
-    services = await Services.open(settings, clock=clock, workers=shared_workers)
-    opened.append(services)
-    return StudyBot(settings, services=services, clock=clock, start_jobs=False)
 
 
 class Crash(BaseException):
@@ -64,15 +44,8 @@ async def configure(services: Services, guild_id: int, channel_id: int) -> None:
     await services.guilds.setup(mod, channel=(channel_id, "study"))
 
 
-async def restart(env, settings: Settings, clock: ManualClock, workers: WorkerPool, opened) -> StudyBot:
-    opened.append(await Services.open(settings, clock=clock, workers=workers))
-    fresh = StudyBot(settings, services=opened[-1], clock=clock, start_jobs=False)
-    await env.restart_bot(fresh)
-    return fresh
-
-
 async def test_a_post_sent_just_before_a_crash_is_found_and_not_sent_again(
-    simcord_env, settings: Settings, clock: ManualClock, shared_workers: WorkerPool, opened
+    simcord_env, clock: ManualClock, bots: Bots
 ) -> None:
     await in_step(simcord_env, clock)
     guild = simcord_env.create_guild()
@@ -94,7 +67,7 @@ async def test_a_post_sent_just_before_a_crash_is_found_and_not_sent_again(
     assert "ref daily/2026-11-21" in channel.last_message.embeds[0].footer.text
 
     await in_step(simcord_env, clock, minutes=3)  # the lease of the dead process ran out
-    fresh = await restart(simcord_env, settings, clock, shared_workers, opened)
+    fresh = await bots.restart(simcord_env)
     assert await fresh.services.scheduler.run_once(fresh.post_delivery) == []
     assert len(message_posts(simcord_env, channel.id)) == 1  # not posted twice
     assert len(history_reads(simcord_env, channel.id)) == 1  # because it looked first
@@ -103,7 +76,7 @@ async def test_a_post_sent_just_before_a_crash_is_found_and_not_sent_again(
 
 
 async def test_a_crash_while_sending_that_never_reached_discord_is_sent_once(
-    simcord_env, settings: Settings, clock: ManualClock, shared_workers: WorkerPool, opened
+    simcord_env, clock: ManualClock, bots: Bots
 ) -> None:
     await in_step(simcord_env, clock)
     guild = simcord_env.create_guild()
@@ -121,7 +94,7 @@ async def test_a_crash_while_sending_that_never_reached_discord_is_sent_once(
     with pytest.raises(Crash):
         await bot.services.scheduler.run_once(DieBeforeTheRequest())
     await in_step(simcord_env, clock, minutes=3)
-    fresh = await restart(simcord_env, settings, clock, shared_workers, opened)
+    fresh = await bots.restart(simcord_env)
     assert len(await fresh.services.scheduler.run_once(fresh.post_delivery)) == 1
     assert len(history_reads(simcord_env, channel.id)) == 1
     assert len(message_posts(simcord_env, channel.id)) == 1
