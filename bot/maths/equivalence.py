@@ -26,7 +26,7 @@ from bot.maths.compare.numbers import (
     has_float,
 )
 from bot.maths.compare.relations import compare_equations, compare_inequalities, compare_truth, truth_fn
-from bot.maths.compare.sampling import compare_expressions, sample
+from bot.maths.compare.sampling import compare_expressions, sample, sample_points
 from bot.maths.compare.sets import compare_real_sets, safe_real_set
 from bot.maths.errors import ParseError
 from bot.maths.render import as_text
@@ -106,8 +106,12 @@ HINT_FACTORS = (sympy.Integer(-1), sympy.Integer(2), sympy.Rational(1, 2))
 
 def _ratio_candidates(expected: sympy.Expr, answer: sympy.Expr) -> list[sympy.Expr]:
     """The factors k of HINT_FACTORS with answer / expected within 1% of k at every sampled point."""
-    points, _ = sample([expected, answer])
-    ratios = [va / ve for (ve, va), _, _ in points if ve != 0]
+    fast = sample_points([expected, answer])  # the points `sample` picks, in float64 (a 1% screen)
+    if fast is not None:
+        values = [p.exact_values[0] if p.exact_values is not None else p.values for p in fast.points]
+    else:
+        values = [v for v, _, _ in sample([expected, answer])[0]]
+    ratios = [va / ve for ve, va in values if ve != 0]
     if not ratios:
         return []
     return [k for k in HINT_FACTORS if all(abs(r - float(k)) <= 0.01 for r in ratios)]
