@@ -2,6 +2,7 @@
 
     PYTHONPATH=. python benchmarks/checker.py [--corpora DIR] [--mathverify-python PATH]
                                               [--rounds N] [--quick] [--no-bank]
+                                              [--slowest N]
 
 Cases: the peer corpora in shared/corpora (EXPECTED vs ANSWER, label = equivalent or not; split into
 plain cases and cases whose label is a peer's policy, `note` contains "policy:") and the bank's own
@@ -303,9 +304,10 @@ def latency_table(cases: list[Case], rounds: int) -> None:
 
 
 def slowest(cases: list[Case], n: int = 8) -> None:
-    print("\n== Slowest studybot checks (in-process wall, median) ==")
-    for c in sorted(cases, key=lambda c: -_median_ms(c.wall))[:n]:
-        print(f"  {_median_ms(c.wall):8.1f} ms  {c.source:<17} {c.expected[:40]!r} vs {c.answer[:40]!r}")
+    print("\n== Slowest studybot checks (in-process CPU, median; wall beside it) ==")
+    for c in sorted(cases, key=lambda c: -_median_ms(c.cpu))[:n]:
+        print(f"  {_median_ms(c.cpu):8.1f} ms CPU {_median_ms(c.wall):8.1f} ms wall  {c.source:<17}"
+              f" {c.ours:<10} {c.expected[:40]!r} vs {c.answer[:40]!r}")  # fmt: skip
 
 
 def throughput(pool: Any, cases: list[Case]) -> float:
@@ -347,6 +349,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="measure each case this many times (median)")
     parser.add_argument("--no-bank", action="store_true", help="peer corpora only")
     parser.add_argument("--quick", action="store_true", help="skip the worker-pool and hostile sections")
+    parser.add_argument("--slowest", type=int, default=8, metavar="N", help="list the N slowest checks")
     args = parser.parse_args()
     if args.mathverify_worker:
         return mathverify_worker()
@@ -390,7 +393,7 @@ def main() -> int:
                 print(
                     f"  {source:<18} studybot wall p50 {p50:7.2f}  p99 {p99:7.2f}  max {max(walls):7.1f} ms"
                 )
-        slowest(cases)
+        slowest(cases, args.slowest)
         if pool is not None:
             print(f"\nstudybot through the pool, 2 in flight: {throughput(pool, cases):.0f} checks/second")
     finally:
