@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 from bot.maths.checker import check
 
-EXAMPLES = int(os.environ.get("STUDYBOT_DIFF_EXAMPLES", "150"))  # expression pairs; 4x that many numbers
+EXAMPLES = int(os.environ.get("STUDYBOT_DIFF_EXAMPLES", "400"))  # expression pairs; 4x that many numbers
 X, Y = sympy.symbols("x y")
 POINTS = [(sympy.Rational(p), sympy.Rational(q)) for p, q in
           [("-5/2", "1/3"), ("-7/4", "-2"), ("-1/3", "5/2"), ("2/7", "-3/4"), ("5/6", "7/5"),
