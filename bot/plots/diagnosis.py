@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from bot.plots.lossfile import LossData, Series
@@ -23,8 +25,9 @@ _MIN_POINTS = 5
 def ema(y: np.ndarray, weight: float) -> np.ndarray:
     """TensorBoard's debiased EMA: last = last*w + (1-w)*x, divided by 1 - w^n.
 
-    Non-finite values are skipped (the smoothed value there is NaN). Vectorised in blocks
-    (a small lower-triangular matrix of powers per block) so a million points stay fast.
+    Non-finite values are skipped (the smoothed value there is NaN). Vectorised in blocks (one
+    product with a small lower-triangular matrix of powers, then a carry per block) so a million
+    points stay fast.
     """
     y = np.asarray(y, dtype=float)
     out = np.full(y.shape, np.nan)
@@ -33,22 +36,26 @@ def ema(y: np.ndarray, weight: float) -> np.ndarray:
     if weight <= 0 or vals.size == 0:
         out[finite] = vals
         return out
-    block = 256
+    block = 64  # flops grow with the block, the Python loop below with its count: 64 balances both
     k = np.arange(block)
     powers = weight ** (k[:, None] - k[None, :])
     tri = np.tril(powers) * (1 - weight)
     carry_pow = weight ** (k + 1)
-    smoothed = np.empty_like(vals)
-    last = 0.0
-    for start in range(0, vals.size, block):
-        chunk = vals[start : start + block]
-        m = chunk.size
-        res = tri[:m, :m] @ chunk + carry_pow[:m] * last
-        smoothed[start : start + m] = res
-        last = res[-1]
-    n = np.arange(1, vals.size + 1)
-    with np.errstate(under="ignore"):
-        smoothed /= 1 - weight**n
+    # Every block smoothed from zero in one matrix product, then each block's start corrected by the
+    # carry of the blocks before it: a scalar recurrence over blocks, not over points.
+    blocks = -(-vals.size // block)
+    padded = np.zeros(blocks * block)
+    padded[: vals.size] = vals
+    local = padded.reshape(blocks, block) @ tri.T
+    carries = [0.0] * blocks
+    last, step = 0.0, float(carry_pow[-1])
+    for b, block_last in enumerate(local[:, -1].tolist()):  # Python floats: no numpy scalar overhead
+        carries[b] = last
+        last = block_last + step * last
+    smoothed = (local + np.array(carries)[:, None] * carry_pow[None, :]).ravel()[: vals.size]
+    # The debiasing 1 - w^n is exactly 1.0 in float64 once w^n < 1e-17: divide only the prefix.
+    prefix = min(vals.size, math.ceil(math.log(1e-17) / math.log(weight)))
+    smoothed[:prefix] /= 1 - weight ** np.arange(1, prefix + 1, dtype=float)
     out[finite] = smoothed
     return out
 
@@ -63,6 +70,9 @@ def centred_smooth(y: np.ndarray, weight: float) -> np.ndarray:
 def chunk_medians(y: np.ndarray, chunks: int = 20) -> np.ndarray:
     """Robust trend: the median of each of up to ``chunks`` consecutive pieces."""
     k = max(1, min(chunks, y.size // 3))
+    size = y.size // k
+    if y.size == size * k:  # equal pieces (the usual case): one vectorised median
+        return np.median(y.reshape(k, size), axis=1)
     return np.array([np.median(part) for part in np.array_split(y, k)])
 
 

@@ -56,6 +56,8 @@ BASE_SMOOTHING = 0.6
 MAX_AUTO_SMOOTHING = 0.99
 #: A log axis when the largest finite loss is more than this many times the smallest positive one.
 LOG_SPAN = 100.0
+#: Above this many points the y range and the log decision use percentiles, not the extremes.
+_ROBUST_ABOVE = 200
 
 
 def _check_smoothing(w: float | None) -> None:
@@ -86,10 +88,16 @@ def auto_smoothing(y: np.ndarray) -> float:
 
 
 def log_span(values: np.ndarray) -> float:
-    """Decades between the smallest positive and the largest finite value (0 when none)."""
+    """Decades between the smallest positive and the largest finite value (0 when none).
+
+    On long runs the 0.5th and 99.5th percentiles stand for the ends, as in the y range: a few
+    noisy dips near a loss floor are not decades of training, and must not flip the axis to log."""
     pos = values[np.isfinite(values) & (values > 0)]
     if pos.size < 2:
         return 0.0
+    if pos.size > _ROBUST_ABOVE:
+        lo, hi = np.percentile(pos, [0.5, 99.5])
+        return float(np.log10(hi / lo))
     return float(np.log10(pos.max() / pos.min()))
 
 
@@ -208,8 +216,8 @@ def render_losscurve(request: LossCurveRequest) -> LossCurveResult:
 def _robust_ylim(ax: object, values: np.ndarray, *, log: bool) -> None:
     """Full range unless a few spikes would squash the curve (then the 99.5th percentile)."""
     lo, hi = float(values.min()), float(values.max())
-    p_hi = float(np.percentile(values, 99.5)) if values.size > 200 else hi
-    p_lo = float(np.percentile(values, 0.5)) if values.size > 200 else lo
+    p_hi = float(np.percentile(values, 99.5)) if values.size > _ROBUST_ABOVE else hi
+    p_lo = float(np.percentile(values, 0.5)) if values.size > _ROBUST_ABOVE else lo
     if hi - lo > 3 * max(p_hi - p_lo, 1e-300):
         hi = p_hi + 0.3 * (p_hi - p_lo)
     if log:

@@ -27,6 +27,19 @@ def test_a_loss_within_two_decades_stays_linear() -> None:
     assert "log scale" not in render_losscurve(LossCurveRequest(values=_values(y))).summary
 
 
+def test_noise_dips_near_a_floor_do_not_make_a_log_axis() -> None:
+    # a healthy run 2.2 -> 0.2 (one decade) whose noise dips to ~0.02 a few times in 5,000 steps
+    rng = np.random.default_rng(0)
+    steps = np.arange(5000)
+    y = 2.0 * np.exp(-steps / 1000) + 0.2 + 0.05 * rng.standard_normal(steps.size)
+    y[[4100, 4500, 4900]] = 0.02
+    assert np.log10(y.max() / y[y > 0].min()) > 2  # the extremes alone would say two decades
+    assert "log scale" not in render_losscurve(LossCurveRequest(values=_values(y))).summary
+    # a long run that really spans decades still gets one
+    decay = 3.0 * np.exp(-steps / 400) + 0.001
+    assert "log scale" in render_losscurve(LossCurveRequest(values=_values(decay))).summary
+
+
 def test_log_span_ignores_non_positive_and_non_finite() -> None:
     assert log_span(np.array([0.0, -1.0, np.nan, 1.0, 1000.0])) == 3.0
     assert log_span(np.array([1.0])) == 0.0
