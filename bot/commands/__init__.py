@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.commands import challenges, content, curricula, daily, general, pictures, setup
+from bot.commands import challenges, content, curricula, daily, general, pictures, reviews, setup
 from bot.commands.spec import Context, Defer, FileInfo, Group, Option, Spec
 
 SPECS: tuple[Spec, ...] = (
@@ -12,6 +12,7 @@ SPECS: tuple[Spec, ...] = (
     *daily.SPECS,
     *general.SPECS,
     *pictures.SPECS,
+    *reviews.SPECS,
     *setup.SPECS,
 )
 BY_NAME: dict[str, Spec] = {spec.qualified_name: spec for spec in SPECS}

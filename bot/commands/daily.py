@@ -53,7 +53,7 @@ SPECS = (
     ),
     Spec(
         "stats",
-        "A 6-month calendar, accuracy per topic and your weakest topics.",
+        "A 6-month calendar, accuracy and mastery per topic, reviews, your weakest topics.",
         lambda ctx, member: ctx.services.progress.stats(ctx.actor, member),
         (Option("member", "member", "Whose stats (default: yours)"),),
         defer=Defer(public_with="member"),

@@ -8,7 +8,7 @@ from bot import __version__
 from bot.commands.spec import Context, Option, Spec, text
 from bot.replies import Reply
 from bot.services.errors import UserError
-from bot.services.help import about, answers_help, help_reply
+from bot.services.help import about, answers_help, help_reply, mastery_help
 
 _KINDS = {
     "text": "text",
@@ -97,6 +97,8 @@ async def _help(ctx: Context, topic: str | None, command: str | None) -> Reply:
         return command_help(spec)
     if topic == "answers":
         return answers_help()
+    if topic == "mastery":
+        return mastery_help()
     return help_reply([(spec.qualified_name, spec.description) for spec in SPECS])
 
 
@@ -113,8 +115,8 @@ SPECS = (
             Option(
                 "topic",
                 "text",
-                "commands (default) or answers: how to type math the checker reads",
-                choices=("commands", "answers"),
+                "commands (default), answers (how to type math) or mastery (how /stats scores topics)",
+                choices=("commands", "answers", "mastery"),
             ),
             text("command", "One command's options and their limits, e.g. plot", 40, autocomplete="commands"),
         ),

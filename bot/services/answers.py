@@ -21,9 +21,11 @@ from bot.services.daily import DailyService
 from bot.services.errors import UserError
 from bot.services.limits import MemberLimiter
 from bot.services.problems import MAX_ANSWER_CHARS, CheckResult, Problems
+from bot.services.review_rules import Outcome
 from bot.services.streaks import compute_streak, period_keys
 from bot.storage import daily as daily_rows
 from bot.storage import leaderboard as board_rows
+from bot.storage import reviews as review_rows
 from bot.storage import submissions as submission_rows
 from bot.storage.database import Database
 
@@ -54,7 +56,17 @@ class ResolvedProblem:
     problem_id: str  # stored as submissions.problem_id
     label: str  # how the verdict names it: "practice problem bayes-1", "challenge problem 2"
     record: RecordHook | None = None
+    # False: not a submissions row (a review answer lives in review_log, away from streaks and
+    # accuracy); `attempts` is then the count to show, this answer included.
+    stored: bool = True
+    attempts: int = 0
 
+
+#: A first go at a daily or practice problem changed (inside the recording transaction): /review
+#: makes or reschedules the problem's card from it.
+FirstGoHook = Callable[[Actor, Prompt, Outcome, datetime], Awaitable[None]]
+#: The member's "3 reviews due: /review" line for a private reply, or None.
+DueNote = Callable[[Actor], Awaitable[str | None]]
 
 #: (actor, ref) -> the problem `ref` names for this member, None if not theirs to resolve; raise
 #: UserError to refuse with a message (e.g. "the challenge is closed").
@@ -111,6 +123,10 @@ class AnswerService:
         # a check is a heavy task: one in flight per member (a double click is refused, not queued)
         self.limits = limits or MemberLimiter(clock)
         self.resolvers: list[Resolver] = [self._practice]
+        # issue 16: /review plugs in here (services/app.py wires ReviewService)
+        self.review_resolver: Resolver | None = None
+        self.on_first_go: FirstGoHook | None = None
+        self.due_note: DueNote | None = None
 
     def add_resolver(self, resolver: Resolver, *, first: bool = True) -> None:
         """Plug in another kind of problem (issue 7: challenge problems by number). Resolvers are
@@ -149,6 +165,10 @@ class AnswerService:
         today = await self.daily.today(actor)
         if prompt_id == today.prompt.id:
             return await self._answer_daily(actor, answer, today.day, today.prompt)
+        if self.review_resolver is not None:  # the Answer button under a /review
+            review = await self.review_resolver(actor, prompt_id)
+            if review is not None:
+                return await self._answer_other(actor, answer, today.day, review)
         prompt = await self.problems.get(prompt_id)
         if prompt is None:
             raise UserError("That prompt is no longer in the bank.")
@@ -202,6 +222,14 @@ class AnswerService:
                     days=int(counted),
                     attempts=attempts,
                 )
+            if judged and not before.solved and self.on_first_go is not None:
+                outcome = Outcome(
+                    solved=newly_solved,
+                    attempts=before.attempts + attempts,
+                    hints=before.hints_used,
+                    solution_seen=before.solution_seen,
+                )
+                await self.on_first_go(actor, prompt, outcome, now)
             streak = compute_streak(await daily_rows.solved_days(self.db, actor.guild_id, actor.user_id), day)
         notes: list[str] = []
         announcement = None
@@ -217,6 +245,9 @@ class AnswerService:
             notes.append("You already solved today's prompt; this attempt changes nothing.")
         elif result.status == "incorrect":
             notes.append("Unlimited attempts: the first correct answer counts. Stuck? /hint")
+        due = await self.due_note(actor) if self.due_note is not None else None
+        if due:
+            notes.append(due)  # private: the verdict is ephemeral
         total = before.attempts + attempts
         reply = verdict_reply(result, label="today's prompt", attempts=total, notes=notes)
         return AnswerResult(await self._pictured(reply, result), announcement)
@@ -227,25 +258,41 @@ class AnswerService:
         with self.limits.heavy(actor.user_id):
             result = await self.problems.check(problem.prompt, answer, key=actor.user_id)
         now = self.clock.now()
+        judged = result.status in JUDGED
         async with self.db.transaction():
-            await submission_rows.add_submission(
-                self.db,
-                guild_id=actor.guild_id,
-                user_id=actor.user_id,
-                problem_id=problem.problem_id,
-                kind=problem.kind,
-                topic=problem.prompt.topic,
-                local_date=day,
-                answer=answer,
-                status=result.status,
-                now=now,
+            first_go = (
+                problem.kind == "practice"
+                and judged
+                and self.on_first_go is not None
+                and not await review_rows.solved_before(
+                    self.db, actor.guild_id, actor.user_id, problem.problem_id, problem.kind
+                )
             )
-            attempts = await submission_rows.count_attempts(
-                self.db, actor.guild_id, actor.user_id, problem.problem_id, problem.kind
-            )
+            attempts = problem.attempts
+            if problem.stored:
+                await submission_rows.add_submission(
+                    self.db,
+                    guild_id=actor.guild_id,
+                    user_id=actor.user_id,
+                    problem_id=problem.problem_id,
+                    kind=problem.kind,
+                    topic=problem.prompt.topic,
+                    local_date=day,
+                    answer=answer,
+                    status=result.status,
+                    now=now,
+                )
+                attempts = await submission_rows.count_attempts(
+                    self.db, actor.guild_id, actor.user_id, problem.problem_id, problem.kind
+                )
+            if first_go and self.on_first_go is not None:
+                outcome = Outcome(solved=result.status == "correct", attempts=attempts)
+                await self.on_first_go(actor, problem.prompt, outcome, now)
             notes = list(await problem.record(self.db, actor, result, now)) if problem.record else []
         if problem.kind == "practice":
             notes.append("Practice: tracked in your accuracy per topic, not in streaks.")
+        elif problem.kind == "review":
+            notes.append("Reviews count in /stats (reviews and retention), never in streaks or leaderboards.")
         reply = verdict_reply(result, label=problem.label, attempts=attempts, notes=notes)
         return AnswerResult(await self._pictured(reply, result))
 

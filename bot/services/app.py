@@ -27,6 +27,7 @@ from bot.services.practice import PracticeService
 from bot.services.problems import Problems, warm_up
 from bot.services.progress import ProgressService
 from bot.services.resources import ResourceService
+from bot.services.reviews import ReviewService
 from bot.services.scheduler import Scheduler
 from bot.storage.database import Database
 from bot.workers import WorkerPool
@@ -46,6 +47,7 @@ WORKER_PRELOAD = (
     "bot.services.picture_jobs",
     "bot.services.problems",
     "bot.plots.heatmap",
+    "bot.plots.mastery",
 )
 
 
@@ -84,6 +86,15 @@ class Services:
         self.challenges = ChallengeService(db, self.guilds, planner, self.problems, self.content, clock)
         self.challenges.week_topics = self.curricula.week_topics
         self.answers.add_resolver(self.challenges.resolve)
+        # Issue 16: spaced review. Cards are made where answers and solutions are recorded; review
+        # answers resolve before practice ids; /practice and /stats read mastery.
+        self.reviews = ReviewService(db, self.guilds, self.problems, clock, self.content)
+        self.answers.add_resolver(self.reviews.resolve)
+        self.answers.review_resolver = self.reviews.resolve
+        self.answers.on_first_go = self.daily.on_first_go = self.reviews.record_first
+        self.answers.due_note = self.daily.due_note = self.reviews.due_note
+        self.practice.due_topics = self.reviews.weakest_due_topics
+        self.progress.reviews = self.reviews
         # Order matters within one tick: a curriculum's end before the day's post, a weekly challenge
         # created before the job that announces it.
         self.scheduler.add(CurriculumEndJob(self.curricula))

@@ -20,6 +20,7 @@ from bot.services.context import Actor, Clock
 from bot.services.errors import UserError
 from bot.services.guilds import GuildService
 from bot.services.problems import Problems
+from bot.services.review_rules import Outcome
 from bot.services.scheduler import DueRun
 from bot.services.streaks import local_date, period_keys, post_due
 from bot.storage import daily as daily_rows
@@ -255,6 +256,9 @@ class DailyService:
         self.problems = problems
         self.clock = clock
         self.content = content
+        # issue 16 (wired in services/app.py): giving up makes a review card; /daily says what is due
+        self.on_first_go: Callable[[Actor, Prompt, Outcome, datetime], Awaitable[None]] | None = None
+        self.due_note: Callable[[Actor], Awaitable[str | None]] | None = None
 
     async def today(self, actor: Actor) -> Today:
         """Register the member and find the guild's local date and prompt."""
@@ -312,6 +316,9 @@ class DailyService:
             )
         else:
             status = f"Attempts so far: {progress.attempts} · hints used: {progress.hints_used}"
+        due = await self.due_note(actor) if self.due_note is not None else None
+        if due:
+            status += f"\n{due}"  # /daily is ephemeral: nobody else sees what is due
         return await self.prompt_reply(today.prompt, today.day, ephemeral=True, extra=status)
 
     async def hint(self, actor: Actor) -> Reply:
@@ -374,12 +381,17 @@ class DailyService:
             )
         if not settled:
             async with self.db.transaction():
-                await daily_rows.ensure_progress(
+                before = await daily_rows.ensure_progress(
                     self.db, actor.guild_id, actor.user_id, today.day, today.prompt.id
                 )
                 await daily_rows.update_progress(
                     self.db, actor.guild_id, actor.user_id, today.day, solution_seen=True
                 )
+                if self.on_first_go is not None:  # gave up: the problem comes back as a review
+                    outcome = Outcome(
+                        solved=False, attempts=before.attempts, hints=before.hints_used, solution_seen=True
+                    )
+                    await self.on_first_go(actor, today.prompt, outcome, self.clock.now())
         note = "" if settled else "A correct answer today will no longer count toward your streak."
         return await self.solution_reply(today.prompt, note)
 

@@ -51,3 +51,10 @@ and `E[X] = 3.5` are all fine, and so is working such as `x = 7 + 5 = 12` or \
 
 def answers_help() -> Reply:
     return Reply(title="How to write answers", text=ANSWER_GUIDE, ephemeral=True)
+
+
+def mastery_help() -> Reply:
+    """/help topic:mastery: how /stats computes mastery and how /review schedules cards."""
+    from bot.services.review_rules import MASTERY_HELP  # imports fsrs: only when asked
+
+    return Reply(title="Mastery and reviews", text=MASTERY_HELP, ephemeral=True)

@@ -112,6 +112,8 @@ class PracticeService:
         self.guilds = guilds
         self._statement_image = statement_image
         self._content = content
+        #: topics with reviews due, weakest mastery first (ReviewService, wired in services/app.py)
+        self.due_topics: Callable[[Actor], Awaitable[list[str]]] | None = None
 
     async def practice(self, actor: Actor, topic: str | None = None, difficulty: int | None = None) -> Reply:
         if difficulty is not None and difficulty not in DIFFICULTIES:
@@ -127,10 +129,17 @@ class PracticeService:
                 return not_found(bank, topic, "/practice")
             topics = [matches[0].slug]
         else:
-            weak = weakest(await topic_scores(self.db, bank, actor.guild_id, actor.user_id))
-            topics = [score.topic for score in weak] or list(bank.topics)
-            if weak:
-                notes.append("Picked from your weakest topics: " + ", ".join(topics) + ".")
+            due = [t for t in await self.due_topics(actor) if t in bank.topics] if self.due_topics else []
+            if due:
+                topics = due[:1]
+                notes.append(
+                    f"Picked {bank.topics[due[0]].title}: your weakest topic with reviews due (see /review)."
+                )
+            else:
+                weak = weakest(await topic_scores(self.db, bank, actor.guild_id, actor.user_id))
+                topics = [score.topic for score in weak] or list(bank.topics)
+                if weak:
+                    notes.append("Picked from your weakest topics: " + ", ".join(topics) + ".")
 
         candidates, level = at_difficulty(candidates_for(bank, topics), difficulty)
         if not candidates:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from bot.content import ContentBank
 from bot.plots.heatmap import FROZEN, NONE, SOLVED, SOLVED_LATE, TRIED, HeatmapRequest, render_heatmap
+from bot.plots.mastery import AREAS, MasteryRequest, render_mastery
 from bot.replies import Action, Attachment, Button, Field, Reply, md, plural
 from bot.services.context import Actor, Clock
 from bot.services.errors import UserError
@@ -19,6 +21,10 @@ from bot.storage import leaderboard as board_rows
 from bot.storage import submissions as submission_rows
 from bot.storage.database import Database
 from bot.workers import WorkerPool
+
+if TYPE_CHECKING:
+    from bot.services.review_rules import Mastery
+    from bot.services.reviews import ReviewService
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +49,7 @@ class ProgressService:
         self.workers = workers
         self.clock = clock
         self.content = content
+        self.reviews: ReviewService | None = None  # issue 16: reviews and mastery in /stats
 
     async def _today(self, actor: Actor) -> date:
         settings = await self.guilds.register(actor)
@@ -94,7 +101,8 @@ class ProgressService:
         return Reply(title=f"{md(who.name)}'s streak", text="\n".join(lines), ephemeral=member is None)
 
     async def stats(self, actor: Actor, member: Actor | None = None) -> Reply:
-        today = await self._today(actor)
+        settings = await self.guilds.register(actor)
+        today = local_date(self.clock.now(), settings.timezone)
         who = member or actor
         start = today - timedelta(days=HEATMAP_DAYS - 1)
         state = await self.streak_state(actor.guild_id, who.user_id, today)
@@ -165,6 +173,10 @@ class ProgressService:
                 )
         else:
             fields.append(Field("Accuracy per topic", "No answers yet: start with /daily."))
+        mastery: dict[str, Mastery] = {}
+        if self.reviews is not None:
+            mastery = await self.reviews.mastery(actor, who.user_id, settings.timezone)
+            fields += self._mastery_fields(bank, mastery)
         attachments: tuple[Attachment, ...] = ()
         try:
             png = await self.workers.run(
@@ -175,13 +187,48 @@ class ProgressService:
             attachments = (Attachment("heatmap.png", png, "Calendar of solved days, last 6 months"),)
         except Exception:
             log.warning("could not draw the heatmap", exc_info=True)
+        if mastery:
+            try:
+                png = await self.workers.run(
+                    render_mastery,
+                    MasteryRequest(f"{who.name} — mastery per area", area_scores(bank, mastery)),
+                    timeout=15.0,
+                )
+                attachments += (Attachment("mastery.png", png, "Mastery per area, 0 to 100"),)
+            except Exception:
+                log.warning("could not draw the mastery chart", exc_info=True)
         return Reply(
             title=f"{md(who.name)}'s stats",
             fields=tuple(fields),
             attachments=attachments,
-            image="heatmap.png" if attachments else None,
+            image="heatmap.png" if any(a.filename == "heatmap.png" for a in attachments) else None,
             ephemeral=member is None,
         )
+
+    @staticmethod
+    def _mastery_fields(bank: ContentBank, mastery: dict[str, Mastery]) -> list[Field]:
+        """The reviews line (due, done, retention) and per topic: level, and what to do next."""
+        cards_due = sum(m.due for m in mastery.values())
+        reviews = sum(m.reviews for m in mastery.values())
+        passed = sum(m.reviews_passed for m in mastery.values())
+        retention = f"retention {passed / reviews:.0%}" if reviews else "no retention yet"
+        line = f"{plural(cards_due, 'review')} due today · {plural(reviews, 'review')} done · {retention}"
+        if cards_due:
+            line += " · /review"
+        fields = [Field("Reviews", line)]
+        lines = []
+        for m in sorted(mastery.values(), key=lambda m: (m.score, m.topic))[:8]:
+            if m.topic not in bank.topics:
+                continue
+            resources = bank.resources_for_topic(m.topic)
+            study = f" · [{resources[0].title}]({resources[0].url})" if resources else ""
+            lines.append(
+                f"{bank.topics[m.topic].title}: {m.level} ({m.score:.0f}/100) — next:"
+                f" /practice topic:{m.topic} difficulty:{m.next_difficulty}{study}"
+            )
+        if lines:
+            fields.append(Field("Mastery per topic (/help topic:mastery)", "\n".join(lines)))
+        return fields
 
     async def leaderboard(self, actor: Actor, period: str = "week", page: int = 1) -> Reply:
         if period not in PERIODS:
@@ -231,3 +278,20 @@ class ProgressService:
             footer=footer,
             buttons=tuple(buttons),
         )
+
+
+def area_of(bank: ContentBank, slug: str) -> str:
+    """The chart's area for a topic: optimisation is drawn apart from the rest of calculus."""
+    if slug.startswith("optimi"):
+        return "optimisation"
+    topic = bank.topics.get(slug)
+    return topic.area if topic else "other"
+
+
+def area_scores(bank: ContentBank, mastery: dict[str, Mastery]) -> tuple[tuple[str, float | None], ...]:
+    """Mean mastery of the tried topics of each area; the six core areas always appear."""
+    grouped: dict[str, list[float]] = {area: [] for area in AREAS}
+    for m in mastery.values():
+        if m.first_tries or m.reviews:
+            grouped.setdefault(area_of(bank, m.topic), []).append(m.score)
+    return tuple((area, sum(s) / len(s) if s else None) for area, s in grouped.items())
