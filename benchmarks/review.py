@@ -42,7 +42,8 @@ async def seed_reviews(services: Services, rng: random.Random) -> tuple[int, int
     db = services.db
     rows = await db.fetch_all(
         "SELECT p.user_id, p.prompt_id, d.topic, p.local_date, p.attempts, p.hints_used, p.counted"
-        " FROM daily_progress p JOIN daily_prompts d ON d.guild_id = p.guild_id AND d.local_date = p.local_date"
+        " FROM daily_progress p JOIN daily_prompts d"
+        " ON d.guild_id = p.guild_id AND d.local_date = p.local_date"
         " WHERE p.guild_id = ? AND (p.attempts > 1 OR p.hints_used > 0 OR p.counted = 0)",
         (GUILD,),
     )
@@ -57,8 +58,8 @@ async def seed_reviews(services: Services, rng: random.Random) -> tuple[int, int
         )  # fmt: skip
     async with db.transaction():
         await db.execute_many(
-            "INSERT INTO review_cards (guild_id, user_id, card_key, problem_id, topic, difficulty, fsrs_state,"
-            " fsrs_step, stability, fsrs_difficulty, due_at, last_review, reviews, lapses, created_at,"
+            "INSERT INTO review_cards (guild_id, user_id, card_key, problem_id, topic, difficulty,"
+            " fsrs_state, fsrs_step, stability, fsrs_difficulty, due_at, last_review, reviews, lapses, created_at,"
             " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             list(cards.values()),
         )
