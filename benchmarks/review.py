@@ -59,8 +59,8 @@ async def seed_reviews(services: Services, rng: random.Random) -> tuple[int, int
     async with db.transaction():
         await db.execute_many(
             "INSERT INTO review_cards (guild_id, user_id, card_key, problem_id, topic, difficulty,"
-            " fsrs_state, fsrs_step, stability, fsrs_difficulty, due_at, last_review, reviews, lapses, created_at,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " fsrs_state, fsrs_step, stability, fsrs_difficulty, due_at, last_review, reviews, lapses,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             list(cards.values()),
         )
     ids = await db.fetch_all("SELECT id, user_id, problem_id, topic, reviews FROM review_cards")
