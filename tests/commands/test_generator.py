@@ -124,7 +124,7 @@ def test_a_text_option_without_a_bound_is_refused() -> None:
 
 
 def test_the_table_has_no_duplicate_commands() -> None:
-    assert len(BY_NAME) == len(SPECS) == 32
+    assert len(BY_NAME) == len(SPECS) == 33
 
 
 @pytest.mark.parametrize(
