@@ -176,7 +176,7 @@ class ProgressService:
         mastery: dict[str, Mastery] = {}
         if self.reviews is not None:
             mastery = await self.reviews.mastery(actor, who.user_id, settings.timezone)
-            fields += self._mastery_fields(bank, mastery)
+            fields += self._mastery_fields(bank, mastery, public=member is not None)
         attachments: tuple[Attachment, ...] = ()
         try:
             png = await self.workers.run(
@@ -206,15 +206,18 @@ class ProgressService:
         )
 
     @staticmethod
-    def _mastery_fields(bank: ContentBank, mastery: dict[str, Mastery]) -> list[Field]:
-        """The reviews line (due, done, retention) and per topic: level, and what to do next."""
+    def _mastery_fields(
+        bank: ContentBank, mastery: dict[str, Mastery], *, public: bool = False
+    ) -> list[Field]:
+        """The reviews line (due, done, retention) and per topic: level, and what to do next. What a
+        member has due is theirs alone: a public /stats member:<x> leaves it out."""
         cards_due = sum(m.due for m in mastery.values())
         reviews = sum(m.reviews for m in mastery.values())
         passed = sum(m.reviews_passed for m in mastery.values())
         retention = f"retention {passed / reviews:.0%}" if reviews else "no retention yet"
-        line = f"{plural(cards_due, 'review')} due today · {plural(reviews, 'review')} done · {retention}"
-        if cards_due:
-            line += " · /review"
+        line = f"{plural(reviews, 'review')} done · {retention}"
+        if not public:
+            line = f"{plural(cards_due, 'review')} due today · {line}" + (" · /review" if cards_due else "")
         fields = [Field("Reviews", line)]
         lines = []
         for m in sorted(mastery.values(), key=lambda m: (m.score, m.topic))[:8]:

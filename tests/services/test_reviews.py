@@ -50,6 +50,8 @@ async def test_missed_daily_then_solution_comes_back_the_next_day(svc: Services,
     stats = fields(await svc.progress.stats(ada))
     assert stats["Reviews"] == "0 reviews due today · 1 review done · retention 100%"
     assert "next: /practice topic:" in stats["Mastery per topic (/help topic:mastery)"]
+    public = await svc.progress.stats(member(9, "bob"), ada)  # /stats member:@ada, shown to the channel
+    assert not public.ephemeral and fields(public)["Reviews"] == "1 review done · retention 100%"
 
 
 async def test_ratings_first_try_makes_no_card_hints_or_retries_are_hard(svc: Services) -> None:
