@@ -107,7 +107,7 @@ class ReviewService:
         return await review_rows.count_due(self.db, actor.guild_id, actor.user_id, until)
 
     async def due_note(self, actor: Actor) -> str | None:
-        """ "3 reviews due: /review" for the member's private replies (never for a public post)."""
+        """The line "3 reviews due: /review" for the member's private replies (never a public post)."""
         return due_line(await self.due_count(actor))
 
     async def review(self, actor: Actor) -> Reply:
