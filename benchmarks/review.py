@@ -82,12 +82,22 @@ async def seed_reviews(services: Services, rng: random.Random) -> tuple[int, int
 
 
 async def latencies(fn: Callable[[Actor], Awaitable[object]], actors: list[Actor]) -> list[float]:
-    await fn(actors[0])
-    samples = []
+    return (await interleaved([fn], actors))[0]
+
+
+async def interleaved(
+    fns: list[Callable[[Actor], Awaitable[object]]], actors: list[Actor]
+) -> list[list[float]]:
+    """Each member through every variant in turn, so a busy moment on a shared machine falls on
+    all of them alike and the ratios stay meaningful."""
+    for fn in fns:
+        await fn(actors[0])
+    samples: list[list[float]] = [[] for _ in fns]
     for actor in actors:
-        t = time.perf_counter()
-        await fn(actor)
-        samples.append((time.perf_counter() - t) * 1000)
+        for fn, out in zip(fns, samples, strict=True):
+            t = time.perf_counter()
+            await fn(actor)
+            out.append((time.perf_counter() - t) * 1000)
     return samples
 
 
@@ -99,14 +109,23 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=10_000)
     parser.add_argument("--samples", type=int, default=300)
+    parser.add_argument("--keep", type=Path, help="seed this database once and reuse it on later runs")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         clock = ManualClock(NOW)
-        services = await Services.open(Settings(db_path=Path(tmp) / "review.sqlite3"), clock=clock)
+        path = args.keep or Path(tmp) / "review.sqlite3"
+        seeded = path.exists()
+        services = await Services.open(Settings(db_path=path), clock=clock)
         rng = random.Random(11)
         t = time.perf_counter()
-        busiest = await seed_history(services, args.members, TODAY, rng)
-        cards, logged = await seed_reviews(services, rng)
+        if seeded:
+            busiest = Actor(GUILD, 10_000, "member0")
+            cards = await services.db.fetch_value("SELECT COUNT(*) FROM review_cards")
+            logged = await services.db.fetch_value("SELECT COUNT(*) FROM review_log")
+            await services.db.execute("UPDATE review_cards SET issued_problem = NULL")  # a fresh /review
+        else:
+            busiest = await seed_history(services, args.members, TODAY, rng)
+            cards, logged = await seed_reviews(services, rng)
         subs = await services.db.fetch_value("SELECT COUNT(*) FROM submissions")
         print(
             f"{args.members:,} members x 1 year: {subs:,} submissions, {cards:,} review cards,"
@@ -136,9 +155,7 @@ async def main() -> None:
             await stats_before(actor)
             await services.reviews.mastery(actor, actor.user_id, "UTC")
 
-        review_ms = await latencies(review, actors)
-        before_ms = await latencies(stats_before, actors)
-        after_ms = await latencies(stats_with_reviews, actors)
+        review_ms, before_ms, after_ms = await interleaved([review, stats_before, stats_with_reviews], actors)
         print(line("/review (due count + next card + issue)", review_ms))
         print(line("/stats queries before issue 16 (baseline)", before_ms))
         print(line("/stats queries with mastery + reviews", after_ms))
