@@ -30,8 +30,10 @@ async def bump(
     await db.execute_many(
         "INSERT INTO leaderboard_totals (guild_id, period, user_id, days, hints, attempts)"
         " VALUES (?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (guild_id, period, user_id) DO UPDATE SET days = days + excluded.days,"
-        " hints = hints + excluded.hints, attempts = attempts + excluded.attempts",
+        " ON CONFLICT (guild_id, period, user_id) DO UPDATE"
+        " SET days = leaderboard_totals.days + excluded.days,"
+        " hints = leaderboard_totals.hints + excluded.hints,"
+        " attempts = leaderboard_totals.attempts + excluded.attempts",
         [(guild_id, period, user_id, days, hints, attempts) for period in periods],
     )
 
