@@ -223,6 +223,7 @@ async def test_every_moderator_command_refuses_members_and_changes_nothing(
         "/curriculum skip": svc.curricula.skip(ada),
         "/curriculum upcoming": svc.curricula.upcoming(ada),
     }
+
     async def snapshot() -> list[tuple[object, ...]]:
         rows = await svc.db.fetch_all("SELECT title, status FROM challenges ORDER BY id")
         rows += await svc.db.fetch_all("SELECT slug FROM guild_curricula ORDER BY slug")

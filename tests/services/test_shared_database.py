@@ -48,7 +48,8 @@ CHILD = textwrap.dedent(
         clock = ManualClock(datetime(2026, 11, 21, 9, 0, tzinfo=UTC))
         scheduler = Scheduler(db, clock, [AtNine(k) for k in kinds.split(",")])
         if shard_count != "-":
-            scope_scheduler(scheduler, db, ShardScope(int(shard_count), tuple(int(s) for s in shard_ids.split(","))))
+            shards = tuple(int(s) for s in shard_ids.split(","))
+            scope_scheduler(scheduler, db, ShardScope(int(shard_count), shards))
 
         async def deliver(post):
             with open(out, "a") as f:  # one short append per post: lines never interleave
