@@ -173,3 +173,24 @@ async def test_a_refused_login_names_the_host(pg_database: str | None) -> None:
     with pytest.raises(DatabaseOpenError, match='database "no_such_db" does not exist') as caught:
         await Database.open(f"{base}/no_such_db")
     assert "127.0.0.1:" in str(caught.value)
+
+
+async def test_rank_matches_the_board_order_with_ties(db_target: Path | str) -> None:
+    from bot.storage import leaderboard as board
+
+    db = await Database.open(db_target)
+    rows = [
+        (u, d, h, a)
+        for u, (d, h, a) in enumerate([(3, 0, 1), (3, 0, 1), (3, 1, 0), (2, 0, 0), (3, 0, 0), (1, 5, 9)], 1)
+    ]
+    try:
+        await db.execute_many(
+            "INSERT INTO leaderboard_totals (guild_id, period, user_id, days, hints, attempts)"
+            " VALUES (1, 'all', ?, ?, ?, ?)",
+            rows,
+        )
+        order = [u for u, *_ in sorted(rows, key=lambda r: (-r[1], r[2], r[3], r[0]))]
+        assert [s.user_id for s in await board.page(db, 1, "all", limit=10, offset=0)] == order
+        assert [await board.rank(db, 1, "all", u) for u in order] == [1, 2, 3, 4, 5, 6]
+    finally:
+        await db.close()
