@@ -1,6 +1,11 @@
 """The daily loop under load, through the real services, database and worker pool.
 
     PYTHONPATH=. python benchmarks/daily.py [--rates 300,500,700] [--window 30] [--history-members 10000]
+        [--pg postgresql://postgres@127.0.0.1:5432/postgres]
+
+With `--pg` (or STUDYBOT_TEST_PG, as `.ci/with-postgres` sets it) the rates and the history run on
+SQLite and on PostgreSQL (a fresh database made on that server) in the same run, printed side by
+side with the PostgreSQL/SQLite ratio.
 
 1. Rates: for each rate (answers per minute) fresh members answer over `window` seconds (arrivals
    spread uniformly) with *varied* answers: today's prompt right or wrong, and practice problems
@@ -23,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import random
 import statistics
 import tempfile
@@ -106,15 +112,31 @@ async def rate_step(
     }
 
 
-async def rates(rate_list: list[float], window: float, workdir: Path) -> None:
+async def fresh_pg(server: str, name: str) -> str:
+    """A new, empty database `name` on the server; its URL."""
+    import asyncpg
+
+    conn = await asyncpg.connect(server)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return f"{server.rpartition('/')[0]}/{name}"
+
+
+async def rates(
+    rate_list: list[float], window: float, target: Path | str, label: str = ""
+) -> list[dict[str, float]]:
     clock = ManualClock(datetime(2026, 11, 21, 9, 0, tzinfo=UTC))
-    services = await Services.open(Settings(db_path=workdir / "rates.sqlite3"), clock=clock)
+    services = await Services.open(Settings(db_path=target), clock=clock)
     await services.warm_workers()  # as the bot does before it takes commands
     today = await services.daily.today(Actor(GUILD, 1, "warm-up"))
     pool = varied_answers(services, today.prompt.id, today.prompt.answer)
     kinds = {services.content().prompts[pid].answer_type for _, pid in pool if pid}
+    results: list[dict[str, float]] = []
     print(
-        f"rates: {services.workers.size} warm workers (one per core), {len(pool)} varied answers"
+        f"rates{label}: {services.workers.size} warm workers (one per core), {len(pool)} varied answers"
         f" over {len(kinds)} answer kinds, window {window:g} s per rate"
     )
 
@@ -144,6 +166,7 @@ async def rates(rate_list: list[float], window: float, workdir: Path) -> None:
     first_user = 10_000
     for rate in rate_list:
         r = await rate_step(services, rate, window, first_user, pool)
+        results.append({"rate": rate, **r})
         first_user += int(r["answers"]) + 1
         ok = r["timeouts"] == 0 and r["lag_p99"] <= 50
         best = rate if ok else best
@@ -155,6 +178,7 @@ async def rates(rate_list: list[float], window: float, workdir: Path) -> None:
         )
     print(f"  highest rate with 0 timeouts and lag p99 <= 50 ms: {best or 0:,.0f}/min")
     await services.close()
+    return results
 
 
 async def spam(workdir: Path) -> None:
@@ -276,20 +300,58 @@ async def seed_history(services: Services, members: int, today: date, rng: rando
     return busiest
 
 
+async def bulk(db, sql: str, table: str, columns: list[str], rows: list[tuple]) -> None:
+    """Seeding only: COPY on PostgreSQL (as a restore would), executemany on SQLite."""
+    copy_rows = getattr(db, "copy_rows", None)
+    if copy_rows is None:
+        await db.execute_many(sql, rows)
+    else:
+        await copy_rows(table, columns, rows)
+
+
 async def flush(db, progress: list[tuple], solved: list[tuple], subs: list[tuple]) -> None:
     async with db.transaction():
-        await db.execute_many(
+        await bulk(
+            db,
             "INSERT INTO daily_progress (guild_id, user_id, local_date, prompt_id, attempts, hints_used,"
             " solved_at, counted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "daily_progress",
+            [
+                "guild_id",
+                "user_id",
+                "local_date",
+                "prompt_id",
+                "attempts",
+                "hints_used",
+                "solved_at",
+                "counted",
+            ],
             progress,
         )
-        await db.execute_many(
-            "INSERT INTO streak_days (guild_id, user_id, local_date, kind) VALUES (?, ?, ?, 'solved')", solved
+        await bulk(
+            db,
+            "INSERT INTO streak_days (guild_id, user_id, local_date, kind) VALUES (?, ?, ?, ?)",
+            "streak_days",
+            ["guild_id", "user_id", "local_date", "kind"],
+            [(*row, "solved") for row in solved],
         )
-        await db.execute_many(
+        await bulk(
+            db,
             "INSERT INTO submissions (guild_id, user_id, problem_id, kind, topic, local_date, answer, status,"
-            " created_at) VALUES (?, ?, ?, 'daily', ?, ?, ?, ?, ?)",
-            subs,
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "submissions",
+            [
+                "guild_id",
+                "user_id",
+                "problem_id",
+                "kind",
+                "topic",
+                "local_date",
+                "answer",
+                "status",
+                "created_at",
+            ],
+            [(g, u, p, "daily", *rest) for g, u, p, *rest in subs],
         )
     progress.clear()
     solved.clear()
@@ -306,9 +368,11 @@ async def timed(fn, repeat: int = 15) -> float:
     return statistics.median(samples)
 
 
-async def history(members: int, workdir: Path) -> None:
+async def history(members: int, target: Path | str, label: str = "") -> dict[str, float]:
+    """Prints the figures as it goes; returns them (ms) for the side-by-side table."""
     clock = ManualClock(datetime(2026, 11, 21, 12, 0, tzinfo=UTC))
-    services = await Services.open(Settings(db_path=workdir / "history.sqlite3"), clock=clock)
+    services = await Services.open(Settings(db_path=target), clock=clock)
+    figures: dict[str, float] = {}
     rng = random.Random(11)
     t = time.perf_counter()
     busiest = await seed_history(services, members, date(2026, 11, 21), rng)
@@ -316,8 +380,9 @@ async def history(members: int, workdir: Path) -> None:
         table: await services.db.fetch_value(f"SELECT COUNT(*) FROM {table}")
         for table in ("daily_progress", "streak_days", "submissions", "leaderboard_totals")
     }
+    figures["seed (s)"] = (time.perf_counter() - t) * 1000
     print(
-        f"history: {members} members, a year; seeded in {time.perf_counter() - t:.0f} s: "
+        f"history{label}: {members} members, a year; seeded in {time.perf_counter() - t:.0f} s: "
         + ", ".join(f"{k} {v:,}" for k, v in counts.items())
     )
     viewer = Actor(GUILD, 10_000 + members // 2, "someone")
@@ -330,9 +395,19 @@ async def history(members: int, workdir: Path) -> None:
     for period in ("week", "month", "all"):
         first = await timed(lambda period=period: services.progress.leaderboard(viewer, period, 1))
         middle = await timed(lambda period=period: services.progress.leaderboard(viewer, period, 300))
+        pages = await services.db.fetch_value(
+            "SELECT COUNT(*) FROM leaderboard_totals WHERE guild_id = ? AND period = ? AND days > 0",
+            (GUILD, period_keys(date(2026, 11, 21))[("all", "month", "week").index(period)]),
+        )
+        last_page = max(1, -(-int(pages) // 10))
+        last = await timed(
+            lambda period=period, page=last_page: services.progress.leaderboard(viewer, period, page)
+        )
+        figures[f"/leaderboard {period} first page"] = first
+        figures[f"/leaderboard {period} last page"] = last
         print(
-            f"  /leaderboard {period:<5} page 1: {first:.1f} ms   page 300 (or last): {middle:.1f} ms"
-            " (median)"
+            f"  /leaderboard {period:<5} page 1: {first:.1f} ms   page 300: {middle:.1f} ms"
+            f"   last page ({last_page}): {last:.1f} ms (median)"
         )
     streak = await timed(lambda: services.progress.streak(busiest))
     solved = len(
@@ -340,6 +415,7 @@ async def history(members: int, workdir: Path) -> None:
             "SELECT 1 FROM streak_days WHERE guild_id = ? AND user_id = ?", (GUILD, busiest.user_id)
         )
     )
+    figures["/streak"] = streak
     print(f"  /streak (busiest member, {solved} solved days): {streak:.1f} ms")
 
     async def stats_queries() -> None:
@@ -353,11 +429,24 @@ async def history(members: int, workdir: Path) -> None:
         )
         await submission_rows.topic_accuracy(services.db, GUILD, busiest.user_id)
 
-    print(f"  /stats queries (busiest member): {await timed(stats_queries):.1f} ms")
+    figures["/stats queries"] = await timed(stats_queries)
+    print(f"  /stats queries (busiest member): {figures['/stats queries']:.1f} ms")
     services.start_workers()
     drawn = await timed(lambda: services.progress.stats(busiest), 5)
+    figures["/stats with heatmap"] = drawn
     print(f"  /stats with the heatmap drawn in a worker: {drawn:.0f} ms")
     await services.close()
+    return figures
+
+
+def side_by_side(title: str, sqlite: dict[str, float], pg: dict[str, float]) -> None:
+    print(f"{title}: SQLite vs PostgreSQL, same work, same run (ratio = PostgreSQL / SQLite)")
+    for key, value in sqlite.items():
+        scale, unit = (1000, "s") if key.endswith("(s)") else (1, "ms")
+        other = pg.get(key, float("nan"))
+        name = key.removesuffix(" (s)")
+        ratio = other / value if value else float("nan")
+        print(f"  {name:<32} {value / scale:9.1f} {unit:<2}  {other / scale:9.1f} {unit:<2}  x{ratio:5.2f}")
 
 
 async def main() -> None:
@@ -368,14 +457,42 @@ async def main() -> None:
     parser.add_argument("--skip-rates", action="store_true")
     parser.add_argument("--skip-spam", action="store_true")
     parser.add_argument("--skip-history", action="store_true")
+    parser.add_argument(
+        "--pg",
+        default=os.environ.get("STUDYBOT_TEST_PG"),
+        help="a PostgreSQL server URL: run on both backends",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         if not args.skip_rates:
-            await rates([float(r) for r in args.rates.split(",")], args.window, Path(tmp))
+            rate_list = [float(r) for r in args.rates.split(",")]
+            lite = await rates(rate_list, args.window, Path(tmp) / "rates.sqlite3", " [SQLite]")
+            if args.pg:
+                pg = await rates(
+                    rate_list, args.window, await fresh_pg(args.pg, "studybot_bench_rates"), " [PostgreSQL]"
+                )
+                for a, b in zip(lite, pg, strict=True):
+                    side_by_side(
+                        f"burst {a['rate']:,.0f}/min ({a['answers']:.0f} answers)",
+                        {
+                            "verdict p50": a["lat_p50"],
+                            "verdict p99": a["lat_p99"],
+                            "loop lag p99": a["lag_p99"],
+                        },
+                        {
+                            "verdict p50": b["lat_p50"],
+                            "verdict p99": b["lat_p99"],
+                            "loop lag p99": b["lag_p99"],
+                        },
+                    )
+                    print(f"  timeouts: SQLite {a['timeouts']:.0f}, PostgreSQL {b['timeouts']:.0f}")
         if not args.skip_spam:
             await spam(Path(tmp))
         if not args.skip_history:
-            await history(args.history_members, Path(tmp))
+            lite_h = await history(args.history_members, Path(tmp) / "history.sqlite3", " [SQLite]")
+            if args.pg:
+                url = await fresh_pg(args.pg, "studybot_bench_history")
+                side_by_side("history", lite_h, await history(args.history_members, url, " [PostgreSQL]"))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import shutil
+import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -75,11 +77,12 @@ def _sync(args: argparse.Namespace, settings: Settings) -> int:
 
 def _health(args: argparse.Namespace, settings: Settings) -> int:
     """Exit 0 when the database opens and the scheduler ticked recently (the container's HEALTHCHECK)."""
+    from bot.storage.database import is_postgres_url
     from bot.storage.state import health_problem
 
     path = args.db or settings.db_path
     # Checked first: opening a missing file would create an empty database.
-    problem = f"no database at {path}" if not Path(path).is_file() else None
+    problem = f"no database at {path}" if not is_postgres_url(path) and not Path(path).is_file() else None
     problem = problem or asyncio.run(health_problem(path, max_age=args.max_age))
     if problem:
         print(f"unhealthy: {problem}", file=sys.stderr)
@@ -94,11 +97,49 @@ def _console(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(run_console(args, settings))
 
 
+def _target(text: str) -> Path | str:
+    """A database on the command line: a postgresql:// URL, or an SQLite file."""
+    return text if text.startswith(("postgresql://", "postgres://")) else Path(text)
+
+
+def _pg_dump() -> str | None:
+    found = shutil.which("pg_dump")
+    if found:
+        return found
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_dump"), reverse=True)
+    return str(candidates[0]) if candidates else None
+
+
+def _backup_postgres(url: str, target: Path) -> int:
+    from bot.storage.postgres import display_url
+
+    pg_dump = _pg_dump()
+    if pg_dump is None:
+        print(
+            f"studybot db backup: pg_dump is not installed here; install the PostgreSQL client"
+            f" (apt-get install postgresql-client) and run: pg_dump -Fc -f {target} {display_url(url)}",
+            file=sys.stderr,
+        )
+        return 2
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Custom format: compressed, and `pg_restore` can restore a single table from it.
+    done = subprocess.run(
+        [pg_dump, "-Fc", "-f", str(target), url], capture_output=True, text=True, check=False, timeout=3600
+    )
+    if done.returncode != 0:
+        reason = (done.stderr.strip().splitlines() or ["failed"])[-1]
+        print(f"studybot db backup: pg_dump: {reason}", file=sys.stderr)
+        return 1
+    print(f"backed up {display_url(url)} to {target} (pg_dump custom format; restore with pg_restore)")
+    return 0
+
+
 def _db(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.storage.database import Database, backup_database
+    from bot.storage.copy import CopyError, copy_database
+    from bot.storage.database import Database, backup_database, is_postgres_url
     from bot.storage.migrate import MigrationError
 
-    path = args.db or settings.db_path
+    path = getattr(args, "db", None) or settings.db_path
 
     async def migrate() -> int:
         db = await Database.open(path, migrate=False)
@@ -106,7 +147,7 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
             applied = await db.migrate()
         finally:
             await db.close()
-        print(f"{path}: applied {', '.join(applied)}" if applied else f"{path}: schema is up to date")
+        print(f"{db.path}: applied {', '.join(applied)}" if applied else f"{db.path}: schema is up to date")
         return 0
 
     async def backup() -> int:
@@ -114,13 +155,41 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
         print(f"backed up {path} to {args.target}")
         return 0
 
-    if args.action == "backup" and not Path(path).exists():
-        print(f"studybot db backup: no database at {path}", file=sys.stderr)
-        return 2
+    async def copy() -> int:
+        source = await Database.open(args.source)
+        try:
+            target = await Database.open(args.target)
+            try:
+                copied = await copy_database(source, target)
+            finally:
+                await target.close()
+        finally:
+            await source.close()
+        rows = sum(d.rows for d in copied.values())
+        print(f"copied {rows} rows in {len(copied)} tables from {source.path} to {target.path}")
+        for table, d in copied.items():
+            print(f"  {table}: {d.rows} rows, sha256 {d.checksum[:16]} (same on both)")
+        return 0
+
     try:
-        return asyncio.run(migrate() if args.action == "migrate" else backup())
-    except MigrationError as exc:
-        print(f"studybot db: {exc}", file=sys.stderr)
+        if args.action == "copy":
+            if str(args.source) == str(args.target):
+                print("studybot db copy: SOURCE and TARGET are the same database", file=sys.stderr)
+                return 2
+            if not is_postgres_url(args.source) and not Path(args.source).is_file():
+                print(f"studybot db copy: no database at {args.source}", file=sys.stderr)
+                return 2
+            return asyncio.run(copy())
+        if args.action == "backup":
+            if is_postgres_url(path):
+                return _backup_postgres(str(path), args.target)
+            if not Path(path).exists():
+                print(f"studybot db backup: no database at {path}", file=sys.stderr)
+                return 2
+            return asyncio.run(backup())
+        return asyncio.run(migrate())
+    except (MigrationError, CopyError) as exc:
+        print(f"studybot db {args.action}: {exc}", file=sys.stderr)
         return 1
 
 
@@ -145,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync.set_defaults(handler=_sync)
 
     health = sub.add_parser("health", help="exit 0 if the database opens and the scheduler runs")
-    health.add_argument("--db", type=Path)
+    health.add_argument("--db", type=_target)
     health.add_argument(
         "--max-age", type=float, default=180.0, help="seconds since the last scheduler tick (default 180)"
     )
@@ -159,11 +228,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="action", required=True, metavar="ACTION")
-    migrate = db_sub.add_parser("migrate", help="apply pending schema migrations")
-    migrate.add_argument("--db", type=Path)
-    backup = db_sub.add_parser("backup", help="copy the live database with SQLite's online backup")
+    where = "an SQLite file or a postgresql://user@host:port/db URL (default: STUDYBOT_DB)"
+    migrate = db_sub.add_parser("migrate", help="apply pending schema migrations (SQLite or PostgreSQL)")
+    migrate.add_argument("--db", type=_target, help=where)
+    backup = db_sub.add_parser(
+        "backup", help="copy the live database (SQLite's online backup; pg_dump for PostgreSQL)"
+    )
     backup.add_argument("target", type=Path)
-    backup.add_argument("--db", type=Path)
+    backup.add_argument("--db", type=_target, help=where)
+    copy = db_sub.add_parser(
+        "copy", help="move everything from one database to another, empty one (SQLite <-> PostgreSQL)"
+    )
+    copy.add_argument("source", type=_target, help="the database to copy from: " + where)
+    copy.add_argument("target", type=_target, help="an empty database to copy into (its schema is created)")
     db.set_defaults(handler=_db)
 
     for module in FEATURE_CLIS:

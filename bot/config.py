@@ -19,7 +19,8 @@ class ConfigError(ValueError):
 @dataclass(frozen=True)
 class Settings:
     discord_token: str | None = None
-    db_path: Path = DEFAULT_DB
+    # An SQLite file, or (a str) a `postgresql://user@host:port/db` URL for the shared store.
+    db_path: Path | str = DEFAULT_DB
     dev_guild: int | None = None
     default_timezone: str = "UTC"
     log_level: str = "INFO"
@@ -74,6 +75,17 @@ def _url(name: str, value: str, schemes: tuple[str, ...]) -> str:
     return value.rstrip("/")
 
 
+def _database(value: str | None) -> Path | str:
+    """A URL stays a string (Path would fold its `//`); anything else is a file path."""
+    if value is None:
+        return DEFAULT_DB
+    if value.startswith(("postgresql://", "postgres://")):
+        return value
+    if "://" in value:
+        raise ConfigError(f"STUDYBOT_DB must be an SQLite file path or a postgresql:// URL, got {value!r}")
+    return Path(value)
+
+
 def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")) -> Settings:
     """Build settings; raise ConfigError naming the first unusable variable."""
     merged: dict[str, str] = dict(read_dotenv(env_file)) if env_file else {}
@@ -108,7 +120,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
 
     return Settings(
         discord_token=get("DISCORD_TOKEN"),
-        db_path=Path(get("STUDYBOT_DB") or DEFAULT_DB),
+        db_path=_database(get("STUDYBOT_DB")),
         dev_guild=_int("STUDYBOT_DEV_GUILD", dev_guild, minimum=1) if dev_guild else None,
         default_timezone=timezone,
         log_level=log_level,

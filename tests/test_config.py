@@ -57,3 +57,11 @@ def test_malformed_dotenv_line_names_the_line(tmp_path: Path) -> None:
     env_file.write_text("GOOD=1\nthis is not a setting\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=":2:"):
         read_dotenv(env_file)
+
+
+def test_a_postgresql_url_is_kept_whole_and_other_schemes_are_refused() -> None:
+    url = "postgresql://studybot:pw@db.example:5432/studybot"
+    assert load_settings({"STUDYBOT_DB": url}, env_file=None).db_path == url  # not Path-folded
+    assert load_settings({"STUDYBOT_DB": "data/x.sqlite3"}, env_file=None).db_path == Path("data/x.sqlite3")
+    with pytest.raises(ConfigError, match="STUDYBOT_DB"):
+        load_settings({"STUDYBOT_DB": "mysql://db/x"}, env_file=None)

@@ -125,6 +125,20 @@ def test_compose_file_parses_with_init_volume_and_log_rotation() -> None:
     assert "DISCORD_TOKEN" in bot["environment"]
 
 
+def test_compose_postgres_profile_runs_the_bot_on_a_healthy_postgres() -> None:
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    assert "profiles" not in services["studybot"]  # SQLite stays the default
+    assert "STUDYBOT_DB" not in services["studybot"]["environment"]
+    pg_bot, postgres = services["studybot-pg"], services["postgres"]
+    assert pg_bot["profiles"] == postgres["profiles"] == ["postgres"]
+    assert pg_bot["environment"]["STUDYBOT_DB"].startswith("postgresql://studybot:")
+    assert pg_bot["environment"]["STUDYBOT_DB"].endswith("@postgres:5432/studybot")
+    assert pg_bot["environment"]["DISCORD_TOKEN"] == services["studybot"]["environment"]["DISCORD_TOKEN"]
+    assert pg_bot["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert "pg_isready" in " ".join(postgres["healthcheck"]["test"])
+    assert "studybot-pg:/var/lib/postgresql/data" in postgres["volumes"]
+
+
 @cache
 def _wheel(out: Path) -> Path:
     result = subprocess.run(

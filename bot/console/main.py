@@ -18,10 +18,18 @@ from bot.services.context import Actor
 from bot.workers import WorkerPool
 
 
+def _database(text: str) -> Path | str:
+    return text if text.startswith(("postgresql://", "postgres://")) else Path(text)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--user", default="you", help="the member you speak as (default: you)")
     parser.add_argument("--moderator", action="store_true", help="speak with the Manage Server permission")
-    parser.add_argument("--db", type=Path, help="SQLite file (default: STUDYBOT_DB or data/studybot.sqlite3)")
+    parser.add_argument(
+        "--db",
+        type=_database,
+        help="SQLite file or postgresql:// URL (default: STUDYBOT_DB or data/studybot.sqlite3)",
+    )
     when = parser.add_mutually_exclusive_group()
     when.add_argument("--now", help='run as if it were this local time: "YYYY-MM-DD HH:MM"')
     when.add_argument("--date", help="run as if today were YYYY-MM-DD (at 12:00 local time)")

@@ -126,7 +126,7 @@ class Services:
         cls,
         settings: Settings,
         *,
-        db_path: Path,
+        db_path: Path | str,
         guild_id: int,
         guild_name: str,
         channel_id: int,

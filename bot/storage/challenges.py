@@ -285,8 +285,8 @@ async def get_score(db: Database, challenge_id: int, user_id: int, position: int
 async def record_wrong(db: Database, challenge_id: int, user_id: int, position: int) -> None:
     await db.execute(
         "INSERT INTO challenge_scores (challenge_id, user_id, position, wrong) VALUES (?, ?, ?, 1)"
-        " ON CONFLICT (challenge_id, user_id, position) DO UPDATE SET wrong = wrong + 1"
-        " WHERE solved_at IS NULL",
+        " ON CONFLICT (challenge_id, user_id, position) DO UPDATE SET wrong = challenge_scores.wrong + 1"
+        " WHERE challenge_scores.solved_at IS NULL",
         (challenge_id, user_id, position),
     )
 
@@ -299,7 +299,8 @@ async def record_solve(
         await db.execute(
             "INSERT INTO challenge_scores (challenge_id, user_id, position, solved_at, points)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (challenge_id, user_id, position) DO UPDATE"
-            " SET solved_at = excluded.solved_at, points = excluded.points WHERE solved_at IS NULL",
+            " SET solved_at = excluded.solved_at, points = excluded.points"
+            " WHERE challenge_scores.solved_at IS NULL",
             (challenge_id, user_id, position, _iso(now), points),
         )
         == 1
@@ -310,12 +311,13 @@ async def standings(db: Database, challenge_id: int) -> list[StandingRow]:
     """Every participant with points, problems solved and the time of the last correct answer,
     ranked: most points, then the earlier last correct answer, then the earlier join."""
     rows = await db.fetch_all(
-        "SELECT p.user_id, p.display_name, COALESCE(SUM(s.points), 0) AS points,"
-        " COUNT(s.solved_at) AS solved, COALESCE(SUM(s.wrong), 0) AS wrong, MAX(s.solved_at) AS last"
+        "SELECT p.user_id, p.display_name, CAST(COALESCE(SUM(s.points), 0) AS BIGINT) AS points,"
+        " COUNT(s.solved_at) AS solved, CAST(COALESCE(SUM(s.wrong), 0) AS BIGINT) AS wrong,"
+        " MAX(s.solved_at) AS last"
         " FROM challenge_participants p LEFT JOIN challenge_scores s"
         " ON s.challenge_id = p.challenge_id AND s.user_id = p.user_id"
-        " WHERE p.challenge_id = ? GROUP BY p.user_id"
-        " ORDER BY points DESC, last IS NULL, last, p.joined_at, p.user_id",
+        " WHERE p.challenge_id = ? GROUP BY p.user_id, p.display_name, p.joined_at"
+        " ORDER BY points DESC, MAX(s.solved_at) IS NULL, MAX(s.solved_at), p.joined_at, p.user_id",
         (challenge_id,),
     )
     return [
@@ -327,7 +329,7 @@ async def standings(db: Database, challenge_id: int) -> list[StandingRow]:
 async def member_total(db: Database, challenge_id: int, user_id: int) -> tuple[int, int]:
     """(points, problems solved) of one participant."""
     row = await db.fetch_one(
-        "SELECT COALESCE(SUM(points), 0), COUNT(solved_at) FROM challenge_scores"
+        "SELECT CAST(COALESCE(SUM(points), 0) AS BIGINT), COUNT(solved_at) FROM challenge_scores"
         " WHERE challenge_id = ? AND user_id = ?",
         (challenge_id, user_id),
     )

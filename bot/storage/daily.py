@@ -148,8 +148,10 @@ async def update_progress(
     """Add attempts/hints and set flags; a solved_at already set is kept (the first one wins)."""
     await db.execute(
         "UPDATE daily_progress SET attempts = attempts + ?, hints_used = hints_used + ?,"
-        " solution_seen = MAX(solution_seen, ?), solved_at = COALESCE(solved_at, ?),"
-        " counted = MAX(counted, ?) WHERE guild_id = ? AND user_id = ? AND local_date = ?",
+        " solution_seen = CASE WHEN ? > solution_seen THEN 1 ELSE solution_seen END,"
+        " solved_at = COALESCE(solved_at, ?),"
+        " counted = CASE WHEN ? > counted THEN 1 ELSE counted END"
+        " WHERE guild_id = ? AND user_id = ? AND local_date = ?",
         (
             attempts,
             hints,

@@ -1,4 +1,8 @@
-"""The one owner of the SQLite connection: WAL, foreign keys, serialised transactions."""
+"""The one database interface, and its SQLite backend (WAL, foreign keys, serialised transactions).
+
+`Database.open(target)` picks the backend: a `postgresql://` URL opens PostgreSQL (bot/storage/
+postgres.py), anything else is an SQLite file. Queries are written once, with `?` placeholders.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,8 @@ import aiosqlite
 from bot.storage.migrate import MigrationError, apply_migrations
 
 Params = Sequence[Any] | dict[str, Any]
+#: A result row: `row["column"]`, `row[0]` and `dict(row)` work on both backends' rows.
+Row = Any
 
 # True inside `Database.transaction()` for the task that holds it, so statements issued there
 # run inside the transaction instead of waiting for the lock it already holds.
@@ -77,6 +83,10 @@ def check_database_file(path: Path, *, writable: bool = True) -> None:
             raise DatabaseOpenError(path, f"it is read-only ({target} cannot be written)")
 
 
+def is_postgres_url(target: object) -> bool:
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
 def _explain(exc: BaseException) -> str:
     """SQLite's error in words an operator can act on."""
     cause = exc.__cause__ if isinstance(exc, MigrationError) and exc.__cause__ else exc
@@ -100,11 +110,70 @@ def _explain(exc: BaseException) -> str:
 
 
 class Database:
-    """Every read and write goes through here.
+    """Every read and write goes through here, whichever backend holds the data.
 
-    One connection, one asyncio lock: a transaction is `BEGIN IMMEDIATE ... COMMIT` held by one
+    A transaction is all-or-nothing and serialised with every other writing transaction (SQLite's
+    `BEGIN IMMEDIATE`; a database-wide advisory lock on PostgreSQL), so code written for one is
+    correct on the other, across processes too.
+    """
+
+    #: "sqlite" or "postgresql": for the few places that must differ (backups, copies, the bench).
+    dialect: str = ""
+    #: What was opened (a file path, or the URL without its password), for messages.
+    path: str = ""
+
+    @classmethod
+    async def open(cls, target: str | Path, *, migrate: bool = True) -> Database:
+        """Open (and migrate) the database; DatabaseOpenError with one clear sentence if it cannot
+        be used."""
+        if is_postgres_url(target):
+            from bot.storage.postgres import PostgresDatabase
+
+            return await PostgresDatabase.connect(str(target), migrate=migrate)
+        return await SqliteDatabase.connect(target, migrate=migrate)
+
+    async def migrate(self, migrations_dir: Path | None = None) -> list[str]:
+        raise NotImplementedError
+
+    async def close(self) -> None:
+        raise NotImplementedError
+
+    def transaction(self) -> contextlib.AbstractAsyncContextManager[Database]:
+        raise NotImplementedError
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        raise NotImplementedError
+
+    async def insert(self, sql: str, params: Params = ()) -> int:
+        raise NotImplementedError
+
+    async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
+        raise NotImplementedError
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
+        raise NotImplementedError
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
+        raise NotImplementedError
+
+    async def fetch_value(self, sql: str, params: Params = ()) -> Any:
+        row = await self.fetch_one(sql, params)
+        return None if row is None else row[0]
+
+    async def tables(self) -> list[str]:
+        """The application's tables (not the migration record), sorted."""
+        raise NotImplementedError
+
+    async def backup(self, target: str | Path) -> None:
+        raise NotImplementedError
+
+
+class SqliteDatabase(Database):
+    """One connection, one asyncio lock: a transaction is `BEGIN IMMEDIATE ... COMMIT` held by one
     task at a time, so concurrent members' answers can never interleave half-written rows.
     """
+
+    dialect = "sqlite"
 
     def __init__(self, connection: aiosqlite.Connection, path: str) -> None:
         self._conn = connection
@@ -112,9 +181,8 @@ class Database:
         self.path = path
 
     @classmethod
-    async def open(cls, path: str | Path, *, migrate: bool = True) -> Database:
-        """Open (and migrate) the database; DatabaseOpenError with one clear sentence if it cannot
-        be used. A file that is not a sound SQLite database is refused before anything is written."""
+    async def connect(cls, path: str | Path, *, migrate: bool = True) -> SqliteDatabase:
+        """A file that is not a sound SQLite database is refused before anything is written."""
         path = str(path)
         if path != ":memory:":
             check_database_file(Path(path))
@@ -194,23 +262,26 @@ class Database:
         async with self._statement():
             await self._conn.executemany(sql, rows)
 
-    async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
         async with self._statement():
             cursor = await self._conn.execute(sql, params)
             row = await cursor.fetchone()
             await cursor.close()
             return row
 
-    async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
         async with self._statement():
             cursor = await self._conn.execute(sql, params)
             rows = await cursor.fetchall()
             await cursor.close()
             return list(rows)
 
-    async def fetch_value(self, sql: str, params: Params = ()) -> Any:
-        row = await self.fetch_one(sql, params)
-        return None if row is None else row[0]
+    async def tables(self) -> list[str]:
+        rows = await self.fetch_all(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            " AND name != 'schema_migrations' ORDER BY name"
+        )
+        return [row[0] for row in rows]
 
     async def backup(self, target: str | Path) -> None:
         """Copy the live database with SQLite's online backup API (safe while the bot runs)."""

@@ -62,28 +62,45 @@ async def claim_run(db: Database, guild_id: int, kind: str, run_key: str, now: d
     """
     token = secrets.token_hex(8)
     lease = _iso(now + STALE_AFTER)
-    async with db.transaction():  # read and write under one lock: exactly one caller wins
-        row = await db.fetch_one(
-            "SELECT status, claimed_at, lease_until, retry_at, failures, send_started_at FROM job_runs"
-            " WHERE guild_id = ? AND kind = ? AND run_key = ?",
-            (guild_id, kind, run_key),
-        )
-        if row is None:
-            await db.execute(
-                "INSERT INTO job_runs (guild_id, kind, run_key, claimed_at, lease_until, claim_token)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (guild_id, kind, run_key, _iso(now), lease, token),
-            )
-            return Claim(guild_id, kind, run_key, token, now, 0, takeover=False, maybe_sent=False)
-        takeover = row["status"] == "claimed" and row["lease_until"] <= _iso(now)
-        retry = row["status"] == "retry" and row["retry_at"] <= _iso(now)
-        if not (takeover or retry):
-            return None
-        await db.execute(
-            "UPDATE job_runs SET status = 'claimed', lease_until = ?, claim_token = ?,"
-            " takeovers = takeovers + ? WHERE guild_id = ? AND kind = ? AND run_key = ?",
-            (lease, token, int(takeover), guild_id, kind, run_key),
-        )
+    # No lock is needed (and none is taken, so shard processes never queue here): a new key is
+    # claimed by the one INSERT that adds the row; any other claim is a compare-and-set UPDATE
+    # guarded by the row exactly as it was read, so of two processes only one changes it.
+    inserted = await db.execute(
+        "INSERT INTO job_runs (guild_id, kind, run_key, claimed_at, lease_until, claim_token)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, kind, run_key) DO NOTHING",
+        (guild_id, kind, run_key, _iso(now), lease, token),
+    )
+    if inserted == 1:
+        return Claim(guild_id, kind, run_key, token, now, 0, takeover=False, maybe_sent=False)
+    row = await db.fetch_one(
+        "SELECT status, claimed_at, lease_until, retry_at, failures, send_started_at, claim_token"
+        " FROM job_runs WHERE guild_id = ? AND kind = ? AND run_key = ?",
+        (guild_id, kind, run_key),
+    )
+    if row is None:
+        return None
+    takeover = row["status"] == "claimed" and row["lease_until"] <= _iso(now)
+    retry = row["status"] == "retry" and (row["retry_at"] or "") <= _iso(now)
+    if not (takeover or retry):
+        return None
+    won = await db.execute(
+        "UPDATE job_runs SET status = 'claimed', lease_until = ?, claim_token = ?,"
+        " takeovers = takeovers + ? WHERE guild_id = ? AND kind = ? AND run_key = ?"
+        " AND status = ? AND lease_until = ? AND COALESCE(claim_token, '') = ?",
+        (
+            lease,
+            token,
+            int(takeover),
+            guild_id,
+            kind,
+            run_key,
+            row["status"],
+            row["lease_until"],
+            row["claim_token"] or "",
+        ),
+    )
+    if won != 1:
+        return None  # another process claimed it between the read and the write
     return Claim(
         guild_id,
         kind,

@@ -24,6 +24,6 @@ async def member_name(db: Database, guild_id: int, user_id: int) -> str | None:
 async def find_member(db: Database, guild_id: int, display_name: str) -> int | None:
     """The user id of the member with this display name (case-insensitive), if any."""
     return await db.fetch_value(
-        "SELECT user_id FROM members WHERE guild_id = ? AND display_name = ? COLLATE NOCASE",
+        "SELECT user_id FROM members WHERE guild_id = ? AND LOWER(display_name) = LOWER(?)",
         (guild_id, display_name),
     )

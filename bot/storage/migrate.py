@@ -76,13 +76,8 @@ async def applied_versions(conn: aiosqlite.Connection) -> set[int]:
     return {int(row[0]) for row in rows}
 
 
-async def apply_migrations(conn: aiosqlite.Connection, directory: Path | None = None) -> list[str]:
-    """Apply every migration the database has not had yet, in order; returns their file names.
-
-    By set, not by maximum: a database that got 003 from one branch still gets 002 from another.
-    """
-    migrations = discover(directory)
-    applied_before = await applied_versions(conn)
+def pending(migrations: list[Migration], applied_before: set[int]) -> list[Migration]:
+    """The migrations still to apply, in order; refuses a database newer than this code."""
     known = {migration.version for migration in migrations}
     unknown = sorted(applied_before - known)
     if unknown:
@@ -90,10 +85,21 @@ async def apply_migrations(conn: aiosqlite.Connection, directory: Path | None = 
             f"the database has schema version {unknown[-1]}, newer than this studybot "
             f"({max(known, default=0)}); upgrade studybot or restore a backup"
         )
+    return [migration for migration in migrations if migration.version not in applied_before]
+
+
+def record_values(migration: Migration) -> tuple[int, str, str]:
+    return (migration.version, migration.name, datetime.now(UTC).isoformat(timespec="seconds"))
+
+
+async def apply_migrations(conn: aiosqlite.Connection, directory: Path | None = None) -> list[str]:
+    """Apply every migration the database has not had yet, in order; returns their file names.
+
+    By set, not by maximum: a database that got 003 from one branch still gets 002 from another.
+    """
+    applied_before = await applied_versions(conn)
     applied: list[str] = []
-    for migration in migrations:
-        if migration.version in applied_before:
-            continue
+    for migration in pending(discover(directory), applied_before):
         await _run(conn, "BEGIN IMMEDIATE")
         try:
             for statement in migration.statements():
@@ -101,7 +107,7 @@ async def apply_migrations(conn: aiosqlite.Connection, directory: Path | None = 
             await _run(
                 conn,
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                (migration.version, migration.name, datetime.now(UTC).isoformat(timespec="seconds")),
+                record_values(migration),
             )
         except Exception as exc:
             await conn.rollback()

@@ -8,7 +8,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.storage.database import Database
+from bot.storage.database import Database, is_postgres_url
 
 SCHEDULER_TICK = "scheduler_tick"
 
@@ -51,10 +51,17 @@ def _read_tick(path: Path) -> str | None:
 async def health_problem(path: str | Path, *, max_age: float, now: datetime | None = None) -> str | None:
     """What is wrong with a running bot's database (an existing file), or None: it must open and
     show a scheduler tick at most `max_age` seconds old."""
-    try:
-        value = await asyncio.to_thread(_read_tick, Path(path))
-    except sqlite3.Error as exc:
-        return f"the database at {path} cannot be read: {exc}"
+    if is_postgres_url(path):  # a shared server: an ordinary read, migrating nothing
+        db = await Database.open(path, migrate=False)
+        try:
+            value = await get_state(db, SCHEDULER_TICK)
+        finally:
+            await db.close()
+    else:
+        try:
+            value = await asyncio.to_thread(_read_tick, Path(path))
+        except sqlite3.Error as exc:
+            return f"the database at {path} cannot be read: {exc}"
     if value is None:
         return "the scheduler has not ticked yet"
     age = ((now or datetime.now(UTC)) - datetime.fromisoformat(value)).total_seconds()

@@ -59,8 +59,10 @@ async def count_attempts(db: Database, guild_id: int, user_id: int, problem_id: 
 
 async def topic_accuracy(db: Database, guild_id: int, user_id: int) -> list[TopicAccuracy]:
     rows = await db.fetch_all(
-        "SELECT topic, SUM(status IN ('correct', 'incorrect')) AS answers,"
-        " SUM(status = 'correct') AS correct, COUNT(DISTINCT problem_id) AS problems,"
+        "SELECT topic,"
+        " SUM(CASE WHEN status IN ('correct', 'incorrect') THEN 1 ELSE 0 END) AS answers,"
+        " SUM(CASE WHEN status = 'correct' THEN 1 ELSE 0 END) AS correct,"
+        " COUNT(DISTINCT problem_id) AS problems,"
         " COUNT(DISTINCT CASE WHEN status = 'correct' THEN problem_id END) AS solved"
         " FROM submissions WHERE guild_id = ? AND user_id = ? AND topic != '' GROUP BY topic ORDER BY topic",
         (guild_id, user_id),

@@ -223,17 +223,20 @@ async def test_every_moderator_command_refuses_members_and_changes_nothing(
         "/curriculum skip": svc.curricula.skip(ada),
         "/curriculum upcoming": svc.curricula.upcoming(ada),
     }
-    snapshot = (
-        "SELECT (SELECT group_concat(title || status) FROM challenges),"
-        " (SELECT COUNT(*) FROM guild_curricula),"
-        " (SELECT group_concat(slug || week_index || week_start || COALESCE(paused_since, ''))"
-        " FROM curriculum_runs)"
-    )
-    before = tuple(await svc.db.fetch_one(snapshot))  # type: ignore[arg-type]
+
+    async def snapshot() -> list[tuple[object, ...]]:
+        rows = await svc.db.fetch_all("SELECT title, status FROM challenges ORDER BY id")
+        rows += await svc.db.fetch_all("SELECT slug FROM guild_curricula ORDER BY slug")
+        rows += await svc.db.fetch_all(
+            "SELECT slug, week_index, week_start, paused_since FROM curriculum_runs ORDER BY id"
+        )
+        return [tuple(row) for row in rows]
+
+    before = await snapshot()
     for name, call in calls.items():
         with pytest.raises(PermissionDenied, match=f"Only moderators can use {name}"):
             await call
-    assert tuple(await svc.db.fetch_one(snapshot)) == before  # type: ignore[arg-type]
+    assert await snapshot() == before
 
 
 ONE_WEEK = b"""name: One quick week

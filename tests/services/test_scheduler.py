@@ -32,8 +32,8 @@ class NoonJob:
         return Post(run.guild_id, 10, f"Noon post {run.run_key}", Reply(text="hello"))
 
 
-async def test_exactly_once_across_ticks_and_processes(tmp_path: Path) -> None:
-    path = tmp_path / "db.sqlite3"
+async def test_exactly_once_across_ticks_and_processes(db_target: Path | str) -> None:
+    path = db_target
     clock = ManualClock(datetime(2026, 3, 29, 11, 0, tzinfo=UTC))
     first_db, second_db = await Database.open(path), await Database.open(path)
     await ensure_guild(first_db, 1)
@@ -57,8 +57,8 @@ async def test_exactly_once_across_ticks_and_processes(tmp_path: Path) -> None:
     assert delivered == ["Noon post 2026-03-29", "Noon post 2026-03-30"]
 
 
-async def test_failed_delivery_is_retried_later_a_bounded_number_of_times(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "db.sqlite3")
+async def test_failed_delivery_is_retried_later_a_bounded_number_of_times(db_target: Path | str) -> None:
+    db = await Database.open(db_target)
     await ensure_guild(db, 1)
     clock = ManualClock(datetime(2026, 3, 29, 12, 0, tzinfo=UTC))
     scheduler = Scheduler(db, clock, [NoonJob()])
@@ -91,10 +91,10 @@ async def test_failed_delivery_is_retried_later_a_bounded_number_of_times(tmp_pa
         await db.close()
 
 
-async def test_a_run_left_claimed_by_a_dead_process_is_taken_over(tmp_path: Path) -> None:
+async def test_a_run_left_claimed_by_a_dead_process_is_taken_over(db_target: Path | str) -> None:
     from bot.storage.jobs import claim_run
 
-    db = await Database.open(tmp_path / "db.sqlite3")
+    db = await Database.open(db_target)
     await ensure_guild(db, 1)
     clock = ManualClock(datetime(2026, 3, 29, 12, 0, tzinfo=UTC))
     try:
@@ -138,15 +138,15 @@ class Channel:
         return any(p.extra["run_ref"] == post.extra["run_ref"] for p in self.sent)
 
 
-async def _setup(tmp_path: Path) -> tuple[Database, ManualClock, Scheduler]:
-    db = await Database.open(tmp_path / "db.sqlite3")
+async def _setup(db_target: Path | str) -> tuple[Database, ManualClock, Scheduler]:
+    db = await Database.open(db_target)
     await ensure_guild(db, 1)
     clock = ManualClock(datetime(2026, 3, 29, 12, 0, tzinfo=UTC))
     return db, clock, Scheduler(db, clock, [NoonJob()])
 
 
-async def test_each_post_carries_its_run_key(tmp_path: Path) -> None:
-    db, _, scheduler = await _setup(tmp_path)
+async def test_each_post_carries_its_run_key(db_target: Path | str) -> None:
+    db, _, scheduler = await _setup(db_target)
     channel = Channel()
     try:
         [post] = await scheduler.run_once(channel)
@@ -157,10 +157,10 @@ async def test_each_post_carries_its_run_key(tmp_path: Path) -> None:
         await db.close()
 
 
-async def test_a_crash_before_sending_costs_no_attempt(tmp_path: Path) -> None:
+async def test_a_crash_before_sending_costs_no_attempt(db_target: Path | str) -> None:
     from bot.storage.jobs import claim_run, get_run
 
-    db, clock, scheduler = await _setup(tmp_path)
+    db, clock, scheduler = await _setup(db_target)
     channel = Channel()
     try:
         for _ in range(MAX_ATTEMPTS + 2):  # more crashes than attempts, each before any send
@@ -175,10 +175,10 @@ async def test_a_crash_before_sending_costs_no_attempt(tmp_path: Path) -> None:
         await db.close()
 
 
-async def test_a_run_that_may_have_been_sent_is_looked_for_first(tmp_path: Path) -> None:
+async def test_a_run_that_may_have_been_sent_is_looked_for_first(db_target: Path | str) -> None:
     from bot.storage.jobs import claim_run, get_run, mark_sending
 
-    db, clock, scheduler = await _setup(tmp_path)
+    db, clock, scheduler = await _setup(db_target)
     channel = Channel()
     try:
         # A process claimed, sent, and died before writing "done".
@@ -203,11 +203,11 @@ async def test_a_run_that_may_have_been_sent_is_looked_for_first(tmp_path: Path)
         await db.close()
 
 
-async def test_permanent_errors_are_not_retried_and_show_in_setup(tmp_path: Path, caplog) -> None:
+async def test_permanent_errors_are_not_retried_and_show_in_setup(db_target: Path | str, caplog) -> None:
     from bot.services.context import Actor
     from bot.services.guilds import GuildService
 
-    db, clock, scheduler = await _setup(tmp_path)
+    db, clock, scheduler = await _setup(db_target)
     channel = Channel()
     channel.fail_with = [PermanentDeliveryError("403 Forbidden: the bot may not post in #study")]
     try:
@@ -232,10 +232,12 @@ async def test_permanent_errors_are_not_retried_and_show_in_setup(tmp_path: Path
         await db.close()
 
 
-async def test_transient_failures_are_counted_then_given_up_and_logged_once(tmp_path: Path, caplog) -> None:
+async def test_transient_failures_are_counted_then_given_up_and_logged_once(
+    db_target: Path | str, caplog
+) -> None:
     from bot.storage.jobs import get_run, last_failure
 
-    db, clock, scheduler = await _setup(tmp_path)
+    db, clock, scheduler = await _setup(db_target)
     channel = Channel()
     channel.fail_with = [DeliveryError("503 Service Unavailable")] * 10
     try:
@@ -256,10 +258,10 @@ async def test_transient_failures_are_counted_then_given_up_and_logged_once(tmp_
         await db.close()
 
 
-async def test_a_run_left_open_is_given_up_once_its_time_passed(tmp_path: Path, caplog) -> None:
+async def test_a_run_left_open_is_given_up_once_its_time_passed(db_target: Path | str, caplog) -> None:
     from bot.storage.jobs import claim_run, get_run
 
-    db, clock, scheduler = await _setup(tmp_path)
+    db, clock, scheduler = await _setup(db_target)
     try:
         assert await claim_run(db, 1, NoonJob.kind, "2026-03-29", clock.now())  # then the process died
         clock.set(datetime(2026, 3, 30, 11, 0, tzinfo=UTC))  # back up the next morning: no longer due
@@ -274,14 +276,14 @@ async def test_a_run_left_open_is_given_up_once_its_time_passed(tmp_path: Path, 
         await db.close()
 
 
-async def test_a_skipped_run_is_recorded_and_not_retried(tmp_path: Path) -> None:
+async def test_a_skipped_run_is_recorded_and_not_retried(db_target: Path | str) -> None:
     from bot.storage.jobs import get_run
 
     class LateJob(NoonJob):
         async def build_post(self, run: DueRun, now: datetime) -> Post:
             raise SkipRun("too late")
 
-    db, clock, _ = await _setup(tmp_path)
+    db, clock, _ = await _setup(db_target)
     scheduler = Scheduler(db, clock, [LateJob()])
     channel = Channel()
     try:
@@ -294,10 +296,10 @@ async def test_a_skipped_run_is_recorded_and_not_retried(tmp_path: Path) -> None
         await db.close()
 
 
-async def test_a_zombie_cannot_finish_a_run_taken_over_from_it(tmp_path: Path) -> None:
+async def test_a_zombie_cannot_finish_a_run_taken_over_from_it(db_target: Path | str) -> None:
     from bot.storage.jobs import claim_run, finish_run, get_run
 
-    db, clock, _ = await _setup(tmp_path)
+    db, clock, _ = await _setup(db_target)
     try:
         old = await claim_run(db, 1, NoonJob.kind, "2026-03-29", clock.now())
         clock.advance(minutes=3)  # its lease ran out: the process is presumed dead
