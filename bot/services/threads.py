@@ -68,14 +68,13 @@ class ThreadOpenJob:
         self.db = db
 
     async def due_runs(self, now: datetime) -> Sequence[DueRun]:
-        runs: list[DueRun] = []
-        for guild in await guild_rows.configured_guilds(self.db):
-            if not guild.threads:
-                continue
-            day = local_date(now, guild.timezone).isoformat()
-            if await job_rows.run_status(self.db, guild.guild_id, "daily", day) == "done":
-                runs.append(DueRun(guild.guild_id, day))
-        return runs
+        wanted = [
+            DueRun(guild.guild_id, local_date(now, guild.timezone).isoformat())
+            for guild in await guild_rows.configured_guilds(self.db)
+            if guild.threads
+        ]
+        posted = await job_rows.done_runs(self.db, "daily", {run.run_key for run in wanted})
+        return [run for run in wanted if (run.guild_id, run.run_key) in posted]
 
     async def build_post(self, run: DueRun, now: datetime) -> Post | None:
         settings = await guild_rows.get_guild(self.db, run.guild_id)

@@ -10,6 +10,7 @@ it next looks for it first.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -242,3 +243,17 @@ async def runs_to_follow(
         (kind, since_key, after_kind, follow_kind),
     )
     return [(int(row[0]), str(row[1])) for row in rows]
+
+
+async def done_runs(db: Database, kind: str, run_keys: Collection[str]) -> set[tuple[int, str]]:
+    """(guild, run_key) of the done runs of `kind` among `run_keys`: one query for every guild (the
+    keys are local dates, at most a few distinct ones at any moment)."""
+    keys = sorted(set(run_keys))
+    if not keys:
+        return set()
+    rows = await db.fetch_all(
+        f"SELECT guild_id, run_key FROM job_runs WHERE kind = ? AND status = 'done'"
+        f" AND run_key IN ({', '.join('?' for _ in keys)})",
+        (kind, *keys),
+    )
+    return {(int(row[0]), str(row[1])) for row in rows}
