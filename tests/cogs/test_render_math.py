@@ -65,3 +65,17 @@ def test_a_message_too_long_to_draw_is_refused_before_any_work() -> None:
     with pytest.raises(UserError, match=f"at most {MAX_RENDER_CHARS}"):
         spec.precheck({"text": "$x^2$ " + "a" * MAX_RENDER_CHARS})
     spec.precheck({"text": "$x^2$"})  # fine
+
+
+async def test_render_math_takes_the_members_one_in_flight_slot(simcord_env) -> None:
+    channel, ada, bo = room(simcord_env)
+    message = await bo.send(channel, r"$\sigma(x) = \frac{1}{1 + e^{-x}}$")
+    limits = simcord_env.bot.services.limits
+    with limits.heavy(ada.id):  # a check or picture of ada's still being worked on
+        busy = await ada.context_menu(channel, "Render math", message)
+        other = await bo.context_menu(channel, "Render math", message)  # others are not held up
+    assert busy.ephemeral and "Still working on your last one" in busy.response.content
+    assert not busy.response.attachments
+    assert [a.filename for a in other.response.attachments] == ["maths.png"]
+    again = await ada.context_menu(channel, "Render math", message)  # the slot is free again
+    assert [a.filename for a in again.response.attachments] == ["maths.png"]

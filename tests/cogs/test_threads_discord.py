@@ -226,3 +226,23 @@ async def test_setup_refuses_threads_without_the_permission_and_shows_the_settin
     saved = await mod.slash(other, "setup", channel=other, threads=True)
     fields = {f.name: f.value for f in saved.response.embeds[0].fields}
     assert fields["Discussion threads"].startswith("on")
+
+
+async def test_moving_the_post_channel_with_threads_on_checks_the_new_channel(simcord_env) -> None:
+    guild = simcord_env.create_guild()
+    bot: StudyBot = simcord_env.bot
+    study = guild.create_text_channel("study")
+    quiet = guild.create_text_channel(
+        "quiet", overwrites={bot.user: discord.PermissionOverwrite(send_messages_in_threads=False)}
+    )
+    mods = guild.create_role("Mods", permissions=discord.Permissions(manage_guild=True))
+    mod = guild.add_member(simcord_env.create_user("mod"), roles=[mods])
+    assert not (await mod.slash(study, "setup", channel=study, threads=True)).response.content
+
+    refused = await mod.slash(study, "setup", channel=quiet)
+    assert "Send Messages in Threads" in refused.response.content and "#quiet" in refused.response.content
+    assert (await bot.services.guilds.settings(guild.id)).channel_name == "study"
+    # turning threads off in the same command moves the channel without the thread permissions
+    moved = await mod.slash(study, "setup", channel=quiet, threads=False)
+    fields = {f.name: f.value for f in moved.response.embeds[0].fields}
+    assert fields["Daily post channel"] == "#quiet" and fields["Discussion threads"] == "off"
