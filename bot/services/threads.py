@@ -33,9 +33,9 @@ from bot.storage.database import Database
 
 OPEN_KIND = "thread-open"
 CLOSE_KIND = "thread-close"
-#: A thread whose next daily post came more than this long ago is not closed any more (the bot was
-#: off for weeks): Discord has archived it after a day of quiet anyway.
-CLOSE_WINDOW = timedelta(days=14)
+#: Threads of prompts older than this are not closed any more (the bot was off for days; Discord
+#: has archived them after a day of quiet anyway): it keeps each tick's lookup to a few days of runs.
+CLOSE_WINDOW = timedelta(days=3)
 
 
 def thread_name(day: str) -> str:
