@@ -161,6 +161,8 @@ class DiscordDelivery:
                 return
             if thread is None:
                 raise PermanentDeliveryError(f"the thread {name!r} in {label} was deleted")
+            if thread.archived:  # Discord archived it after a quiet day: reopen it for the solution
+                thread = await thread.edit(archived=False)
             await send_post(thread, post)
             log.info("[thread] solution posted in %r", name)
         except (discord.Forbidden, discord.NotFound) as exc:

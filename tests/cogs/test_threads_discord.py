@@ -246,3 +246,24 @@ async def test_moving_the_post_channel_with_threads_on_checks_the_new_channel(si
     moved = await mod.slash(study, "setup", channel=quiet, threads=False)
     fields = {f.name: f.value for f in moved.response.embeds[0].fields}
     assert fields["Daily post channel"] == "#quiet" and fields["Discussion threads"] == "off"
+
+
+async def test_a_thread_discord_archived_after_a_quiet_day_still_gets_its_solution(
+    simcord_env, clock: ManualClock
+) -> None:
+    await in_step(simcord_env, clock)
+    guild = simcord_env.create_guild()
+    channel = guild.create_text_channel("study")
+    bot: StudyBot = simcord_env.bot
+    await configure(bot.services, guild.id, channel.id)
+    await bot.services.scheduler.run_once(bot.post_delivery)
+    thread = only_thread(channel)
+    seen = await bot.fetch_channel(thread.id)
+    assert isinstance(seen, discord.Thread)
+    await seen.edit(archived=True)  # what Discord does to a thread quiet for its auto-archive time
+
+    await in_step(simcord_env, clock, days=1)
+    sent = await bot.services.scheduler.run_once(bot.post_delivery)
+    assert [post.extra.get("thread", "daily") for post in sent] == ["daily", "close", "open"]
+    assert len(thread.history()) == 2
+    assert await state(bot, thread) == (True, False)
