@@ -123,7 +123,7 @@ SPECS = (
     # for the one who asked: it is their reading aid, not a post.
     Spec(
         "render",
-        "Draw the maths ($..$, $$..$$, \\(..\\), \\[..\\]) in a message as an image, for you only.",
+        "Draw a message's maths as an image only you see (Discord: right-click it, Apps, Render math).",
         lambda ctx, text: ctx.services.pictures.render_math(ctx.actor, text),
         (text("text", "The message text with its formulas", p.MAX_RENDER_CHARS, required=True),),
         defer=Defer(private=True),
