@@ -120,9 +120,19 @@ REQUIRED_CHANNEL_PERMISSIONS: tuple[tuple[str, str], ...] = (
 )
 
 
-def missing_permissions(permissions: discord.Permissions) -> list[str]:
+# What the bot needs there to open a discussion thread on each daily post (/setup threads:true).
+REQUIRED_THREAD_PERMISSIONS: tuple[tuple[str, str], ...] = (
+    ("create_public_threads", "Create Public Threads"),
+    ("send_messages_in_threads", "Send Messages in Threads"),
+)
+
+
+def missing_permissions(
+    permissions: discord.Permissions,
+    required: tuple[tuple[str, str], ...] = REQUIRED_CHANNEL_PERMISSIONS,
+) -> list[str]:
     """The required channel permissions that `permissions` lacks, by their display names."""
-    return [label for name, label in REQUIRED_CHANNEL_PERMISSIONS if not getattr(permissions, name)]
+    return [label for name, label in required if not getattr(permissions, name)]
 
 
 def cut(text: str, limit: int) -> str:

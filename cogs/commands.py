@@ -18,6 +18,7 @@ from bot.commands import SPECS, Context, Group, Option, Spec
 from bot.commands.general import command_names
 from bot.discord_app import StudyBot
 from bot.discord_render import (
+    REQUIRED_THREAD_PERMISSIONS,
     actor_from,
     deliver,
     member_actor,
@@ -111,7 +112,7 @@ async def run(spec: Spec, interaction: Interaction, given: dict[str, Any]) -> No
     except UserError as exc:
         await respond(interaction, error(str(exc)))
         return
-    values.update(_bot_permissions(spec, given))
+    values.update(await _bot_permissions(spec, interaction, given))
     private = spec.defer.is_private(values) if spec.defer else True
     if spec.defer:
         await interaction.response.defer(ephemeral=private, thinking=True)
@@ -125,15 +126,25 @@ async def run(spec: Spec, interaction: Interaction, given: dict[str, Any]) -> No
     await deliver(interaction, result)
 
 
-def _bot_permissions(spec: Spec, given: dict[str, Any]) -> dict[str, list[str]]:
-    """For each channel the bot will post in, what it lacks there (the bot's own permissions: the
-    member's are in the interaction, not ours)."""
+async def _bot_permissions(
+    spec: Spec, interaction: Interaction, given: dict[str, Any]
+) -> dict[str, list[str]]:
+    """For each channel the bot will post (or open threads) in, what it lacks there (the bot's own
+    permissions: the member's are in the interaction, not ours)."""
     missing: dict[str, list[str]] = {}
     for name, option in _options(spec):
         channel = given.get(name)
         if option.bot_posts_here and isinstance(channel, discord.abc.GuildChannel):
             me = channel.guild.me
             missing[f"{name}_missing"] = missing_permissions(channel.permissions_for(me)) if me else []
+        if option.bot_threads_in is not None:
+            where = given.get(option.bot_threads_in)
+            if where is None and interaction.guild is not None:  # the guild's current post channel
+                settings = await interaction.client.services.guilds.settings(interaction.guild.id)
+                where = interaction.guild.get_channel(settings.channel_id) if settings.channel_id else None
+            if isinstance(where, discord.abc.GuildChannel) and where.guild.me is not None:
+                permissions = where.permissions_for(where.guild.me)
+                missing[f"{name}_missing"] = missing_permissions(permissions, REQUIRED_THREAD_PERMISSIONS)
     return missing
 
 
@@ -179,6 +190,20 @@ def build(spec: Spec) -> app_commands.Command[Any, ..., None]:
     return command
 
 
+def build_menu(spec: Spec) -> app_commands.ContextMenu:
+    """A spec with `menu` as a message action: the message's text is its first option."""
+    assert spec.menu is not None
+    first = spec.options[0].name
+
+    async def callback(interaction: Interaction, message: discord.Message) -> None:
+        await run(spec, interaction, {first: message.content})
+
+    menu = app_commands.ContextMenu(name=spec.menu, callback=callback)
+    if spec.guild_only:
+        app_commands.guild_only()(menu)
+    return menu
+
+
 def _group(group: Group) -> app_commands.Group:
     return app_commands.Group(
         name=group.name,
@@ -188,11 +213,16 @@ def _group(group: Group) -> app_commands.Group:
     )
 
 
-def tree_commands() -> list[app_commands.Command[Any, ..., None] | app_commands.Group]:
-    """Every spec as a top-level command or inside its group, in table order."""
-    built: list[app_commands.Command[Any, ..., None] | app_commands.Group] = []
+def tree_commands() -> list[
+    app_commands.Command[Any, ..., None] | app_commands.Group | app_commands.ContextMenu
+]:
+    """Every spec as a top-level command, inside its group, or as a message menu, in table order."""
+    built: list[app_commands.Command[Any, ..., None] | app_commands.Group | app_commands.ContextMenu] = []
     groups: dict[str, app_commands.Group] = {}
     for spec in SPECS:
+        if spec.menu is not None:
+            built.append(build_menu(spec))
+            continue
         if spec.group is None:
             built.append(build(spec))
             continue

@@ -1,4 +1,4 @@
-"""/plot, /gd, /losscurve and /tex: pictures drawn in the worker pool, posted for everyone to see.
+"""/plot, /gd, /losscurve, /tex and "Render math": pictures drawn in the worker pool.
 
 Each command first checks its options (cheap, no I/O) and refuses bad ones privately at once; then
 it defers publicly (a cold worker may need a second or two) and follows up with the picture. A
@@ -26,6 +26,12 @@ def _picture(name: str, description: str, call, options, precheck) -> Spec:  # t
         precheck=precheck,
         cooldown=DEFAULT_COOLDOWNS[name],  # the limiter's: Discord and the console count the same uses
     )
+
+
+def _render_precheck(values: dict[str, object]) -> None:
+    """Refuse, before any defer, a message with no maths or too long to draw (a Discord message can
+    be 4,000 characters, more than the option's bound)."""
+    p.math_source(str(values["text"] or ""))
 
 
 SPECS = (
@@ -112,5 +118,17 @@ SPECS = (
             ),
         ),
         lambda o: p.tex_source(o["latex"]),
+    ),
+    # "Render math" on any message (right-click -> Apps); `/render TEXT` in the console. The image is
+    # for the one who asked: it is their reading aid, not a post.
+    Spec(
+        "render",
+        "Draw a message's maths as an image only you see (Discord: right-click it, Apps, Render math).",
+        lambda ctx, text: ctx.services.pictures.render_math(ctx.actor, text),
+        (text("text", "The message text with its formulas", p.MAX_RENDER_CHARS, required=True),),
+        defer=Defer(private=True),
+        guild_only=False,
+        precheck=_render_precheck,
+        menu="Render math",
     ),
 )

@@ -20,6 +20,12 @@ SPECS = (
                 "boolean",
                 "Create a challenge automatically every week (Monday to Sunday)",
             ),
+            Option(
+                "threads",
+                "boolean",
+                "Open a discussion thread on each daily post (needs Create Public Threads)",
+                bot_threads_in="channel",
+            ),
         ),
         moderator=True,
     ),

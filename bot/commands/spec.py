@@ -59,11 +59,17 @@ class Option:
     # A channel the bot will post in: the Discord adapter passes the permissions the bot lacks
     # there as `<name>_missing` (a list of display names; the console's channel lacks none).
     bot_posts_here: bool = False
+    # A boolean that makes the bot open threads in the channel of the option named here (or, when
+    # that is left out, the guild's post channel): the Discord adapter passes the thread permissions
+    # the bot lacks there as `<name>_missing`.
+    bot_threads_in: str | None = None
 
     def __post_init__(self) -> None:
         _check_naming("option", self.name, self.description)
         if self.bot_posts_here and self.kind != "channel":
             raise ValueError(f"option {self.name!r}: bot_posts_here is for channel options")
+        if self.bot_threads_in is not None and self.kind != "boolean":
+            raise ValueError(f"option {self.name!r}: bot_threads_in is for boolean options")
         if self.kind not in KINDS:
             raise ValueError(f"unknown option kind {self.kind!r}")
         if self.kind == "text" and not self.choices and self.max_length is None:
@@ -129,9 +135,17 @@ class Spec:
     # A cheap check of the options (no I/O) run before any defer or download; attachments are
     # passed as FileInfo. It raises UserError for a bad option.
     precheck: Callable[[dict[str, Any]], object] | None = None
+    # A message action (right-click a message -> Apps -> `menu`): on Discord the command is this
+    # context menu, the message's text filling the first option; the console keeps `/name TEXT`.
+    menu: str | None = None
 
     def __post_init__(self) -> None:
         _check_naming("command", self.name, self.description)
+        if self.menu is not None:
+            if not 1 <= len(self.menu) <= 32 or self.menu != self.menu.strip():
+                raise ValueError(f"/{self.name}: a menu name is 1-32 characters")
+            if not self.options or self.options[0].kind != "text" or self.group is not None:
+                raise ValueError(f"/{self.name}: a message menu is a top-level command taking text first")
         names = [option.name for option in self.options]
         if len(set(names)) != len(names) or len(names) > 25:
             raise ValueError(f"/{self.name}: option names must be unique, 25 at most")

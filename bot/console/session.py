@@ -167,6 +167,16 @@ class ConsoleSession:
         return path
 
     async def deliver_post(self, post: Post) -> None:
+        thread = post.extra.get("thread")
+        if thread:  # a daily post's discussion thread (bot/services/threads.py)
+            name = post.extra.get("thread_name", post.title)
+            self.write(
+                f"[thread] opened {name!r}" if thread == "open" else f"[thread] solution posted in {name!r}"
+            )
+            self.render(post.reply)
+            if thread == "close":
+                self.write(f"[thread] archived {name!r}")
+            return
         self.write(f"[post] {post.title}")
         if post.mention_role_id is not None and post.extra.get("mention_name"):
             self.write(f"@{post.extra['mention_name']}")

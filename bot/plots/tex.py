@@ -316,6 +316,21 @@ _INLINE = re.compile(r"(?<!\\)\$(.+?)(?<!\\)\$|\\\((.+?)\\\)", re.DOTALL)
 _SLOT = re.compile(r"\x00(\d+)\x00")
 
 
+def has_math(text: str) -> bool:
+    """Whether `text` has a formula this renderer draws: ``$$..$$``, ``\\[..\\]``, ``\\(..\\)``, or a
+    ``$..$`` that reads as maths (not two prices, "$5 and $10"). A bare ``\\alpha`` is no formula."""
+    from bot.plots.latex_text import has_raw_latex
+
+    if any((m.group(1) or m.group(2) or "").strip() for m in _DISPLAY.finditer(text)):
+        return True
+    for m in _INLINE.finditer(_DISPLAY.sub(" ", text)):
+        if m.group(2) is not None and m.group(2).strip():
+            return True
+        if m.group(1) is not None and has_raw_latex(f"${m.group(1)}$"):
+            return True
+    return False
+
+
 def _plain(text: str) -> str:
     """Markdown emphasis and code marks off; literal dollars escaped for matplotlib."""
     text = re.sub(r"(\*\*|__|\*|`)", "", text)

@@ -29,6 +29,7 @@ from bot.services.progress import ProgressService
 from bot.services.resources import ResourceService
 from bot.services.reviews import ReviewService
 from bot.services.scheduler import Scheduler
+from bot.services.threads import ThreadCloseJob, ThreadOpenJob
 from bot.storage.database import Database
 from bot.workers import WorkerPool
 
@@ -100,6 +101,9 @@ class Services:
         self.scheduler.add(CurriculumEndJob(self.curricula))
         self.scheduler.add(CurriculumWeekJob(self.curricula))
         self.scheduler.add(DailyPostJob(db, self.daily))
+        # After the daily post of the same tick: yesterday's thread gets its solution, today's opens.
+        self.scheduler.add(ThreadCloseJob(db, self.daily))
+        self.scheduler.add(ThreadOpenJob(db))
         self.scheduler.add(WeeklyChallengeJob(self.challenges))
         self.scheduler.add(ChallengeResultsJob(self.challenges))
         self.scheduler.add(ChallengeOpenJob(self.challenges))

@@ -79,6 +79,8 @@ POST_KINDS = {
     "challenge-weekly": "weekly challenge",
     "curriculum-week": "curriculum week",
     "curriculum-end": "curriculum end",
+    "thread-open": "discussion thread",
+    "thread-close": "thread solution",
 }
 
 
@@ -130,11 +132,15 @@ class GuildService:
         ping_role: tuple[int, str] | None = None,
         moderator_role: tuple[int, str] | None = None,
         weekly_challenge: bool | None = None,
+        threads: bool | None = None,
         channel_missing: Sequence[str] = (),
+        threads_missing: Sequence[str] = (),
     ) -> Reply:
         """Change the given settings (all validated first, so a bad value changes nothing).
 
-        `channel_missing`: the permissions the bot lacks in `channel` (the adapter knows them)."""
+        `channel_missing`: the permissions the bot lacks in `channel`; `threads_missing`: the thread
+        permissions it lacks in the post channel (`channel`, else the current one). The adapter
+        knows both."""
         await self.require_moderator(actor, "/setup")
         if channel is not None and channel_missing:
             raise UserError(
@@ -142,7 +148,15 @@ class GuildService:
                 f" {', '.join(channel_missing)} there. Give me those permissions in the channel's"
                 " settings (or pick another channel) and run /setup again. Nothing was changed."
             )
-        await self.register(actor)
+        current = await self.register(actor)
+        wants_threads = threads if threads is not None else current.threads
+        if wants_threads and (threads or channel is not None) and threads_missing:
+            where = channel[1] if channel is not None else current.channel_name or "the daily-post channel"
+            raise UserError(
+                f"I can't open discussion threads in #{where}: I'm missing {', '.join(threads_missing)}"
+                " there. Give me those permissions in the channel's settings (or run /setup"
+                " threads:false) and run /setup again. Nothing was changed."
+            )
         changes: dict[str, object] = {}
         if time is not None:
             changes["post_time"] = parse_post_time(time)
@@ -156,6 +170,8 @@ class GuildService:
             changes["moderator_role_id"], changes["moderator_role_name"] = moderator_role
         if weekly_challenge is not None:
             changes["weekly_challenges"] = int(weekly_challenge)
+        if threads is not None:
+            changes["threads"] = int(threads)
         if changes:
             await guild_rows.update_guild(self.db, actor.guild_id, **changes)
         settings = await self.settings(actor.guild_id)
@@ -230,6 +246,13 @@ class GuildService:
                 Field(
                     "Weekly challenges",
                     "on (created automatically)" if settings.weekly_challenges else "off",
+                    inline=True,
+                ),
+                Field(
+                    "Discussion threads",
+                    "on (a thread on each daily post, closed with the solution the next day)"
+                    if settings.threads
+                    else "off",
                     inline=True,
                 ),
             ),

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.plots.errors import PlotError
-from bot.plots.latex_text import formula_text, has_raw_latex, readable
+from bot.plots.latex_text import formula_text, readable
 from bot.plots.models import (
     GD_DEFAULT_STEPS,
     GD_MAX_STEPS,
@@ -25,7 +25,7 @@ from bot.plots.models import (
     LossCurveRequest,
     PlotRequest,
 )
-from bot.plots.tex import MAX_STATEMENT
+from bot.plots.tex import MAX_STATEMENT, has_math
 from bot.replies import Attachment, Field, Reply
 from bot.services import picture_jobs as jobs
 from bot.services.context import Actor, SystemClock, Upload, oversize_message
@@ -210,6 +210,23 @@ def tex_source(latex: str) -> str:
     return text
 
 
+#: The most of a message "Render math" draws (the formula renderer's own bound).
+MAX_RENDER_CHARS = MAX_STATEMENT
+
+
+def math_source(text: str) -> str:
+    """A message's text if it has maths to draw and is not too long; else a clear UserError."""
+    text = (text or "").strip()
+    if not has_math(text):
+        raise UserError(
+            "That message has no maths to draw: formulas go between `$` signs, like `$x^2$`,"
+            " or `$$..$$`, `\\(..\\)`, `\\[..\\]`."
+        )
+    if len(text) > MAX_RENDER_CHARS:
+        raise UserError(f"That message is {len(text)} characters; at most {MAX_RENDER_CHARS} can be drawn.")
+    return text
+
+
 # --- the use cases ------------------------------------------------------------------------------
 
 
@@ -340,11 +357,7 @@ class PictureService:
         """A message's ``$..$`` maths drawn as one image, with its Unicode reading as the text.
 
         The engine of a "Render math" message action: any adapter hands it the message text."""
-        text = (text or "").strip()
-        if not has_raw_latex(text):
-            raise UserError("That message has no maths to draw: formulas go between `$` signs, like `$x^2$`.")
-        if len(text) > MAX_STATEMENT:
-            raise UserError(f"That message is {len(text)} characters; at most {MAX_STATEMENT} can be drawn.")
+        text = math_source(text)
         with self.limits.heavy(actor.user_id):  # one in flight, like /tex (no cooldown of its own)
             image = await self._draw(
                 jobs.statement_job, text, limit=TEX_TIMEOUT, key=actor.user_id, what="formula"

@@ -206,3 +206,12 @@ async def solved_days(db: Database, guild_id: int, user_id: int) -> list[date]:
         (guild_id, user_id),
     )
     return [date.fromisoformat(row[0]) for row in rows]
+
+
+async def solved_count(db: Database, guild_id: int, day: date) -> int:
+    """How many members solved the guild's prompt of `day` (counted or not)."""
+    value = await db.fetch_value(
+        "SELECT COUNT(*) FROM daily_progress WHERE guild_id = ? AND local_date = ? AND solved_at IS NOT NULL",
+        (guild_id, day.isoformat()),
+    )
+    return int(value or 0)

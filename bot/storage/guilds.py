@@ -21,6 +21,7 @@ class GuildSettings:
     moderator_role_id: int | None = None
     moderator_role_name: str | None = None
     weekly_challenges: bool = False
+    threads: bool = False  # a discussion thread on each daily post (/setup threads:true)
     removed_at: str | None = None  # the bot was removed from the guild: nothing is scheduled for it
 
 
@@ -45,6 +46,7 @@ async def ensure_guild(
 def _settings(row: object) -> GuildSettings:
     values = dict(row)  # type: ignore[call-overload]
     values["weekly_challenges"] = bool(values.get("weekly_challenges"))
+    values["threads"] = bool(values.get("threads"))
     return GuildSettings(**values)
 
 

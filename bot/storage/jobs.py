@@ -10,6 +10,7 @@ it next looks for it first.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -230,3 +231,46 @@ async def last_failure(db: Database, guild_id: int) -> RunRow | None:
         (guild_id,),
     )
     return None if row is None else _row(row)
+
+
+async def first_claimed_at(db: Database, guild_id: int, kind: str, run_key: str) -> str | None:
+    """When a run was first claimed (ISO, UTC): its post went out right after, so a search of the
+    channel for it starts there."""
+    value = await db.fetch_value(
+        "SELECT claimed_at FROM job_runs WHERE guild_id = ? AND kind = ? AND run_key = ?",
+        (guild_id, kind, run_key),
+    )
+    return None if value is None else str(value)
+
+
+async def runs_to_follow(
+    db: Database, kind: str, after_kind: str, follow_kind: str, since_key: str
+) -> list[tuple[int, str]]:
+    """(guild, run_key) of done `kind` runs (keys >= `since_key`) that a later done `after_kind`
+    run has overtaken and whose `follow_kind` run is not finished: e.g. threads opened on a daily
+    post that the next daily post has replaced, and not closed yet."""
+    rows = await db.fetch_all(
+        "SELECT o.guild_id, o.run_key FROM job_runs o WHERE o.kind = ? AND o.status = 'done'"
+        " AND o.run_key >= ?"
+        " AND EXISTS (SELECT 1 FROM job_runs d WHERE d.guild_id = o.guild_id AND d.kind = ?"
+        "             AND d.status = 'done' AND d.run_key > o.run_key)"
+        " AND NOT EXISTS (SELECT 1 FROM job_runs c WHERE c.guild_id = o.guild_id AND c.kind = ?"
+        "                 AND c.run_key = o.run_key AND c.status IN ('done', 'failed', 'skipped'))"
+        " ORDER BY o.guild_id, o.run_key",
+        (kind, since_key, after_kind, follow_kind),
+    )
+    return [(int(row[0]), str(row[1])) for row in rows]
+
+
+async def done_runs(db: Database, kind: str, run_keys: Collection[str]) -> set[tuple[int, str]]:
+    """(guild, run_key) of the done runs of `kind` among `run_keys`: one query for every guild (the
+    keys are local dates, at most a few distinct ones at any moment)."""
+    keys = sorted(set(run_keys))
+    if not keys:
+        return set()
+    rows = await db.fetch_all(
+        f"SELECT guild_id, run_key FROM job_runs WHERE kind = ? AND status = 'done'"
+        f" AND run_key IN ({', '.join('?' for _ in keys)})",
+        (kind, *keys),
+    )
+    return {(int(row[0]), str(row[1])) for row in rows}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import discord
 import pytest
 from discord import AppCommandOptionType, app_commands
 
@@ -27,15 +28,20 @@ KIND = {
     AppCommandOptionType.attachment: "attachment",
 }
 BOUNDS = ("min_value", "max_value", "min_length", "max_length")
+#: Specs that are slash commands on Discord (the others are message menus there, /name in the console).
+SLASH = {name: spec for name, spec in BY_NAME.items() if spec.menu is None}
 
 
-async def synced(settings: Settings) -> dict[str, dict[str, Any]]:
-    """What `tree.sync()` would send, per qualified name (subcommands unpacked from their group)."""
+async def synced(settings: Settings, *, menus: bool = False) -> dict[str, dict[str, Any]]:
+    """What `tree.sync()` would send, per qualified name (subcommands unpacked from their group):
+    the slash commands, or with `menus` the message context menus."""
     bot = StudyBot(settings, start_jobs=False)
     for extension in discover_cogs():
         await bot.load_extension(extension)
     payload: dict[str, dict[str, Any]] = {}
-    for command in bot.tree.get_commands():
+    for command in bot.tree.get_commands(
+        type=discord.AppCommandType.message if menus else discord.AppCommandType.chat_input
+    ):
         data = command.to_dict(bot.tree)
         if isinstance(command, app_commands.Group):
             for sub in data["options"]:
@@ -62,8 +68,8 @@ def as_console_help(option: dict[str, Any]) -> dict[str, Any]:
 async def test_synced_payload_and_console_help_are_the_same_table(settings: Settings) -> None:
     payload = await synced(settings)
 
-    assert sorted(payload) == sorted(BY_NAME)
-    for name, spec in BY_NAME.items():
+    assert sorted(payload) == sorted(SLASH)
+    for name, spec in SLASH.items():
         on_discord = sorted((as_console_help(o) for o in payload[name]["options"]), key=lambda o: o["name"])
         in_console = sorted(option_table(spec), key=lambda o: o["name"])
         assert on_discord == in_console, f"/{name} differs"
@@ -72,7 +78,7 @@ async def test_synced_payload_and_console_help_are_the_same_table(settings: Sett
 
 async def test_help_for_one_command_shows_every_option_with_its_limits(settings: Settings) -> None:
     payload = await synced(settings)
-    for name, spec in BY_NAME.items():
+    for name, spec in SLASH.items():
         shown = command_help(spec).text
         for option in payload[name]["options"]:
             assert f"`{option['name']}`" in shown and option["description"] in shown, f"/{name}"
@@ -116,6 +122,29 @@ async def test_moderator_commands_are_hidden_where_discord_allows_it(settings: S
         assert BY_NAME[f"challenge-admin {name}"].moderator
     assert not [spec for spec in SPECS if spec.group and spec.group.name == "challenge" and spec.moderator]
     assert payload["daily"]["default_member_permissions"] is None
+
+
+async def test_a_menu_spec_is_a_message_context_menu_on_discord(settings: Settings) -> None:
+    menus = await synced(settings, menus=True)
+    declared = {spec.menu: spec for spec in SPECS if spec.menu is not None}
+    assert sorted(menus) == sorted(declared) == ["Render math"]
+    assert menus["Render math"]["type"] == discord.AppCommandType.message.value
+    assert "render" in BY_NAME  # the console's /render TEXT
+
+
+def test_a_menu_needs_a_text_option_first() -> None:
+    from bot.commands import Spec
+
+    with pytest.raises(ValueError, match="menu"):
+        Spec("nothing", "No options", lambda ctx: None, menu="Do it")
+    with pytest.raises(ValueError, match="menu"):
+        Spec(
+            "long",
+            "Too long a name",
+            lambda ctx, t: None,
+            (Option("t", "text", "x", max_length=5),),
+            menu="x" * 33,
+        )
 
 
 def test_a_text_option_without_a_bound_is_refused() -> None:
