@@ -122,8 +122,15 @@ class FakeDiscord:
             status, body = self.sync_error
             return _json(body, status=status)
         self.synced.append(payload)
+        # Discord answers every command with a description, "" for context menus (which send none).
         answered = [
-            {**command, "id": str(1200000000000000000 + i), "application_id": APP_ID, "version": "1"}
+            {
+                "description": "",
+                **command,
+                "id": str(1200000000000000000 + i),
+                "application_id": APP_ID,
+                "version": "1",
+            }
             for i, command in enumerate(payload)
         ]
         return _json(answered)
