@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 
 # Native libraries must not start thread pools or GUI backends in the children (both break under
 # an address-space limit and waste the two cores).
-_CHILD_ENV = {
+WORKER_ENV = {
     "OPENBLAS_NUM_THREADS": "1",
     "OMP_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",
@@ -255,7 +255,7 @@ class WorkerPool:
     def _context(self) -> _Context:
         with self._cond:
             if self._ctx is None:
-                for name, value in _CHILD_ENV.items():
+                for name, value in WORKER_ENV.items():
                     os.environ.setdefault(name, value)
                 ctx: _Context
                 if "forkserver" in multiprocessing.get_all_start_methods():

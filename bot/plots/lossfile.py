@@ -13,7 +13,6 @@ import io
 import json
 import math
 import re
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -134,103 +133,51 @@ def _check_points(n: int) -> None:
 def parse_loss_file(filename: str, data: bytes) -> LossData:
     """An uploaded file: the format is chosen from the name and the content."""
     text = _check_size(data)
-    stripped = text.lstrip()
-    if not stripped:
+    first_char = _NOT_SPACE.search(text)
+    if first_char is None:
         raise PlotError("the file is empty: expected loss values")
-    if filename.lower().endswith(".json") or stripped[0] in "[{":
+    if filename.lower().endswith(".json") or first_char.group() in "[{":
         return _parse_json(text)
     first = _first_data_line(text)
-    if first is not None and _all_numbers(first[1]):
+    if first is None:
+        raise PlotError("no loss values found")
+    if _all_numbers(first[1]):
         return parse_values(text)
-    return _parse_csv(text)
+    return _parse_csv(text, first)
 
 
 def _first_data_line(text: str) -> tuple[int, str] | None:
-    # lazily: splitting a 5 MB file into lines to look at the first one was a tenth of the parse
-    for i, line in enumerate(io.StringIO(text), start=1):
-        line = line.rstrip("\r\n")
+    # line by line from the start: copying a 5 MB file to look at its first lines cost a tenth of
+    # the whole parse
+    start, number = 0, 1
+    while True:
+        end = text.find("\n", start)
+        line = (text[start:] if end < 0 else text[start:end]).rstrip("\r")
         if line.strip() and not line.lstrip().startswith("#"):
-            return i, line
-    return None
+            return number, line
+        if end < 0:
+            return None
+        start, number = end + 1, number + 1
 
 
-def _numbers_in_c(text: str, sep: str) -> np.ndarray | None:
-    """Every number in `text` (separated by `sep` or whitespace), or None if a token is not one.
+def _table_in_c(text: str, delimiter: str | None) -> np.ndarray | None:
+    """The numbers of `text` as a rows x columns table, read by numpy's C reader; None if a cell is
+    not a number, a row is ragged or there is nothing (the careful path then names the line).
 
-    Plain decimals (the usual export: `0.123456`, `-12`, `3.`) are read by :func:`_plain_decimals`
-    with whole-array numpy operations; anything else (exponents, nan/inf, long mantissas) by
-    `np.fromstring`, which stops at the first bad token with a DeprecationWarning: as an error that
-    means "take the careful path", which then names the line.
+    `delimiter` None means any run of whitespace. Blank lines are skipped. Cells are converted as
+    `float()` converts them (correctly rounded; nan, inf and exponents too). Measured on 100k rows,
+    this is 2-3x faster than the hand-made digit matrices it replaces, and half of `float()` per cell.
     """
-    values = _plain_decimals(text, sep)
-    if values is not None:
-        return values
+    if not text.strip():
+        return None
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
-            return np.fromstring(text, sep=sep)
-    except (ValueError, DeprecationWarning):
+        return np.loadtxt(io.StringIO(text), delimiter=delimiter, comments=None, ndmin=2, dtype=float)
+    except ValueError:
         return None
-
-
-_POW10 = 10.0 ** np.arange(23)
-
-
-def _plain_decimals(text: str, sep: str) -> np.ndarray | None:
-    """Tokens of the form [+-]digits[.digits] with at most 15 digits, all at once; None otherwise.
-
-    `sep` " " means any run of whitespace separates; any other `sep` separates exactly one field
-    from the next (an empty field is refused). Tokens are grouped by length and by where their
-    sign and point are, and each group is one matrix of digits times a vector of powers of ten:
-    its digits form an integer m (< 10^15, exact in a float) with f digits after the point, and
-    m / 10^f is the correctly rounded double, the value `float()` gives. So this never changes a
-    number, only the speed (a dozen numpy operations instead of one strtod per cell).
-    """
-    try:
-        raw = text.encode("ascii")
-    except UnicodeEncodeError:
-        return None
-    a = np.frombuffer(raw, dtype=np.uint8)
-    whitespace = (a == 32) | (a == 10) | (a == 13) | (a == 9) if sep == " " else None
-    is_sep = whitespace if whitespace is not None else a == ord(sep)
-    edges = np.diff(is_sep.view(np.int8), prepend=np.int8(1), append=np.int8(1))
-    starts = np.flatnonzero(edges == -1)
-    ends = np.flatnonzero(edges == 1)
-    if starts.size == 0 or (sep != " " and starts.size != np.count_nonzero(is_sep) + 1):
-        return None  # nothing, or an empty field
-    lengths = ends - starts
-    if int(lengths.max()) > 17:  # 15 digits, a sign and a point at most
-        return None
-    out = np.empty(starts.size)
-    # every token's first 17 bytes as one row: a single gather, no index matrix per group
-    padded = np.concatenate((a, np.zeros(17, dtype=np.uint8)))
-    windows = np.lib.stride_tricks.sliding_window_view(padded, 17)[starts]
-    for length in np.flatnonzero(np.bincount(lengths)).tolist():
-        group = np.flatnonzero(lengths == length)
-        cells = windows[group, :length]
-        signed = (cells[:, 0] == 45) | (cells[:, 0] == 43)
-        points = cells == 46
-        first = points.argmax(axis=1)  # a second point fails the digit check below
-        point = np.where(points[np.arange(group.size), first], first, length)
-        shape = point * 2 + signed
-        for key in np.flatnonzero(np.bincount(shape)).tolist():
-            rows = np.flatnonzero(shape == key)
-            at, has_sign = divmod(key, 2)
-            columns = [c for c in range(length) if c != at and not (has_sign and c == 0)]
-            if not columns:
-                return None  # a lone sign or point
-            digits = cells[rows][:, columns] - np.uint8(48)  # below '0' wraps round to > 9
-            if digits.max() > 9:
-                return None  # letters (e, nan, inf), a sign inside, other marks
-            mantissa = digits.astype(float) @ _POW10[len(columns) - 1 :: -1]
-            values = mantissa / _POW10[length - 1 - at if at < length else 0]
-            negative = cells[rows, 0] == 45
-            values[negative] = -values[negative]
-            out[group[rows]] = values
-    return out
 
 
 _SEP = re.compile(r"[,;\s]+")
+_NOT_SPACE = re.compile(r"\S")
 
 
 def _all_numbers(line: str) -> bool:
@@ -247,7 +194,8 @@ def parse_values(text: str) -> LossData:
     """A plain list of numbers: comma, semicolon, space or newline separated; '#' starts a comment."""
     if "#" not in text and ",," not in text and ";;" not in text:
         # the usual paste or export, parsed in C; anything odd takes the line-by-line path below
-        y = _numbers_in_c(text.replace(",", " ").replace(";", " "), " ")
+        table = _table_in_c(text.replace(",", " ").replace(";", " "), None)
+        y = table.ravel() if table is not None else None  # rows of several numbers: reading order
         if y is not None and y.size:
             _check_points(int(y.size))
             return LossData(Series("loss", np.arange(len(y), dtype=float), y), None, "index")
@@ -299,10 +247,8 @@ def _sniff(header: str) -> str | None:
     return best if counts[best] else None
 
 
-def _parse_csv(text: str) -> LossData:
-    first = _first_data_line(text)
-    if first is None:
-        raise PlotError("no loss values found")
+def _parse_csv(text: str, first: tuple[int, str]) -> LossData:
+    """A CSV whose first line that is not blank or a comment, `first` (number, text), is its header."""
     header_line, header_text = first
     delimiter = _sniff(header_text)
     if delimiter is not None and '"' not in text:
@@ -380,21 +326,19 @@ def _fast_csv(text: str, header_line: int, header_text: str, delimiter: str) -> 
     """
     raw_headers = header_text.split(delimiter)
     width = len(raw_headers)
-    body = text.split("\n", header_line)[-1] if text.count("\n") >= header_line else ""
-    body = body.replace("\r\n", "\n").rstrip()
+    parts = text.split("\n", header_line)
+    body = parts[-1].rstrip() if len(parts) > header_line else ""
+    if "\r" in body:
+        body = body.replace("\r\n", "\n")
     if not body or "#" in body or (delimiter != "," and "," in body):
         return None
     rows = body.count("\n") + 1
-    flat = body.replace("\n", ",")
-    if delimiter != ",":
-        flat = flat.replace(delimiter, ",")
-    values = _numbers_in_c(flat, ",")
-    if values is None or values.size != rows * width:
-        return None
+    table = _table_in_c(body, delimiter)
+    if table is None or table.shape != (rows, width):
+        return None  # blank lines or a wrong width: the general path says where
     headers = [_norm(h) for h in raw_headers]
     train_col, val_col, x_col, x_label = _pick_columns(headers)
     _check_points(rows * (2 if val_col is not None else 1))
-    table = values.reshape(rows, width)
     wanted = [c for c in (train_col, val_col, x_col) if c is not None]
     cols = {c: np.ascontiguousarray(table[:, c]) for c in wanted}
     if x_col is None:

@@ -179,3 +179,10 @@ def test_a_plain_list_of_a_million_values_fits_the_upload_limit_and_is_read() ->
     data = parse_loss_file("losses.txt", text.encode())
     assert data.train.y.size == MAX_POINTS
     assert data.train.y[:5].tolist() == [0.5, 0.4, 0.3, 0.2, 0.5]
+
+
+@pytest.mark.parametrize("text", ["1 2\n3 4\n", "1, 2\n3; 4", "1 2\n3\n4", "1e-3 2\n3 nan"])
+def test_a_plain_list_in_rows_reads_in_reading_order(text: str) -> None:
+    # uniform rows take numpy's C reader, ragged ones the careful path: the same numbers either way
+    expected = [float(t) for t in text.replace(",", " ").replace(";", " ").split()]
+    np.testing.assert_array_equal(parse_values(text).train.y, expected)
