@@ -60,7 +60,8 @@ async def setup_hook_once() -> float:
     from bot.discord_app import StudyBot
 
     with tempfile.TemporaryDirectory() as tmp:
-        bot = StudyBot(Settings(db_path=Path(tmp) / "bench.sqlite3"), start_jobs=False)
+        # shard_count: StudyBot is auto-sharded, and simcord needs a known count (as the tests give it)
+        bot = StudyBot(Settings(db_path=Path(tmp) / "bench.sqlite3", shard_count=1), start_jobs=False)
         started = time.perf_counter()
         async with simcord.run(bot):
             elapsed = time.perf_counter() - started
