@@ -85,7 +85,7 @@ async def leaderboard(
     print(f"  ranking query alone: {summary(ranking)}")
     start = time.perf_counter()
     settings = await services.guilds.settings(GUILD)
-    post = await services.challenges.results(challenge, settings)
+    post = await services.challenges.replies.results(challenge, settings)
     print(
         f"  results post ({len(post.reply.fields)} problems with solutions):"
         f" {(time.perf_counter() - start) * 1000:.2f} ms"
