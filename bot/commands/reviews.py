@@ -1,4 +1,5 @@
-"""/review: spaced repetition of the problems a member missed (issue 16) and its opt-in daily DM."""
+"""/review: spaced repetition of the problems a member missed (issue 16), its opt-in daily DM, and
+/mydata, the member's own export of what the bot stores about them."""
 
 from __future__ import annotations
 
@@ -25,5 +26,11 @@ SPECS = (
             ),
         ),
         defer=Defer(),  # private, and a generated variant is built in a worker
+    ),
+    Spec(
+        "mydata",
+        "Everything studybot stores about you in this server, as a JSON file only you see.",
+        lambda ctx: ctx.services.mydata.export(ctx.actor),
+        defer=Defer(),  # private: the file is yours alone; reading and encoding may take a moment
     ),
 )

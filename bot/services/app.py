@@ -22,6 +22,7 @@ from bot.services.curricula import CurriculumEndJob, CurriculumService, Curricul
 from bot.services.daily import DailyPlanner, DailyPostJob, DailyService
 from bot.services.guilds import GuildService
 from bot.services.limits import MemberLimiter
+from bot.services.mydata import MemberDataService
 from bot.services.pictures import PictureService
 from bot.services.practice import PracticeService
 from bot.services.problems import Problems, warm_up
@@ -97,9 +98,10 @@ class Services:
         self.answers.due_note = self.daily.due_note = self.reviews.due_note
         self.practice.due_topics = self.reviews.weakest_due_topics
         self.progress.reviews = self.reviews
-        # /review remind:true|false and its daily DM.
+        # /review remind:true|false and its daily DM; /mydata, the member's own export.
         self.reminders = ReminderService(db, self.guilds, clock)
         self.reviews.reminder_note = self.reminders.note
+        self.mydata = MemberDataService(db, self.guilds, clock)
         # Order matters within one tick: a curriculum's end before the day's post, a weekly challenge
         # created before the job that announces it.
         self.scheduler.add(CurriculumEndJob(self.curricula))

@@ -125,5 +125,8 @@ MASTERY_HELP = (
     " reviews never count in streaks or leaderboards.\n"
     "Reminders: /review remind:true asks for one DM a day, after the daily post, when you have reviews"
     ' due ("3 reviews due in <server>: /review"); nothing is sent on days with none, and'
-    " /review remind:false stops it. If your DMs are closed, reminders switch off and /review says so."
+    " /review remind:false stops it. If your DMs are closed, reminders switch off and /review says so.\n"
+    "Your data: /mydata sends you (privately) a JSON file of everything studybot stores about you in"
+    " this server: answers, streak days, practice, challenge entries, review cards and log, and the"
+    " reminder setting."
 )
