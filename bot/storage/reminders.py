@@ -12,9 +12,11 @@ from datetime import datetime
 from typing import Any
 
 from bot.storage.database import Database
+from bot.storage.jobs import PRIVATE_KINDS
 from bot.storage.reviews import iso
 
 DM_KIND = "review-dm"
+assert DM_KIND in PRIVATE_KINDS  # a failed DM is not shown to moderators as a failed post
 
 
 def dm_run_key(day: str, user_id: int) -> str:
