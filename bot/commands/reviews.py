@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.commands.spec import Context, Defer, Option, Spec
 from bot.replies import Reply
+from bot.services.limits import DEFAULT_COOLDOWNS
 
 
 async def _review(ctx: Context, remind: bool | None) -> Reply:
@@ -32,5 +33,6 @@ SPECS = (
         "Everything studybot stores about you in this server, as a JSON file only you see.",
         lambda ctx: ctx.services.mydata.export(ctx.actor),
         defer=Defer(),  # private: the file is yours alone; reading and encoding may take a moment
+        cooldown=DEFAULT_COOLDOWNS["mydata"],  # the limiter's: Discord and the console count the same uses
     ),
 )

@@ -101,7 +101,7 @@ class Services:
         # /review remind:true|false and its daily DM; /mydata, the member's own export.
         self.reminders = ReminderService(db, self.guilds, clock)
         self.reviews.reminder_note = self.reminders.note
-        self.mydata = MemberDataService(db, self.guilds, clock)
+        self.mydata = MemberDataService(db, self.guilds, clock, self.limits)
         # Order matters within one tick: a curriculum's end before the day's post, a weekly challenge
         # created before the job that announces it.
         self.scheduler.add(CurriculumEndJob(self.curricula))

@@ -15,6 +15,7 @@ from typing import Any
 from bot.replies import Attachment, Reply, plural
 from bot.services.context import Actor, Clock
 from bot.services.guilds import GuildService
+from bot.services.limits import MemberLimiter
 from bot.storage import member_data
 from bot.storage.database import Database
 
@@ -73,12 +74,18 @@ def summary(tables: dict[str, list[Any]]) -> str:
 
 
 class MemberDataService:
-    def __init__(self, db: Database, guilds: GuildService, clock: Clock) -> None:
+    def __init__(self, db: Database, guilds: GuildService, clock: Clock, limits: MemberLimiter) -> None:
         self.db = db
         self.guilds = guilds
         self.clock = clock
+        self.limits = limits
 
     async def export(self, actor: Actor) -> Reply:
+        """Counted by the limiter (3 an hour, one at a time): Discord and the console alike."""
+        with self.limits.heavy(actor.user_id, "mydata"):
+            return await self._export(actor)
+
+    async def _export(self, actor: Actor) -> Reply:
         settings = await self.guilds.register(actor)
         now: datetime = self.clock.now()
         tables = await member_data.export_rows(self.db, actor.guild_id, actor.user_id)

@@ -244,4 +244,4 @@ def test_every_cooldown_in_the_table_is_the_one_the_limiter_enforces() -> None:
 
     declared = {spec.qualified_name: spec.cooldown for spec in SPECS if spec.cooldown is not None}
     assert declared == dict(DEFAULT_COOLDOWNS)
-    assert set(declared) == {"plot", "gd", "losscurve", "tex"}
+    assert set(declared) == {"plot", "gd", "losscurve", "tex", "mydata"}

@@ -11,9 +11,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.replies import Post
 from bot.services.app import Services
 from bot.services.context import Actor, ManualClock, Upload
+from bot.services.limits import CoolingDown
 from bot.services.mydata import encode
 from bot.storage import member_data
 from bot.storage import practice as practice_rows
@@ -146,6 +149,15 @@ async def test_the_export_holds_every_row_of_the_member_in_this_guild_and_nobody
 
 async def _ignore(post: Post) -> None:
     """Delivery nobody reads: the runs are recorded as sent all the same."""
+
+
+async def test_three_exports_an_hour(svc: Services, clock: ManualClock) -> None:
+    for _ in range(3):
+        await svc.mydata.export(BOB)
+    with pytest.raises(CoolingDown, match="/mydata can be used 3 times per 3600 s"):
+        await svc.mydata.export(BOB)
+    clock.advance(hours=1)
+    assert (await svc.mydata.export(BOB)).attachments
 
 
 def test_the_file_stays_within_the_attachment_limit() -> None:
