@@ -7,6 +7,11 @@ one `send`, so a send here is one attempt; the scheduler decides whether there i
 A post whose `extra["thread"]` is "open" or "close" goes into the discussion thread of a daily post
 (bot/services/threads.py): the daily post is found in its channel by its run reference, and the
 thread on it has the daily post's id, as every thread started from a message does.
+
+A post with `extra["dm_user_id"]` is a direct message to that member (review reminders): sent in the
+bot's DM channel with them, looked for there before a resend. 403 there means the member does not
+take DMs from the bot (closed DMs, no shared server, blocked): RecipientRefused, so the scheduler
+ends only that run and the job turns the member's reminders off.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import discord
 
 from bot.discord_render import send_post
 from bot.replies import Post
-from bot.services.scheduler import DeliveryError, PermanentDeliveryError
+from bot.services.scheduler import DeliveryError, PermanentDeliveryError, RecipientRefused
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +67,9 @@ class DiscordDelivery:
         return channel
 
     async def send(self, post: Post) -> None:
+        if post.extra.get("dm_user_id"):
+            await self._send_dm(post)
+            return
         if post.channel_id is None:
             return
         channel = await self._channel(post)
@@ -81,6 +89,8 @@ class DiscordDelivery:
     async def find(self, post: Post, since: datetime) -> bool:
         """Is a message of ours carrying this post's run reference in the channel since `since`?"""
         ref = post.extra.get("run_ref")
+        if ref and post.extra.get("dm_user_id"):
+            return await self._find_in(await self._dm_channel(post), post, since)
         if not ref or post.channel_id is None:
             return False
         channel = await self._channel(post)
@@ -117,6 +127,38 @@ class DiscordDelivery:
         except discord.HTTPException as exc:
             raise DeliveryError(_reason(exc, f"channel {post.channel_id}")) from exc
         return None
+
+    # -- direct messages (bot/services/reminders.py) ---------------------------------------------
+
+    async def _dm_channel(self, post: Post) -> discord.DMChannel:
+        user_id = int(post.extra["dm_user_id"])
+        try:
+            user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)
+            return user.dm_channel or await user.create_dm()
+        except discord.NotFound as exc:
+            raise RecipientRefused(f"404: user {user_id} no longer exists") from exc
+        except discord.Forbidden as exc:
+            raise RecipientRefused(
+                f"403: user {user_id} cannot be messaged ({exc.text or 'forbidden'})"
+            ) from exc
+        except discord.HTTPException as exc:
+            raise DeliveryError(_reason(exc, f"the DM channel of user {user_id}")) from exc
+        except (OSError, TimeoutError) as exc:
+            raise DeliveryError(f"could not reach Discord ({type(exc).__name__})") from exc
+
+    async def _send_dm(self, post: Post) -> None:
+        channel = await self._dm_channel(post)
+        who = f"user {post.extra['dm_user_id']}"
+        try:
+            await send_post(channel, post)
+        except discord.Forbidden as exc:  # 50007: the member closed DMs (or blocked the bot)
+            raise RecipientRefused(
+                f"403: {who} does not accept DMs from the bot ({exc.text or 'forbidden'})"
+            ) from exc
+        except discord.HTTPException as exc:
+            raise DeliveryError(_reason(exc, f"the DM of {who}")) from exc
+        except (OSError, TimeoutError) as exc:
+            raise DeliveryError(f"could not reach Discord ({type(exc).__name__})") from exc
 
     # -- discussion threads (bot/services/threads.py) ---------------------------------------------
 

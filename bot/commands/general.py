@@ -115,7 +115,8 @@ SPECS = (
             Option(
                 "topic",
                 "text",
-                "commands (default), answers (how to type math) or mastery (how /stats scores topics)",
+                "commands (default), answers (how to type math)"
+                " or mastery (mastery, reviews, reminders, /mydata)",
                 choices=("commands", "answers", "mastery"),
             ),
             text("command", "One command's options and their limits, e.g. plot", 40, autocomplete="commands"),

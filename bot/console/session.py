@@ -167,6 +167,9 @@ class ConsoleSession:
         return path
 
     async def deliver_post(self, post: Post) -> None:
+        if post.extra.get("dm_user_id"):  # a direct message to one member (review reminders)
+            self.write(f"[dm @{post.extra.get('dm_name', post.extra['dm_user_id'])}] {post.reply.text}")
+            return
         thread = post.extra.get("thread")
         if thread:  # a daily post's discussion thread (bot/services/threads.py)
             name = post.extra.get("thread_name", post.title)

@@ -22,10 +22,12 @@ from bot.services.curricula import CurriculumEndJob, CurriculumService, Curricul
 from bot.services.daily import DailyPlanner, DailyPostJob, DailyService
 from bot.services.guilds import GuildService
 from bot.services.limits import MemberLimiter
+from bot.services.mydata import MemberDataService
 from bot.services.pictures import PictureService
 from bot.services.practice import PracticeService
 from bot.services.problems import Problems, warm_up
 from bot.services.progress import ProgressService
+from bot.services.reminders import ReminderService, ReviewReminderJob
 from bot.services.resources import ResourceService
 from bot.services.reviews import ReviewService
 from bot.services.scheduler import Scheduler
@@ -96,6 +98,10 @@ class Services:
         self.answers.due_note = self.daily.due_note = self.reviews.due_note
         self.practice.due_topics = self.reviews.weakest_due_topics
         self.progress.reviews = self.reviews
+        # /review remind:true|false and its daily DM; /mydata, the member's own export.
+        self.reminders = ReminderService(db, self.guilds, clock)
+        self.reviews.reminder_note = self.reminders.note
+        self.mydata = MemberDataService(db, self.guilds, clock, self.limits)
         # Order matters within one tick: a curriculum's end before the day's post, a weekly challenge
         # created before the job that announces it.
         self.scheduler.add(CurriculumEndJob(self.curricula))
@@ -104,6 +110,8 @@ class Services:
         # After the daily post of the same tick: yesterday's thread gets its solution, today's opens.
         self.scheduler.add(ThreadCloseJob(db, self.daily))
         self.scheduler.add(ThreadOpenJob(db))
+        # Review reminder DMs go out once the guild's daily post is done (checked in its due runs).
+        self.scheduler.add(ReviewReminderJob(db))
         self.scheduler.add(WeeklyChallengeJob(self.challenges))
         self.scheduler.add(ChallengeResultsJob(self.challenges))
         self.scheduler.add(ChallengeOpenJob(self.challenges))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
@@ -95,6 +96,11 @@ class GuildService:
     async def register(self, actor: Actor) -> GuildSettings:
         """Make sure the guild and the member exist; returns the guild's settings."""
         settings = await self.settings(actor.guild_id, name=actor.guild_name)
+        if actor.guild_name and settings.name != actor.guild_name:
+            # A renamed server (or one first seen from a scheduled job, without its name): the name
+            # is shown where no Discord object is at hand, such as the review reminder DM.
+            await guild_rows.update_guild(self.db, actor.guild_id, name=actor.guild_name)
+            settings = dataclasses.replace(settings, name=actor.guild_name)
         await member_rows.upsert_member(self.db, actor.guild_id, actor.user_id, actor.name)
         return settings
 

@@ -54,7 +54,8 @@ def answers_help() -> Reply:
 
 
 def mastery_help() -> Reply:
-    """/help topic:mastery: how /stats computes mastery and how /review schedules cards."""
+    """/help topic:mastery: how /stats computes mastery, how /review schedules cards and reminds,
+    and what /mydata exports."""
     from bot.services.review_rules import MASTERY_HELP  # imports fsrs: only when asked
 
-    return Reply(title="Mastery and reviews", text=MASTERY_HELP, ephemeral=True)
+    return Reply(title="Mastery, reviews and your data", text=MASTERY_HELP, ephemeral=True)

@@ -41,6 +41,8 @@ DEFAULT_COOLDOWNS: Mapping[str, Cooldown] = {
     "gd": Cooldown(5, 60.0),
     "tex": Cooldown(8, 60.0),
     "losscurve": Cooldown(3, 60.0),
+    # a whole member's history read and encoded: plenty for a person, not a loop hammering the database
+    "mydata": Cooldown(3, 3600.0),
 }
 
 BUSY_MESSAGE = "Still working on your last one: wait for its reply, then send this again."

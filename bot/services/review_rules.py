@@ -122,5 +122,11 @@ MASTERY_HELP = (
     "Reviews: a problem you missed, solved only after hints or several attempts, or gave up on with"
     " /solution becomes a review card. FSRS (the algorithm Anki uses) schedules it: missed comes"
     " back in a day, and every later success pushes it further out. /review shows the next due one;"
-    " reviews never count in streaks or leaderboards."
+    " reviews never count in streaks or leaderboards.\n"
+    "Reminders: /review remind:true asks for one DM a day, after the daily post, when you have reviews"
+    ' due ("3 reviews due in <server>: /review"); nothing is sent on days with none, and'
+    " /review remind:false stops it. If your DMs are closed, reminders switch off and /review says so.\n"
+    "Your data: /mydata sends you (privately) a JSON file of everything studybot stores about you in"
+    " this server: answers, streak days, practice, challenge entries, review cards and log, and the"
+    " reminder setting."
 )

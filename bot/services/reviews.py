@@ -9,7 +9,8 @@ streak, the leaderboards or first-try accuracy.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Awaitable, Callable
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -54,6 +55,8 @@ class ReviewService:
         self.problems = problems
         self.clock = clock
         self.content = content
+        # Why reminders are off when the bot turned them off (set by Services: ReminderService.note).
+        self.reminder_note: Callable[[Actor], Awaitable[str | None]] | None = None
 
     # -- cards from first goes (called inside the recording transaction) ------------------------
 
@@ -111,6 +114,13 @@ class ReviewService:
         return due_line(await self.due_count(actor))
 
     async def review(self, actor: Actor) -> Reply:
+        reply = await self._review(actor)
+        note = None if self.reminder_note is None else await self.reminder_note(actor)
+        if note is None:
+            return reply
+        return dataclasses.replace(reply, fields=(*reply.fields, Field("Reminders", note)))
+
+    async def _review(self, actor: Actor) -> Reply:
         settings = await self.guilds.register(actor)
         now = self.clock.now()
         until = day_end(now, settings.timezone)

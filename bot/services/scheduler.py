@@ -51,6 +51,12 @@ class PermanentDeliveryError(DeliveryError):
     """Retrying cannot help (the bot may not post there, the channel is gone): the run fails now."""
 
 
+class RecipientRefused(PermanentDeliveryError):
+    """The one recipient of a direct message will not take it (they closed their DMs): the run ends
+    `skipped`, not `failed` (the guild's posts did not fail), and the job's `refused(run, reason,
+    now)` hook, if it has one, is told once, so it can stop asking."""
+
+
 class SkipRun(Exception):
     """Raised by `build_post` when the post's moment has passed; `str()` says why."""
 
@@ -226,6 +232,16 @@ class Scheduler:
             if not await job_rows.mark_sending(self.db, claim, now):
                 return None  # the claim was lost meanwhile: its new holder delivers it
             await delivery.send(post)
+        except RecipientRefused as exc:
+            log.warning("not sending %s: %s", what, exc)
+            await job_rows.finish_run(self.db, claim, now, status="skipped", detail=str(exc))
+            refused: Callable[[DueRun, str, datetime], Awaitable[None]] | None = getattr(job, "refused", None)
+            if refused is not None:
+                try:
+                    await refused(run, str(exc), now)
+                except Exception:
+                    log.exception("handling the refusal of %s failed", what)
+            return None
         except PermanentDeliveryError as exc:
             log.warning("not posting %s: %s", what, exc)
             await job_rows.finish_run(self.db, claim, now, status="failed", detail=str(exc))

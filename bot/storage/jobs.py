@@ -220,15 +220,21 @@ async def run_status(db: Database, guild_id: int, kind: str, run_key: str) -> st
     )
 
 
+#: Runs that are one member's direct message, not a post in the guild: their failures are not the
+#: guild's (and are not for moderators to read in /setup).
+PRIVATE_KINDS = ("review-dm",)
+
+
 async def last_failure(db: Database, guild_id: int) -> RunRow | None:
     """The guild's latest given-up post, unless a later post of the same kind went out since."""
     row = await db.fetch_one(
         "SELECT f.guild_id, f.kind, f.run_key, f.status, f.failures, f.send_started_at, f.done_at, f.detail"
         " FROM job_runs f WHERE f.guild_id = ? AND f.status = 'failed'"
+        f" AND f.kind NOT IN ({', '.join('?' for _ in PRIVATE_KINDS)})"
         " AND NOT EXISTS (SELECT 1 FROM job_runs d WHERE d.guild_id = f.guild_id AND d.kind = f.kind"
         "                 AND d.status = 'done' AND d.done_at > f.done_at)"
         " ORDER BY f.done_at DESC LIMIT 1",
-        (guild_id,),
+        (guild_id, *PRIVATE_KINDS),
     )
     return None if row is None else _row(row)
 

@@ -153,9 +153,9 @@ def test_a_text_option_without_a_bound_is_refused() -> None:
 
 
 def test_the_table_has_no_duplicate_commands() -> None:
-    # 32 slash commands of the first redesign, /review and /render (the Render math menu) since.
-    assert len(BY_NAME) == len(SPECS) == 34
-    assert {"review", "render"} <= set(BY_NAME)
+    # 32 slash commands of the first redesign, /review, /render (the Render math menu) and /mydata since.
+    assert len(BY_NAME) == len(SPECS) == 35
+    assert {"review", "render", "mydata"} <= set(BY_NAME)
 
 
 @pytest.mark.parametrize(
@@ -244,4 +244,4 @@ def test_every_cooldown_in_the_table_is_the_one_the_limiter_enforces() -> None:
 
     declared = {spec.qualified_name: spec.cooldown for spec in SPECS if spec.cooldown is not None}
     assert declared == dict(DEFAULT_COOLDOWNS)
-    assert set(declared) == {"plot", "gd", "losscurve", "tex"}
+    assert set(declared) == {"plot", "gd", "losscurve", "tex", "mydata"}
