@@ -18,6 +18,7 @@ from typing import Any
 
 import mpmath
 import sympy
+from mpmath.libmp import fnan, fzero, mpf_abs, mpf_gt
 
 from bot.maths import limits
 from bot.maths.functions import relu, sigma, softplus
@@ -26,6 +27,11 @@ from bot.maths.sums import BigOp, body_cost, is_term
 MAX_MAG_BITS = 1_000_000  # |value| beyond 2^this (about 10^300000) is treated as overflow
 MAX_TRIG_ARG = mpmath.mpf(10) ** 12
 MAX_GAMMA_ARG = 100_000
+
+
+_MPF = type(mpmath.mpf(0))
+_new_mpf = object.__new__
+_PREC_ROUNDING = mpmath.mp._prec_rounding  # [prec, rounding]: workdps changes it in place
 
 
 class Undefined(Exception):
@@ -89,6 +95,27 @@ _UNARY: dict[type, Any] = {
 }
 
 
+_SYMBOL, _ADD, _MUL, _POW, _OTHER = "symbol", "add", "mul", "pow", "other"
+_KINDS: dict[type, str] = {}
+
+
+def _kind(cls: type) -> str:
+    """The branch of Evaluator._compute a node type takes (the classes tested in its order)."""
+    if issubclass(cls, sympy.Symbol):
+        return _SYMBOL
+    if issubclass(cls, (sympy.Integer, sympy.Rational, sympy.Float)):
+        return _OTHER
+    if cls in (type(sympy.pi), type(sympy.E), type(sympy.I), type(sympy.oo), type(sympy.S.NegativeInfinity)):
+        return _OTHER
+    if issubclass(cls, sympy.Add):
+        return _ADD
+    if issubclass(cls, sympy.Mul):
+        return _MUL
+    if issubclass(cls, sympy.Pow):
+        return _POW
+    return _OTHER
+
+
 class Evaluator:
     """One evaluation context: the point, real or complex arithmetic, and the scale seen."""
 
@@ -130,6 +157,22 @@ class Evaluator:
         return value
 
     def _check(self, value: Any) -> Any:
+        if type(value) is _MPF:
+            # The common case (a real mpf) on mpmath's raw tuples: the same tests as below, in the same
+            # order, without an mpf object per comparison.
+            raw = value._mpf_
+            if not raw[1]:  # zero, or inf / nan
+                if raw == fnan:
+                    raise Undefined("nan")
+                return value
+            magnitude = mpf_abs(raw, *_PREC_ROUNDING)  # as abs(value): rounded to the working precision
+            if magnitude[2] + magnitude[3] > MAX_MAG_BITS:  # mpmath.mag: exponent + bit count
+                raise Undefined("overflow")
+            if mpf_gt(magnitude, self.scale._mpf_):
+                scale = _new_mpf(_MPF)
+                scale._mpf_ = magnitude
+                self.scale = scale
+            return value
         if isinstance(value, mpmath.mpc):
             if not self.complex_mode:
                 if value.imag != 0 and abs(value.imag) > abs(value.real) * mpmath.mpf(10) ** (
@@ -151,11 +194,29 @@ class Evaluator:
         return value
 
     def _compute(self, expr: sympy.Basic) -> Any:
-        if isinstance(expr, sympy.Symbol):
+        kind = _KINDS.get(type(expr))
+        if kind is None:
+            kind = _KINDS[type(expr)] = _kind(type(expr))
+        if kind is _SYMBOL:
             try:
                 return self.env[expr]
             except KeyError:
                 raise Undefined(f"no value for {expr}") from None
+        if kind is _ADD:
+            total = mpmath.mpf(0)
+            for arg in expr.args:
+                total += self._value_of(arg)
+            return total
+        if kind is _MUL:
+            prod = mpmath.mpf(1)
+            for arg in expr.args:
+                prod *= self._value_of(arg)
+            return prod
+        if kind is _POW:
+            return self._pow(expr)
+        return self._compute_other(expr)
+
+    def _compute_other(self, expr: sympy.Basic) -> Any:
         if isinstance(expr, sympy.Integer):
             return mpmath.mpf(int(expr))
         if isinstance(expr, sympy.Rational):
@@ -174,18 +235,6 @@ class Evaluator:
             return mpmath.inf
         if expr is sympy.S.NegativeInfinity:
             return -mpmath.inf
-        if isinstance(expr, sympy.Add):
-            total = mpmath.mpf(0)
-            for arg in expr.args:
-                total += self._value_of(arg)
-            return total
-        if isinstance(expr, sympy.Mul):
-            prod = mpmath.mpf(1)
-            for arg in expr.args:
-                prod *= self._value_of(arg)
-            return prod
-        if isinstance(expr, sympy.Pow):
-            return self._pow(expr)
         if isinstance(expr, sympy.factorial):
             return mpmath.gamma(self._bounded(expr.args[0]) + 1)
         if isinstance(expr, sympy.gamma):
@@ -286,9 +335,10 @@ class Evaluator:
             return mpmath.mpf(0)
         if mpmath.isinf(base) or mpmath.isinf(exponent):
             return mpmath.power(base, exponent)
-        log_mag = abs(exponent) * abs(mpmath.log(abs(base)))
-        if log_mag > 2_000_000:
-            raise Undefined("overflow")
+        if not _surely_small_power(base, exponent):
+            log_mag = abs(exponent) * abs(mpmath.log(abs(base)))
+            if log_mag > 2_000_000:
+                raise Undefined("overflow")
         if not self.complex_mode and not isinstance(base, mpmath.mpc) and base < 0:
             if isinstance(exponent, mpmath.mpc):
                 raise Undefined("complex exponent")
@@ -300,6 +350,26 @@ class Evaluator:
                 return root if exp_expr.p % 2 == 0 else -root
             raise Undefined("even root of a negative number")
         return mpmath.power(base, exponent)
+
+
+def _surely_small_power(base: Any, exponent: Any) -> bool:
+    """|exponent * log|base|| is far below the overflow bound (2e6), without computing a logarithm.
+
+    For finite non-zero reals: 2^(m-1) <= |base| < 2^m with m = mpmath.mag(base), so
+    |log|base|| <= (|m| + 1) log 2; and |exponent| < 2^mag(exponent). A bound under 1e6 leaves room
+    for any rounding in the exact test, which then could only say "not overflow" too.
+    """
+    if type(base) is not _MPF or type(exponent) is not _MPF:
+        return False
+    b, e = base._mpf_, exponent._mpf_
+    if not b[1]:
+        return False  # 0 is handled before; inf / nan go the exact way
+    if not e[1]:
+        return e == fzero
+    e_mag = e[2] + e[3]
+    if e_mag > 20:
+        return False
+    return 2.0**e_mag * (abs(b[2] + b[3]) + 1) * 0.7 < 1e6
 
 
 def _exact(value: Any) -> str:
