@@ -51,23 +51,26 @@ def _seed(*exprs: sympy.Basic) -> int:
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
 
 
-def _regimes(rng: random.Random) -> list[Callable[[], Any]]:
+def _regimes(rng: random.Random, number: Callable[[Any], Any] = mpmath.mpf) -> list[Callable[[], Any]]:
+    """The ways a variable's value is drawn. `number` makes the value: mpf, or float where only the
+    vectorised evaluator looks at most draws (every value here is exact in both, and the same number)."""
+
     def spread() -> Any:
         v = rng.uniform(0.15, 3.0)
-        return mpmath.mpf(v if rng.random() < 0.5 else -v)
+        return number(v if rng.random() < 0.5 else -v)
 
     def positive() -> Any:
-        return mpmath.mpf(rng.uniform(0.1, 2.5))
+        return number(rng.uniform(0.1, 2.5))
 
     def small() -> Any:
-        return mpmath.mpf(rng.uniform(-0.95, 0.95))
+        return number(rng.uniform(-0.95, 0.95))
 
     def integer() -> Any:
-        return mpmath.mpf(rng.randint(-4, 6))
+        return number(rng.randint(-4, 6))
 
     def wide() -> Any:  # domains such as x >= 5
         v = rng.uniform(3.0, 12.0)
-        return mpmath.mpf(v if rng.random() < 0.7 else -v)
+        return number(v if rng.random() < 0.7 else -v)
 
     def mixed() -> Any:
         # Integers and halves next to reals: real powers of negatives are defined there, which tells
@@ -76,7 +79,7 @@ def _regimes(rng: random.Random) -> list[Callable[[], Any]]:
         if roll < 0.35:
             return integer()
         if roll < 0.6:
-            return mpmath.mpf(rng.randint(-7, 9)) / 2
+            return number(rng.randint(-7, 9)) / 2
         return spread()
 
     return [spread, positive, small, integer, mixed, wide]
@@ -191,7 +194,7 @@ def sample_points(exprs: Sequence[sympy.Expr], *, want: int = WANT_POINTS) -> Po
     if not symbols or index_symbols(exprs):
         return None
     rng = random.Random(_seed(*exprs))
-    regimes = _regimes(rng)
+    regimes = _regimes(rng, float)  # as mpf for the points kept (_defined_points)
     needs_complex = any(e.has(sympy.I) for e in exprs)
     plans: list[tuple[bool, list[int], int]] = []
     if not needs_complex:
@@ -215,7 +218,7 @@ def sample_points(exprs: Sequence[sympy.Expr], *, want: int = WANT_POINTS) -> Po
                     regimes[which[k % len(which)]]()
         points = [p for _, p in found]
         if not complex_mode and points:
-            lattice = [{s: mpmath.mpf(rng.choice(LATTICE)) for s in symbols} for _ in range(LATTICE_ATTEMPTS)]
+            lattice = [{s: float(rng.choice(LATTICE)) for s in symbols} for _ in range(LATTICE_ATTEMPTS)]
             points += [p for _, p in _defined_points(programs, exprs, symbols, lattice, False, lattice=True)]
         if len(points) >= MIN_POINTS:
             return Points(points, complex_mode, exprs)
@@ -233,14 +236,16 @@ def _defined_points(
     limit: int | None = None,
 ) -> list[tuple[int, Point]]:
     """(attempt number, point) for the envs where every expression has a finite value (the first
-    `limit` of them: the Evaluator is asked about the unsure ones only up to there)."""
+    `limit` of them: the Evaluator is asked about the unsure ones only up to there). The envs hold
+    floats; a point's env holds the same numbers as mpf, as `sample` draws them."""
     columns = [[float(env[s]) for env in envs] for s in symbols]
     batches = [evaluate_batch(p, symbols, columns) for p in programs]
     out = []
-    for k, env in enumerate(envs):
+    for k, drawn in enumerate(envs):
         states = [int(b.state[k]) for b in batches]
         if any(st == UNDEFINED for st in states):
             continue
+        env = {s: mpmath.mpf(v) for s, v in drawn.items()}
         point = Point(
             env, [b.values[k].item() for b in batches], [float(b.scale[k]) for b in batches], lattice
         )
