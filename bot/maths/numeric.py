@@ -32,6 +32,11 @@ MAX_GAMMA_ARG = 100_000
 _MPF = type(mpmath.mpf(0))
 _new_mpf = object.__new__
 _PREC_ROUNDING = mpmath.mp._prec_rounding  # [prec, rounding]: workdps changes it in place
+# mpf values are immutable, and 0, 1 and small integers are exact at every working precision used here
+# (>= 53 bits): shared objects instead of a new mpf per use.
+_ZERO, _ONE = mpmath.mpf(0), mpmath.mpf(1)
+_SMALL = 1025  # a bounded table: |n| <= 1024
+_SMALL_INTS: dict[int, Any] = {}
 
 
 class Undefined(Exception):
@@ -130,7 +135,7 @@ class Evaluator:
     def __init__(self, env: dict[sympy.Symbol, Any], *, complex_mode: bool) -> None:
         self.env = env
         self.complex_mode = complex_mode
-        self.scale = mpmath.mpf(0)
+        self.scale = _ZERO
         self._memo: dict[sympy.Basic, Any] = {}
 
     @property
@@ -203,12 +208,12 @@ class Evaluator:
             except KeyError:
                 raise Undefined(f"no value for {expr}") from None
         if kind is _ADD:
-            total = mpmath.mpf(0)
+            total = _ZERO
             for arg in expr.args:
                 total += self._value_of(arg)
             return total
         if kind is _MUL:
-            prod = mpmath.mpf(1)
+            prod = _ONE
             for arg in expr.args:
                 prod *= self._value_of(arg)
             return prod
@@ -218,7 +223,13 @@ class Evaluator:
 
     def _compute_other(self, expr: sympy.Basic) -> Any:
         if isinstance(expr, sympy.Integer):
-            return mpmath.mpf(int(expr))
+            n = int(expr)
+            if -_SMALL < n < _SMALL and _PREC_ROUNDING[0] >= 53:
+                small = _SMALL_INTS.get(n)
+                if small is None:
+                    small = _SMALL_INTS[n] = mpmath.mpf(n)  # exact: the same mpf at any precision >= 53 bits
+                return small
+            return mpmath.mpf(n)
         if isinstance(expr, sympy.Rational):
             return mpmath.mpf(expr.p) / expr.q
         if isinstance(expr, sympy.Float):

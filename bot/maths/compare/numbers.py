@@ -14,6 +14,7 @@ from typing import Any
 
 import mpmath
 import sympy
+from mpmath.libmp import finf, fninf
 
 from bot.maths import limits
 from bot.maths.numeric import Undefined, evaluate
@@ -78,7 +79,7 @@ def has_float(expr: sympy.Basic) -> bool:
 
 def exact_decimals(expr: sympy.Expr) -> sympy.Expr:
     """Every decimal as the exact number written (0.1 -> 1/10), not its nearest binary float."""
-    floats = {f: sympy.Rational(str(f)) for f in expr.atoms(sympy.Float) if f.is_finite}
+    floats = {f: sympy.Rational(str(f)) for f in expr.atoms(sympy.Float) if f._mpf_ not in (finf, fninf)}
     return expr.xreplace(floats) if floats else expr
 
 
