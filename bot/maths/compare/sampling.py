@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import mpmath
@@ -171,15 +171,22 @@ class Points:
     points: list[Point]
     complex_mode: bool
     exprs: Sequence[sympy.Expr]
+    # The Evaluator's (values, scales) by point: lattice points repeat (10 values a variable), and the
+    # same expressions at the same point have the same values.
+    _exact: dict[tuple[Any, ...], tuple[list[Any], list[Any]]] = field(default_factory=dict, repr=False)
 
     def exact(self, p: Point) -> tuple[list[Any], list[Any]]:
         """(values, scales) at p by the Evaluator at POINT_DPS, as `sample` returns them."""
         if p.exact_values is None:
-            with mpmath.workdps(POINT_DPS):
-                results = [
-                    evaluate(e, p.env, complex_mode=self.complex_mode, natural=True) for e in self.exprs
-                ]
-            p.exact_values = ([r[0] for r in results], [r[1] for r in results])
+            key = tuple(p.env.values())
+            known = self._exact.get(key)
+            if known is None:
+                with mpmath.workdps(POINT_DPS):
+                    results = [
+                        evaluate(e, p.env, complex_mode=self.complex_mode, natural=True) for e in self.exprs
+                    ]
+                known = self._exact[key] = ([r[0] for r in results], [r[1] for r in results])
+            p.exact_values = (list(known[0]), list(known[1]))
         return p.exact_values
 
 
@@ -241,6 +248,7 @@ def _defined_points(
     columns = [[float(env[s]) for env in envs] for s in symbols]
     batches = [evaluate_batch(p, symbols, columns) for p in programs]
     out = []
+    judged: dict[tuple[Any, ...], tuple[list[Any], list[Any]] | None] = {}  # repeated points (the lattice)
     for k, drawn in enumerate(envs):
         states = [int(b.state[k]) for b in batches]
         if any(st == UNDEFINED for st in states):
@@ -250,21 +258,32 @@ def _defined_points(
             env, [b.values[k].item() for b in batches], [float(b.scale[k]) for b in batches], lattice
         )
         if any(st == UNSURE for st in states):
-            try:
-                with mpmath.workdps(POINT_DPS):
-                    results = [
-                        evaluate(e, env, complex_mode=complex_mode, natural=not lattice) for e in exprs
-                    ]
-            except Undefined:
+            key = tuple(drawn[s] for s in symbols)
+            if key not in judged:
+                judged[key] = _exact_at(exprs, env, complex_mode, natural=not lattice)
+            exact = judged[key]
+            if exact is None:
                 continue
-            values = [r[0] for r in results]
-            if any(not mpmath.isfinite(v) for v in values):
-                continue
-            point.exact_values = (values, [r[1] for r in results])
+            point.exact_values = (list(exact[0]), list(exact[1]))
         out.append((k, point))
         if limit is not None and len(out) >= limit:
             break
     return out
+
+
+def _exact_at(
+    exprs: Sequence[sympy.Expr], env: dict[sympy.Symbol, Any], complex_mode: bool, *, natural: bool
+) -> tuple[list[Any], list[Any]] | None:
+    """The Evaluator's (values, scales) at a point float64 was unsure of; None where one is undefined."""
+    try:
+        with mpmath.workdps(POINT_DPS):
+            results = [evaluate(e, env, complex_mode=complex_mode, natural=natural) for e in exprs]
+    except Undefined:
+        return None
+    values = [r[0] for r in results]
+    if any(not mpmath.isfinite(v) for v in values):
+        return None
+    return values, [r[1] for r in results]
 
 
 def compare_expressions(e: sympy.Expr, a: sympy.Expr, tol: Tolerance) -> Outcome:
@@ -346,8 +365,13 @@ def _judge_points(e: sympy.Expr, a: sympy.Expr, tol: Tolerance, inexact: bool, f
         return SAME
     screened = [p for p in fast.points if p.exact_values is not None or _float_differs(p)]
     screened += [p for p in fast.points if not p.lattice and p not in screened]
+    confirmed: set[tuple[Any, ...]] = set()  # a repeated point (the lattice) with the same scale: same answer
     for p in screened:
         scale = max(p.exact_values[1]) if p.exact_values is not None else mpmath.mpf(max(p.scales))
+        key = (*p.env.values(), scale)
+        if key in confirmed:
+            continue
         if not exactly_equal(e, a, p.env, scale, complex_mode=fast.complex_mode):
             return differ()
+        confirmed.add(key)
     return SAME
