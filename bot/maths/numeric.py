@@ -19,6 +19,7 @@ from typing import Any
 import mpmath
 import sympy
 from mpmath.libmp import fnan, fzero, mpf_abs, mpf_gt
+from sympy.core.cache import cacheit
 
 from bot.maths import limits
 from bot.maths.functions import relu, sigma, softplus
@@ -121,6 +122,75 @@ def _kind(cls: type) -> str:
     return _OTHER
 
 
+_UNARY_OP, _CONSTANT, _SQRT = "unary", "constant", "sqrt"
+
+
+class _NoPlan(Exception):
+    pass
+
+
+class _Same:
+    """A cache key for one expression object (identity, not SymPy equality: a plan reads the nodes)."""
+
+    __slots__ = ("expr",)
+
+    def __init__(self, expr: sympy.Basic) -> None:
+        self.expr = expr
+
+    def __hash__(self) -> int:
+        return id(self.expr)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.expr is self.expr
+
+
+@cacheit
+def _plan(key: _Same) -> list[tuple[str, Any, tuple[int, ...]]] | None:
+    """The nodes of an expression in the order Evaluator._value_of first computes them, each once.
+
+    Evaluating an answer at dozens of points walks the same tree each time; a plan walks it once per
+    check (SymPy's cache holds it, so it is cleared with SymPy's, bounded, and keyed on this very
+    object). Only numbers, constants, symbols, + * ^ and the one-argument functions of _UNARY:
+    anything else (sums, factorials, max, sequence terms) is evaluated by _value_of as before.
+    An exponent of exactly 1/2 is not a node of its own, as in _pow.
+    """
+    steps: list[tuple[str, Any, tuple[int, ...]]] = []
+    index: dict[sympy.Basic, int] = {}  # as Evaluator._memo: SymPy-equal nodes are computed once
+
+    def visit(node: sympy.Basic) -> int:
+        found = index.get(node)
+        if found is not None:
+            return found
+        kind = _KINDS.get(type(node))
+        if kind is None:
+            kind = _KINDS[type(node)] = _kind(type(node))
+        args: tuple[int, ...]
+        op: str
+        if kind is _SYMBOL:
+            op, args = _SYMBOL, ()
+        elif kind is _ADD or kind is _MUL:
+            op, args = kind, tuple(visit(a) for a in node.args)
+        elif kind is _POW:
+            base, exponent = node.args
+            b = visit(base)
+            op, args = (_SQRT, (b,)) if exponent is sympy.S.Half else (_POW, (b, visit(exponent)))
+        elif not node.args:
+            op, args = _CONSTANT, ()
+        elif type(node) in _UNARY and len(node.args) == 1:
+            op, args = _UNARY_OP, (visit(node.args[0]),)
+        else:
+            raise _NoPlan
+        steps.append((op, node, args))
+        index[node] = len(steps) - 1
+        return len(steps) - 1
+
+    try:
+        visit(key.expr)
+    except _NoPlan:
+        return None
+    return steps
+
+
 class Evaluator:
     """One evaluation context: the point, real or complex arithmetic, and the scale seen."""
 
@@ -147,10 +217,41 @@ class Evaluator:
 
     def __call__(self, expr: sympy.Basic) -> Any:
         try:
-            value = self._value_of(expr)
+            plan = _plan(_Same(expr)) if not self._memo else None
+            value = self._run(plan) if plan is not None else self._value_of(expr)
         except (ZeroDivisionError, ValueError, OverflowError, TypeError, ArithmeticError) as exc:
             raise Undefined(str(exc)) from None
         return value
+
+    def _run(self, plan: list[tuple[str, Any, tuple[int, ...]]]) -> Any:
+        """_value_of over a plan: the same nodes computed and checked in the same order (see _plan)."""
+        slots: list[Any] = []
+        env = self.env
+        check = self._check
+        for op, node, args in plan:
+            if op is _SYMBOL:
+                try:
+                    value = env[node]
+                except KeyError:
+                    raise Undefined(f"no value for {node}") from None
+            elif op is _ADD:
+                value = _ZERO
+                for k in args:
+                    value += slots[k]
+            elif op is _MUL:
+                value = _ONE
+                for k in args:
+                    value *= slots[k]
+            elif op is _POW:
+                value = self._pow_of(node, slots[args[0]], slots[args[1]])
+            elif op is _SQRT:
+                value = self._pow_of(node, slots[args[0]], mpmath.mpf(0.5))
+            elif op is _UNARY_OP:
+                value = self._unary(node, _UNARY[type(node)], slots[args[0]])
+            else:
+                value = self._compute_other(node)  # a number or constant: no arguments
+            slots.append(check(value))
+        return slots[-1]
 
     def _value_of(self, expr: sympy.Basic) -> Any:
         cached = self._memo.get(expr)
@@ -259,21 +360,23 @@ class Evaluator:
             return max(values) if isinstance(expr, sympy.Max) else min(values)
         func = _UNARY.get(type(expr))
         if func is not None and len(expr.args) == 1:
-            arg = self._value_of(expr.args[0])
-            if type(expr) in _TRIG and abs(arg) > MAX_TRIG_ARG:
-                raise Undefined("trig argument too large")
-            if isinstance(arg, mpmath.mpc) and func in (mpmath.floor, mpmath.ceil):
-                raise Undefined("floor of complex")
-            if func is mpmath.log and arg == 0:
-                raise Undefined("log 0")
-            if func is mpmath.exp:
-                self._guard_exp(arg)
-            return func(arg)
+            return self._unary(expr, func, self._value_of(expr.args[0]))
         if isinstance(expr, BigOp):
             return self._big_operator(expr, len(expr.limits) - 1)
         if is_term(expr) and len(expr.args) == 1:
             return _term_value(type(expr).__name__, self._integer(expr.args[0]), self._root.salt())
         raise Undefined(f"can't evaluate {type(expr).__name__}")
+
+    def _unary(self, expr: sympy.Basic, func: Any, arg: Any) -> Any:
+        if type(expr) in _TRIG and abs(arg) > MAX_TRIG_ARG:
+            raise Undefined("trig argument too large")
+        if isinstance(arg, mpmath.mpc) and func in (mpmath.floor, mpmath.ceil):
+            raise Undefined("floor of complex")
+        if func is mpmath.log and arg == 0:
+            raise Undefined("log 0")
+        if func is mpmath.exp:
+            self._guard_exp(arg)
+        return func(arg)
 
     def _big_operator(self, expr: sympy.Sum | sympy.Product, level: int) -> Any:
         """Sum / product over limits[level] (SymPy lists several limits innermost first).
@@ -340,6 +443,10 @@ class Evaluator:
         base_expr, exp_expr = expr.args
         base = self._value_of(base_expr)
         exponent = mpmath.mpf(0.5) if exp_expr is sympy.S.Half else self._value_of(exp_expr)
+        return self._pow_of(expr, base, exponent)
+
+    def _pow_of(self, expr: sympy.Pow, base: Any, exponent: Any) -> Any:
+        exp_expr = expr.args[1]
         if base == 0:
             if (exponent.real if isinstance(exponent, mpmath.mpc) else exponent) <= 0:
                 raise Undefined("0 to a non-positive power")
