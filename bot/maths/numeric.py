@@ -129,7 +129,7 @@ class _NoPlan(Exception):
     pass
 
 
-class _Same:
+class Same:
     """A cache key for one expression object (identity, not SymPy equality: a plan reads the nodes)."""
 
     __slots__ = ("expr",)
@@ -141,11 +141,11 @@ class _Same:
         return id(self.expr)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Same) and other.expr is self.expr
+        return isinstance(other, Same) and other.expr is self.expr
 
 
 @cacheit
-def _plan(key: _Same) -> list[tuple[str, Any, tuple[int, ...]]] | None:
+def _plan(key: Same) -> list[tuple[str, Any, tuple[int, ...]]] | None:
     """The nodes of an expression in the order Evaluator._value_of first computes them, each once.
 
     Evaluating an answer at dozens of points walks the same tree each time; a plan walks it once per
@@ -217,7 +217,7 @@ class Evaluator:
 
     def __call__(self, expr: sympy.Basic) -> Any:
         try:
-            plan = _plan(_Same(expr)) if not self._memo else None
+            plan = _plan(Same(expr)) if not self._memo else None
             value = self._run(plan) if plan is not None else self._value_of(expr)
         except (ZeroDivisionError, ValueError, OverflowError, TypeError, ArithmeticError) as exc:
             raise Undefined(str(exc)) from None

@@ -15,6 +15,7 @@ from typing import Any
 
 import mpmath
 import sympy
+from sympy.core.cache import cacheit
 
 from bot.maths.compare.numbers import (
     DEFAULT_REL,
@@ -29,7 +30,7 @@ from bot.maths.compare.numbers import (
     exactly_equal,
     has_float,
 )
-from bot.maths.numeric import TooManyTerms, Undefined, evaluate
+from bot.maths.numeric import Same, TooManyTerms, Undefined, evaluate
 from bot.maths.sums import index_symbols
 from bot.maths.vectorised import UNDEFINED, UNSURE, Unsupported, compile_expr, evaluate_batch
 
@@ -196,7 +197,16 @@ def sample_points(exprs: Sequence[sympy.Expr], *, want: int = WANT_POINTS) -> Po
     The random stream is drawn exactly as `sample` draws it (the same attempts, the same stop after
     `want` points, then the same lattice draws), so both pick the same points; only the arithmetic
     that tells defined from undefined is float64, with the Evaluator asked wherever float64 is unsure.
+
+    The same expression objects give the same points, so a check asking twice (the comparison, then
+    the sign / factor-2 hint) gets them once: the answer is kept in SymPy's cache (cleared with it).
     """
+    return _sample_points(tuple(Same(e) for e in exprs), want)
+
+
+@cacheit
+def _sample_points(keys: tuple[Same, ...], want: int) -> Points | None:
+    exprs = [k.expr for k in keys]
     symbols = sorted(set().union(*(e.free_symbols for e in exprs)), key=lambda s: s.name)
     if not symbols or index_symbols(exprs):
         return None
