@@ -271,7 +271,11 @@ class Evaluator:
                 if raw == fnan:
                     raise Undefined("nan")
                 return value
-            magnitude = mpf_abs(raw, *_PREC_ROUNDING)  # as abs(value): rounded to the working precision
+            sign, man, exp, bits = raw
+            if bits <= _PREC_ROUNDING[0] and man & 1:  # normalized and within the precision: exact
+                magnitude = (0, man, exp, bits) if sign else raw
+            else:
+                magnitude = mpf_abs(raw, *_PREC_ROUNDING)  # as abs(value): rounded to the working precision
             if magnitude[2] + magnitude[3] > MAX_MAG_BITS:  # mpmath.mag: exponent + bit count
                 raise Undefined("overflow")
             if mpf_gt(magnitude, self.scale._mpf_):
@@ -517,4 +521,6 @@ def evaluate(
     if natural:
         ev.natural = True
     value = ev(expr)
-    return value, max(ev.scale, abs(value) if mpmath.isfinite(value) else 0)
+    raw = value._mpf_ if type(value) is _MPF else None  # mpmath.isfinite on the raw tuple: a mantissa, or 0
+    finite = (bool(raw[1]) or raw == fzero) if raw is not None else mpmath.isfinite(value)
+    return value, max(ev.scale, abs(value) if finite else 0)
