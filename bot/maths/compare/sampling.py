@@ -177,18 +177,21 @@ class Points:
     _exact: dict[tuple[Any, ...], tuple[list[Any], list[Any]]] = field(default_factory=dict, repr=False)
 
     def exact(self, p: Point) -> tuple[list[Any], list[Any]]:
-        """(values, scales) at p by the Evaluator at POINT_DPS, as `sample` returns them."""
-        if p.exact_values is None:
-            key = tuple(p.env.values())
-            known = self._exact.get(key)
-            if known is None:
-                with mpmath.workdps(POINT_DPS):
-                    results = [
-                        evaluate(e, p.env, complex_mode=self.complex_mode, natural=True) for e in self.exprs
-                    ]
-                known = self._exact[key] = ([r[0] for r in results], [r[1] for r in results])
-            p.exact_values = (list(known[0]), list(known[1]))
-        return p.exact_values
+        """(values, scales) at p by the Evaluator at POINT_DPS, as `sample` returns them.
+
+        Kept here, not on the point: sample_points hands the same Points to every caller in a check,
+        and each must see the points as they were found (exact_values only where float64 was unsure).
+        """
+        if p.exact_values is not None:
+            return p.exact_values
+        key = tuple(p.env.values())
+        known = self._exact.get(key)
+        if known is None:
+            with mpmath.workdps(POINT_DPS):
+                mode = self.complex_mode
+                results = [evaluate(e, p.env, complex_mode=mode, natural=True) for e in self.exprs]
+            known = self._exact[key] = ([r[0] for r in results], [r[1] for r in results])
+        return list(known[0]), list(known[1])
 
 
 def sample_points(exprs: Sequence[sympy.Expr], *, want: int = WANT_POINTS) -> Points | None:
