@@ -18,6 +18,8 @@ from typing import Any
 
 import mpmath
 import sympy
+from mpmath.libmp import fnan, fzero, mpf_abs, mpf_gt
+from sympy.core.cache import cacheit
 
 from bot.maths import limits
 from bot.maths.functions import relu, sigma, softplus
@@ -26,6 +28,16 @@ from bot.maths.sums import BigOp, body_cost, is_term
 MAX_MAG_BITS = 1_000_000  # |value| beyond 2^this (about 10^300000) is treated as overflow
 MAX_TRIG_ARG = mpmath.mpf(10) ** 12
 MAX_GAMMA_ARG = 100_000
+
+
+_MPF = type(mpmath.mpf(0))
+_new_mpf = object.__new__
+_PREC_ROUNDING = mpmath.mp._prec_rounding  # [prec, rounding]: workdps changes it in place
+# mpf values are immutable, and 0, 1 and small integers are exact at every working precision used here
+# (>= 53 bits): shared objects instead of a new mpf per use.
+_ZERO, _ONE = mpmath.mpf(0), mpmath.mpf(1)
+_SMALL = 1025  # a bounded table: |n| <= 1024
+_SMALL_INTS: dict[int, Any] = {}
 
 
 class Undefined(Exception):
@@ -89,6 +101,96 @@ _UNARY: dict[type, Any] = {
 }
 
 
+_SYMBOL, _ADD, _MUL, _POW, _OTHER = "symbol", "add", "mul", "pow", "other"
+_KINDS: dict[type, str] = {}
+
+
+def _kind(cls: type) -> str:
+    """The branch of Evaluator._compute a node type takes (the classes tested in its order)."""
+    if issubclass(cls, sympy.Symbol):
+        return _SYMBOL
+    if issubclass(cls, (sympy.Integer, sympy.Rational, sympy.Float)):
+        return _OTHER
+    if cls in (type(sympy.pi), type(sympy.E), type(sympy.I), type(sympy.oo), type(sympy.S.NegativeInfinity)):
+        return _OTHER
+    if issubclass(cls, sympy.Add):
+        return _ADD
+    if issubclass(cls, sympy.Mul):
+        return _MUL
+    if issubclass(cls, sympy.Pow):
+        return _POW
+    return _OTHER
+
+
+_UNARY_OP, _CONSTANT, _SQRT = "unary", "constant", "sqrt"
+
+
+class _NoPlan(Exception):
+    pass
+
+
+class Same:
+    """A cache key for one expression object (identity, not SymPy equality: a plan reads the nodes)."""
+
+    __slots__ = ("expr",)
+
+    def __init__(self, expr: sympy.Basic) -> None:
+        self.expr = expr
+
+    def __hash__(self) -> int:
+        return id(self.expr)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Same) and other.expr is self.expr
+
+
+@cacheit
+def _plan(key: Same) -> list[tuple[str, Any, tuple[int, ...]]] | None:
+    """The nodes of an expression in the order Evaluator._value_of first computes them, each once.
+
+    Evaluating an answer at dozens of points walks the same tree each time; a plan walks it once per
+    check (SymPy's cache holds it, so it is cleared with SymPy's, bounded, and keyed on this very
+    object). Only numbers, constants, symbols, + * ^ and the one-argument functions of _UNARY:
+    anything else (sums, factorials, max, sequence terms) is evaluated by _value_of as before.
+    An exponent of exactly 1/2 is not a node of its own, as in _pow.
+    """
+    steps: list[tuple[str, Any, tuple[int, ...]]] = []
+    index: dict[sympy.Basic, int] = {}  # as Evaluator._memo: SymPy-equal nodes are computed once
+
+    def visit(node: sympy.Basic) -> int:
+        found = index.get(node)
+        if found is not None:
+            return found
+        kind = _KINDS.get(type(node))
+        if kind is None:
+            kind = _KINDS[type(node)] = _kind(type(node))
+        args: tuple[int, ...]
+        op: str
+        if kind is _SYMBOL:
+            op, args = _SYMBOL, ()
+        elif kind is _ADD or kind is _MUL:
+            op, args = kind, tuple(visit(a) for a in node.args)
+        elif kind is _POW:
+            base, exponent = node.args
+            b = visit(base)
+            op, args = (_SQRT, (b,)) if exponent is sympy.S.Half else (_POW, (b, visit(exponent)))
+        elif not node.args:
+            op, args = _CONSTANT, ()
+        elif type(node) in _UNARY and len(node.args) == 1:
+            op, args = _UNARY_OP, (visit(node.args[0]),)
+        else:
+            raise _NoPlan
+        steps.append((op, node, args))
+        index[node] = len(steps) - 1
+        return len(steps) - 1
+
+    try:
+        visit(key.expr)
+    except _NoPlan:
+        return None
+    return steps
+
+
 class Evaluator:
     """One evaluation context: the point, real or complex arithmetic, and the scale seen."""
 
@@ -103,7 +205,7 @@ class Evaluator:
     def __init__(self, env: dict[sympy.Symbol, Any], *, complex_mode: bool) -> None:
         self.env = env
         self.complex_mode = complex_mode
-        self.scale = mpmath.mpf(0)
+        self.scale = _ZERO
         self._memo: dict[sympy.Basic, Any] = {}
 
     @property
@@ -115,10 +217,41 @@ class Evaluator:
 
     def __call__(self, expr: sympy.Basic) -> Any:
         try:
-            value = self._value_of(expr)
+            plan = _plan(Same(expr)) if not self._memo else None
+            value = self._run(plan) if plan is not None else self._value_of(expr)
         except (ZeroDivisionError, ValueError, OverflowError, TypeError, ArithmeticError) as exc:
             raise Undefined(str(exc)) from None
         return value
+
+    def _run(self, plan: list[tuple[str, Any, tuple[int, ...]]]) -> Any:
+        """_value_of over a plan: the same nodes computed and checked in the same order (see _plan)."""
+        slots: list[Any] = []
+        env = self.env
+        check = self._check
+        for op, node, args in plan:
+            if op is _SYMBOL:
+                try:
+                    value = env[node]
+                except KeyError:
+                    raise Undefined(f"no value for {node}") from None
+            elif op is _ADD:
+                value = _ZERO
+                for k in args:
+                    value += slots[k]
+            elif op is _MUL:
+                value = _ONE
+                for k in args:
+                    value *= slots[k]
+            elif op is _POW:
+                value = self._pow_of(node, slots[args[0]], slots[args[1]])
+            elif op is _SQRT:
+                value = self._pow_of(node, slots[args[0]], mpmath.mpf(0.5))
+            elif op is _UNARY_OP:
+                value = self._unary(node, _UNARY[type(node)], slots[args[0]])
+            else:
+                value = self._compute_other(node)  # a number or constant: no arguments
+            slots.append(check(value))
+        return slots[-1]
 
     def _value_of(self, expr: sympy.Basic) -> Any:
         cached = self._memo.get(expr)
@@ -130,6 +263,26 @@ class Evaluator:
         return value
 
     def _check(self, value: Any) -> Any:
+        if type(value) is _MPF:
+            # The common case (a real mpf) on mpmath's raw tuples: the same tests as below, in the same
+            # order, without an mpf object per comparison.
+            raw = value._mpf_
+            if not raw[1]:  # zero, or inf / nan
+                if raw == fnan:
+                    raise Undefined("nan")
+                return value
+            sign, man, exp, bits = raw
+            if bits <= _PREC_ROUNDING[0] and man & 1:  # normalized and within the precision: exact
+                magnitude = (0, man, exp, bits) if sign else raw
+            else:
+                magnitude = mpf_abs(raw, *_PREC_ROUNDING)  # as abs(value): rounded to the working precision
+            if magnitude[2] + magnitude[3] > MAX_MAG_BITS:  # mpmath.mag: exponent + bit count
+                raise Undefined("overflow")
+            if mpf_gt(magnitude, self.scale._mpf_):
+                scale = _new_mpf(_MPF)
+                scale._mpf_ = magnitude
+                self.scale = scale
+            return value
         if isinstance(value, mpmath.mpc):
             if not self.complex_mode:
                 if value.imag != 0 and abs(value.imag) > abs(value.real) * mpmath.mpf(10) ** (
@@ -151,13 +304,37 @@ class Evaluator:
         return value
 
     def _compute(self, expr: sympy.Basic) -> Any:
-        if isinstance(expr, sympy.Symbol):
+        kind = _KINDS.get(type(expr))
+        if kind is None:
+            kind = _KINDS[type(expr)] = _kind(type(expr))
+        if kind is _SYMBOL:
             try:
                 return self.env[expr]
             except KeyError:
                 raise Undefined(f"no value for {expr}") from None
+        if kind is _ADD:
+            total = _ZERO
+            for arg in expr.args:
+                total += self._value_of(arg)
+            return total
+        if kind is _MUL:
+            prod = _ONE
+            for arg in expr.args:
+                prod *= self._value_of(arg)
+            return prod
+        if kind is _POW:
+            return self._pow(expr)
+        return self._compute_other(expr)
+
+    def _compute_other(self, expr: sympy.Basic) -> Any:
         if isinstance(expr, sympy.Integer):
-            return mpmath.mpf(int(expr))
+            n = int(expr)
+            if -_SMALL < n < _SMALL and _PREC_ROUNDING[0] >= 53:
+                small = _SMALL_INTS.get(n)
+                if small is None:
+                    small = _SMALL_INTS[n] = mpmath.mpf(n)  # exact: the same mpf at any precision >= 53 bits
+                return small
+            return mpmath.mpf(n)
         if isinstance(expr, sympy.Rational):
             return mpmath.mpf(expr.p) / expr.q
         if isinstance(expr, sympy.Float):
@@ -174,18 +351,6 @@ class Evaluator:
             return mpmath.inf
         if expr is sympy.S.NegativeInfinity:
             return -mpmath.inf
-        if isinstance(expr, sympy.Add):
-            total = mpmath.mpf(0)
-            for arg in expr.args:
-                total += self._value_of(arg)
-            return total
-        if isinstance(expr, sympy.Mul):
-            prod = mpmath.mpf(1)
-            for arg in expr.args:
-                prod *= self._value_of(arg)
-            return prod
-        if isinstance(expr, sympy.Pow):
-            return self._pow(expr)
         if isinstance(expr, sympy.factorial):
             return mpmath.gamma(self._bounded(expr.args[0]) + 1)
         if isinstance(expr, sympy.gamma):
@@ -199,21 +364,23 @@ class Evaluator:
             return max(values) if isinstance(expr, sympy.Max) else min(values)
         func = _UNARY.get(type(expr))
         if func is not None and len(expr.args) == 1:
-            arg = self._value_of(expr.args[0])
-            if type(expr) in _TRIG and abs(arg) > MAX_TRIG_ARG:
-                raise Undefined("trig argument too large")
-            if isinstance(arg, mpmath.mpc) and func in (mpmath.floor, mpmath.ceil):
-                raise Undefined("floor of complex")
-            if func is mpmath.log and arg == 0:
-                raise Undefined("log 0")
-            if func is mpmath.exp:
-                self._guard_exp(arg)
-            return func(arg)
+            return self._unary(expr, func, self._value_of(expr.args[0]))
         if isinstance(expr, BigOp):
             return self._big_operator(expr, len(expr.limits) - 1)
         if is_term(expr) and len(expr.args) == 1:
             return _term_value(type(expr).__name__, self._integer(expr.args[0]), self._root.salt())
         raise Undefined(f"can't evaluate {type(expr).__name__}")
+
+    def _unary(self, expr: sympy.Basic, func: Any, arg: Any) -> Any:
+        if type(expr) in _TRIG and abs(arg) > MAX_TRIG_ARG:
+            raise Undefined("trig argument too large")
+        if isinstance(arg, mpmath.mpc) and func in (mpmath.floor, mpmath.ceil):
+            raise Undefined("floor of complex")
+        if func is mpmath.log and arg == 0:
+            raise Undefined("log 0")
+        if func is mpmath.exp:
+            self._guard_exp(arg)
+        return func(arg)
 
     def _big_operator(self, expr: sympy.Sum | sympy.Product, level: int) -> Any:
         """Sum / product over limits[level] (SymPy lists several limits innermost first).
@@ -280,15 +447,20 @@ class Evaluator:
         base_expr, exp_expr = expr.args
         base = self._value_of(base_expr)
         exponent = mpmath.mpf(0.5) if exp_expr is sympy.S.Half else self._value_of(exp_expr)
+        return self._pow_of(expr, base, exponent)
+
+    def _pow_of(self, expr: sympy.Pow, base: Any, exponent: Any) -> Any:
+        exp_expr = expr.args[1]
         if base == 0:
             if (exponent.real if isinstance(exponent, mpmath.mpc) else exponent) <= 0:
                 raise Undefined("0 to a non-positive power")
             return mpmath.mpf(0)
         if mpmath.isinf(base) or mpmath.isinf(exponent):
             return mpmath.power(base, exponent)
-        log_mag = abs(exponent) * abs(mpmath.log(abs(base)))
-        if log_mag > 2_000_000:
-            raise Undefined("overflow")
+        if not _surely_small_power(base, exponent):
+            log_mag = abs(exponent) * abs(mpmath.log(abs(base)))
+            if log_mag > 2_000_000:
+                raise Undefined("overflow")
         if not self.complex_mode and not isinstance(base, mpmath.mpc) and base < 0:
             if isinstance(exponent, mpmath.mpc):
                 raise Undefined("complex exponent")
@@ -300,6 +472,26 @@ class Evaluator:
                 return root if exp_expr.p % 2 == 0 else -root
             raise Undefined("even root of a negative number")
         return mpmath.power(base, exponent)
+
+
+def _surely_small_power(base: Any, exponent: Any) -> bool:
+    """|exponent * log|base|| is far below the overflow bound (2e6), without computing a logarithm.
+
+    For finite non-zero reals: 2^(m-1) <= |base| < 2^m with m = mpmath.mag(base), so
+    |log|base|| <= (|m| + 1) log 2; and |exponent| < 2^mag(exponent). A bound under 1e6 leaves room
+    for any rounding in the exact test, which then could only say "not overflow" too.
+    """
+    if type(base) is not _MPF or type(exponent) is not _MPF:
+        return False
+    b, e = base._mpf_, exponent._mpf_
+    if not b[1]:
+        return False  # 0 is handled before; inf / nan go the exact way
+    if not e[1]:
+        return e == fzero
+    e_mag = e[2] + e[3]
+    if e_mag > 20:
+        return False
+    return 2.0**e_mag * (abs(b[2] + b[3]) + 1) * 0.7 < 1e6
 
 
 def _exact(value: Any) -> str:
@@ -329,4 +521,6 @@ def evaluate(
     if natural:
         ev.natural = True
     value = ev(expr)
-    return value, max(ev.scale, abs(value) if mpmath.isfinite(value) else 0)
+    raw = value._mpf_ if type(value) is _MPF else None  # mpmath.isfinite on the raw tuple: a mantissa, or 0
+    finite = (bool(raw[1]) or raw == fzero) if raw is not None else mpmath.isfinite(value)
+    return value, max(ev.scale, abs(value) if finite else 0)

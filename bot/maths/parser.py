@@ -62,6 +62,7 @@ from bot.maths.lexer import OPERATORS, is_latex, normalize, tokenize
 from bot.maths.parsing.answer import PRIMES, check_primes, expand_pm, number_formats, solution_groups
 from bot.maths.parsing.atoms import STATISTICS, Atoms, bracketed_text, call_arguments, derivative_name
 from bot.maths.parsing.build import (
+    D,
     add,
     as_region,
     div,
@@ -270,7 +271,7 @@ class _Parser(Atoms):
         while True:
             if self.at_op("*", "/"):
                 op = self.take().value
-                if op == "/" and left == symbol("d") and re.fullmatch(r"d[A-Za-z]", self.peek().value):
+                if op == "/" and left == D and re.fullmatch(r"d[A-Za-z]", self.peek().value):
                     raise ParseError(OPERATORS["partial"])  # d/dx: `dx` would be split to d*x below
                 right = scalar(self.parse_unary(), f"`{op}`")
                 left = scalar(left, f"`{op}`")

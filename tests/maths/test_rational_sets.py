@@ -9,7 +9,7 @@ import pytest
 import sympy
 
 from bot.maths.checker import check
-from bot.maths.compare.sets import rational_set, real_set
+from bot.maths.compare.sets import _split_abs, rational_set, real_set
 from bot.maths.parser import parse_answer
 
 x = sympy.Symbol("x")
@@ -45,6 +45,26 @@ def test_same_set_as_solveset(rel: sympy.core.relational.Relational) -> None:
     assert mine is not None
     theirs = sympy.solveset(rel, x, sympy.S.Reals)
     assert mine.symmetric_difference(theirs).is_empty, (mine, theirs)
+
+
+ABS_RELATIONS = [
+    [sympy.Lt(abs(x), 2)], [sympy.Gt(abs(x), 1)], [sympy.Le(1, abs(x)), sympy.Le(abs(x), R(3, 2))],
+    [sympy.Lt(abs(x - 1), 3)], [sympy.Ge(abs(2 * x + 1), 5)], [sympy.Lt(abs(x**2 - 2), 1)],
+    [sympy.Le(abs(x), 0)], [sympy.Ne(abs(x - 3), 2)], [sympy.Lt(abs(1 / x), 2)], [sympy.Gt(abs(x**2 - 4), 3)],
+    [sympy.Eq(abs(x), 2)], [sympy.Lt(0, abs(x - 2)), sympy.Lt(abs(x - 2), R(1, 2))],
+    [sympy.Gt(abs(3 - x), R(1, 3))],
+    [sympy.Lt(abs(x**2 - x - 1), 1)], [sympy.Lt(2 * abs(x) + 1, 5)], [sympy.Gt(abs(x) / (x - 1), 0)],
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("rels", ABS_RELATIONS, ids=str)
+def test_one_absolute_value_splits_into_the_set_solveset_gives(
+    rels: list[sympy.core.relational.Relational],
+) -> None:
+    want = sympy.S.Reals
+    for rel in rels:
+        want = sympy.Intersection(want, sympy.solveset(rel, x, sympy.S.Reals))
+    assert _split_abs(rels, x) == want
 
 
 def test_irreducible_cubic_roots_are_exact_and_tested_pointwise() -> None:

@@ -7,11 +7,14 @@ bounded.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import mpmath
 import sympy
+from mpmath.libmp import finf, fninf
 
 from bot.maths import limits
 from bot.maths.numeric import Undefined, evaluate
@@ -76,7 +79,7 @@ def has_float(expr: sympy.Basic) -> bool:
 
 def exact_decimals(expr: sympy.Expr) -> sympy.Expr:
     """Every decimal as the exact number written (0.1 -> 1/10), not its nearest binary float."""
-    floats = {f: sympy.Rational(str(f)) for f in expr.atoms(sympy.Float) if f.is_finite}
+    floats = {f: sympy.Rational(str(f)) for f in expr.atoms(sympy.Float) if f._mpf_ not in (finf, fninf)}
     return expr.xreplace(floats) if floats else expr
 
 
@@ -84,39 +87,48 @@ def exact_rational(expr: sympy.Basic) -> sympy.Rational | None:
     """The exact value when expr is built from rationals with + * / and integer powers only."""
     if isinstance(expr, sympy.Rational):
         return expr
+    value = _fraction(expr)
+    return None if value is None else sympy.Rational(value.numerator, value.denominator)
+
+
+def _fraction(expr: sympy.Basic) -> Fraction | None:
+    """exact_rational in Python's exact fractions: the same values, without SymPy's evaluation (and
+    its assumption queries on every intermediate number) at each step."""
+    if isinstance(expr, sympy.Rational):
+        return Fraction(int(expr.p), int(expr.q))
     if isinstance(expr, sympy.Add):
-        total = sympy.Integer(0)
+        total = Fraction(0)
         for a in expr.args:
-            v = exact_rational(a)
+            v = _fraction(a)
             if v is None:
                 return None
             total += v
         return total
     if isinstance(expr, sympy.Mul):
-        prod = sympy.Integer(1)
+        prod = Fraction(1)
         for a in expr.args:
-            v = exact_rational(a)
+            v = _fraction(a)
             if v is None:
                 return None
             prod *= v
         return prod
     if isinstance(expr, sympy.Pow):
-        base, exp = exact_rational(expr.args[0]), exact_rational(expr.args[1])
-        if base is None or exp is None or exp.q != 1 or (base == 0 and exp < 0):
+        base, exp = _fraction(expr.args[0]), _fraction(expr.args[1])
+        if base is None or exp is None or exp.denominator != 1 or (base == 0 and exp < 0):
             return None
-        return base**exp
+        return base ** int(exp)
     if isinstance(expr, sympy.factorial):
-        n = exact_rational(expr.args[0])
-        if n is None or n.q != 1 or n < 0:
+        n = _fraction(expr.args[0])
+        if n is None or n.denominator != 1 or n < 0:
             return None
-        return sympy.factorial(n)
+        return Fraction(math.factorial(int(n)))
     if isinstance(expr, sympy.binomial):
-        n, k = exact_rational(expr.args[0]), exact_rational(expr.args[1])
-        if n is None or k is None or n.q != 1 or k.q != 1:
+        n, k = _fraction(expr.args[0]), _fraction(expr.args[1])
+        if n is None or k is None or n.denominator != 1 or k.denominator != 1:
             return None
-        return sympy.binomial(n, k)
+        return Fraction(int(sympy.binomial(sympy.Integer(int(n)), sympy.Integer(int(k)))))
     if isinstance(expr, sympy.Abs):
-        v = exact_rational(expr.args[0])
+        v = _fraction(expr.args[0])
         return abs(v) if v is not None else None
     return None
 
@@ -231,7 +243,8 @@ def _written_decimal(e: sympy.Expr, a: sympy.Expr, xe: Any, tol: Tolerance) -> O
     ra = exact_rational(exact_decimals(a))
     if ra is None or tol.answer_decimals is None:
         return differ()
-    unit = sympy.Rational(10) ** -tol.answer_decimals
+    d = tol.answer_decimals  # 10^-d, built directly (an evaluated power asks SymPy's assumptions)
+    unit = sympy.Rational(1, 10**d) if d >= 0 else sympy.Integer(10**-d)
     re_ = exact_rational(e)
     if re_ is not None:
         if ra == re_:

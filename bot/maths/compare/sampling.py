@@ -10,11 +10,12 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import mpmath
 import sympy
+from sympy.core.cache import cacheit
 
 from bot.maths.compare.numbers import (
     DEFAULT_REL,
@@ -29,7 +30,7 @@ from bot.maths.compare.numbers import (
     exactly_equal,
     has_float,
 )
-from bot.maths.numeric import TooManyTerms, Undefined, evaluate
+from bot.maths.numeric import Same, TooManyTerms, Undefined, evaluate
 from bot.maths.sums import index_symbols
 from bot.maths.vectorised import UNDEFINED, UNSURE, Unsupported, compile_expr, evaluate_batch
 
@@ -51,23 +52,26 @@ def _seed(*exprs: sympy.Basic) -> int:
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
 
 
-def _regimes(rng: random.Random) -> list[Callable[[], Any]]:
+def _regimes(rng: random.Random, number: Callable[[Any], Any] = mpmath.mpf) -> list[Callable[[], Any]]:
+    """The ways a variable's value is drawn. `number` makes the value: mpf, or float where only the
+    vectorised evaluator looks at most draws (every value here is exact in both, and the same number)."""
+
     def spread() -> Any:
         v = rng.uniform(0.15, 3.0)
-        return mpmath.mpf(v if rng.random() < 0.5 else -v)
+        return number(v if rng.random() < 0.5 else -v)
 
     def positive() -> Any:
-        return mpmath.mpf(rng.uniform(0.1, 2.5))
+        return number(rng.uniform(0.1, 2.5))
 
     def small() -> Any:
-        return mpmath.mpf(rng.uniform(-0.95, 0.95))
+        return number(rng.uniform(-0.95, 0.95))
 
     def integer() -> Any:
-        return mpmath.mpf(rng.randint(-4, 6))
+        return number(rng.randint(-4, 6))
 
     def wide() -> Any:  # domains such as x >= 5
         v = rng.uniform(3.0, 12.0)
-        return mpmath.mpf(v if rng.random() < 0.7 else -v)
+        return number(v if rng.random() < 0.7 else -v)
 
     def mixed() -> Any:
         # Integers and halves next to reals: real powers of negatives are defined there, which tells
@@ -76,7 +80,7 @@ def _regimes(rng: random.Random) -> list[Callable[[], Any]]:
         if roll < 0.35:
             return integer()
         if roll < 0.6:
-            return mpmath.mpf(rng.randint(-7, 9)) / 2
+            return number(rng.randint(-7, 9)) / 2
         return spread()
 
     return [spread, positive, small, integer, mixed, wide]
@@ -168,16 +172,26 @@ class Points:
     points: list[Point]
     complex_mode: bool
     exprs: Sequence[sympy.Expr]
+    # The Evaluator's (values, scales) by point: lattice points repeat (10 values a variable), and the
+    # same expressions at the same point have the same values.
+    _exact: dict[tuple[Any, ...], tuple[list[Any], list[Any]]] = field(default_factory=dict, repr=False)
 
     def exact(self, p: Point) -> tuple[list[Any], list[Any]]:
-        """(values, scales) at p by the Evaluator at POINT_DPS, as `sample` returns them."""
-        if p.exact_values is None:
+        """(values, scales) at p by the Evaluator at POINT_DPS, as `sample` returns them.
+
+        Kept here, not on the point: sample_points hands the same Points to every caller in a check,
+        and each must see the points as they were found (exact_values only where float64 was unsure).
+        """
+        if p.exact_values is not None:
+            return p.exact_values
+        key = tuple(p.env.values())
+        known = self._exact.get(key)
+        if known is None:
             with mpmath.workdps(POINT_DPS):
-                results = [
-                    evaluate(e, p.env, complex_mode=self.complex_mode, natural=True) for e in self.exprs
-                ]
-            p.exact_values = ([r[0] for r in results], [r[1] for r in results])
-        return p.exact_values
+                mode = self.complex_mode
+                results = [evaluate(e, p.env, complex_mode=mode, natural=True) for e in self.exprs]
+            known = self._exact[key] = ([r[0] for r in results], [r[1] for r in results])
+        return list(known[0]), list(known[1])
 
 
 def sample_points(exprs: Sequence[sympy.Expr], *, want: int = WANT_POINTS) -> Points | None:
@@ -186,12 +200,21 @@ def sample_points(exprs: Sequence[sympy.Expr], *, want: int = WANT_POINTS) -> Po
     The random stream is drawn exactly as `sample` draws it (the same attempts, the same stop after
     `want` points, then the same lattice draws), so both pick the same points; only the arithmetic
     that tells defined from undefined is float64, with the Evaluator asked wherever float64 is unsure.
+
+    The same expression objects give the same points, so a check asking twice (the comparison, then
+    the sign / factor-2 hint) gets them once: the answer is kept in SymPy's cache (cleared with it).
     """
+    return _sample_points(tuple(Same(e) for e in exprs), want)
+
+
+@cacheit
+def _sample_points(keys: tuple[Same, ...], want: int) -> Points | None:
+    exprs = [k.expr for k in keys]
     symbols = sorted(set().union(*(e.free_symbols for e in exprs)), key=lambda s: s.name)
     if not symbols or index_symbols(exprs):
         return None
     rng = random.Random(_seed(*exprs))
-    regimes = _regimes(rng)
+    regimes = _regimes(rng, float)  # as mpf for the points kept (_defined_points)
     needs_complex = any(e.has(sympy.I) for e in exprs)
     plans: list[tuple[bool, list[int], int]] = []
     if not needs_complex:
@@ -215,7 +238,7 @@ def sample_points(exprs: Sequence[sympy.Expr], *, want: int = WANT_POINTS) -> Po
                     regimes[which[k % len(which)]]()
         points = [p for _, p in found]
         if not complex_mode and points:
-            lattice = [{s: mpmath.mpf(rng.choice(LATTICE)) for s in symbols} for _ in range(LATTICE_ATTEMPTS)]
+            lattice = [{s: float(rng.choice(LATTICE)) for s in symbols} for _ in range(LATTICE_ATTEMPTS)]
             points += [p for _, p in _defined_points(programs, exprs, symbols, lattice, False, lattice=True)]
         if len(points) >= MIN_POINTS:
             return Points(points, complex_mode, exprs)
@@ -233,33 +256,47 @@ def _defined_points(
     limit: int | None = None,
 ) -> list[tuple[int, Point]]:
     """(attempt number, point) for the envs where every expression has a finite value (the first
-    `limit` of them: the Evaluator is asked about the unsure ones only up to there)."""
+    `limit` of them: the Evaluator is asked about the unsure ones only up to there). The envs hold
+    floats; a point's env holds the same numbers as mpf, as `sample` draws them."""
     columns = [[float(env[s]) for env in envs] for s in symbols]
     batches = [evaluate_batch(p, symbols, columns) for p in programs]
     out = []
-    for k, env in enumerate(envs):
+    judged: dict[tuple[Any, ...], tuple[list[Any], list[Any]] | None] = {}  # repeated points (the lattice)
+    for k, drawn in enumerate(envs):
         states = [int(b.state[k]) for b in batches]
         if any(st == UNDEFINED for st in states):
             continue
+        env = {s: mpmath.mpf(v) for s, v in drawn.items()}
         point = Point(
             env, [b.values[k].item() for b in batches], [float(b.scale[k]) for b in batches], lattice
         )
         if any(st == UNSURE for st in states):
-            try:
-                with mpmath.workdps(POINT_DPS):
-                    results = [
-                        evaluate(e, env, complex_mode=complex_mode, natural=not lattice) for e in exprs
-                    ]
-            except Undefined:
+            key = tuple(drawn[s] for s in symbols)
+            if key not in judged:
+                judged[key] = _exact_at(exprs, env, complex_mode, natural=not lattice)
+            exact = judged[key]
+            if exact is None:
                 continue
-            values = [r[0] for r in results]
-            if any(not mpmath.isfinite(v) for v in values):
-                continue
-            point.exact_values = (values, [r[1] for r in results])
+            point.exact_values = (list(exact[0]), list(exact[1]))
         out.append((k, point))
         if limit is not None and len(out) >= limit:
             break
     return out
+
+
+def _exact_at(
+    exprs: Sequence[sympy.Expr], env: dict[sympy.Symbol, Any], complex_mode: bool, *, natural: bool
+) -> tuple[list[Any], list[Any]] | None:
+    """The Evaluator's (values, scales) at a point float64 was unsure of; None where one is undefined."""
+    try:
+        with mpmath.workdps(POINT_DPS):
+            results = [evaluate(e, env, complex_mode=complex_mode, natural=natural) for e in exprs]
+    except Undefined:
+        return None
+    values = [r[0] for r in results]
+    if any(not mpmath.isfinite(v) for v in values):
+        return None
+    return values, [r[1] for r in results]
 
 
 def compare_expressions(e: sympy.Expr, a: sympy.Expr, tol: Tolerance) -> Outcome:
@@ -341,8 +378,13 @@ def _judge_points(e: sympy.Expr, a: sympy.Expr, tol: Tolerance, inexact: bool, f
         return SAME
     screened = [p for p in fast.points if p.exact_values is not None or _float_differs(p)]
     screened += [p for p in fast.points if not p.lattice and p not in screened]
+    confirmed: set[tuple[Any, ...]] = set()  # a repeated point (the lattice) with the same scale: same answer
     for p in screened:
         scale = max(p.exact_values[1]) if p.exact_values is not None else mpmath.mpf(max(p.scales))
+        key = (*p.env.values(), scale)
+        if key in confirmed:
+            continue
         if not exactly_equal(e, a, p.env, scale, complex_mode=fast.complex_mode):
             return differ()
+        confirmed.add(key)
     return SAME

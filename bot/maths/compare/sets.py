@@ -74,6 +74,8 @@ def real_set(value: Value) -> sympy.Set | None:
                 return sympy.S.EmptySet
             rels.append(rel)
         fast = rational_set(rels, var)
+        if fast is None:
+            fast = _split_abs(rels, var)
         if fast is not None:
             return fast
         for rel in rels:
@@ -175,6 +177,28 @@ def _between(lo: _Root | None, hi: _Root | None) -> sympy.Rational:
     if hi is None:
         return sympy.ceiling(lo.hi) + 1
     return (lo.hi + hi.lo) / 2
+
+
+def _split_abs(rels: list[sympy.core.relational.Relational], var: sympy.Symbol) -> sympy.Set | None:
+    """rational_set for relations with one |u| (u rational): where u >= 0 with u for |u|, united with
+    where u < 0 with -u. The same exact set solveset gives (|x| < 2, 1 <= |z| <= 3/2, |x^2 - 2| < 1),
+    without its periodicity and simplify passes; None (solveset's job) for anything else."""
+    found = {n for r in rels for n in sympy.preorder_traversal(r) if isinstance(n, sympy.Abs)}
+    if len(found) != 1:
+        return None
+    (node,) = found
+    u = node.args[0]
+    pieces = []
+    for guard, value in ((sympy.Ge(u, 0), u), (sympy.Lt(u, 0), -u)):
+        parts = [guard, *(r.xreplace({node: value}) for r in rels)]
+        if any(p is sympy.false for p in parts):
+            pieces.append(sympy.S.EmptySet)
+            continue
+        piece = rational_set([p for p in parts if p is not sympy.true], var)
+        if piece is None:
+            return None
+        pieces.append(piece)
+    return sympy.Union(*pieces)
 
 
 def rational_set(rels: list[sympy.core.relational.Relational], var: sympy.Symbol) -> sympy.Set | None:

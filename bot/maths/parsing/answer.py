@@ -56,7 +56,8 @@ def expand_pm(value: Value) -> list[Value]:
     for e in exprs:
         nodes.extend(n for n in sympy.preorder_traversal(e) if isinstance(n, PlusMinus))
     if not nodes:
-        _check_no_pm(value)
+        if not isinstance(value, sympy.Expr):  # an expression was just searched in full
+            _check_no_pm(value)
         return [value]
     if len(nodes) > limits.MAX_PLUS_MINUS:
         raise ParseError(f"Too many ± signs (the limit is {limits.MAX_PLUS_MINUS}).", limit="plus-minus")

@@ -193,14 +193,18 @@ class Atoms:
         self.angle = 0  # inside <a, b>: `>` closes the vector instead of comparing
 
     def peek(self, k: int = 0) -> Token:
-        return self.toks[min(self.i + k, len(self.toks) - 1)]
+        toks, j = self.toks, self.i + k
+        return toks[j] if j < len(toks) else toks[-1]  # the "end" token from there on
 
+    # at / at_op run dozens of times per answer: the peek is written out.
     def at(self, *values: str) -> bool:
-        t = self.peek()
+        toks, j = self.toks, self.i
+        t = toks[j] if j < len(toks) else toks[-1]
         return t.kind in ("op", "name") and t.value in values
 
     def at_op(self, *values: str) -> bool:
-        t = self.peek()
+        toks, j = self.toks, self.i
+        t = toks[j] if j < len(toks) else toks[-1]
         return t.kind == "op" and t.value in values
 
     def take(self) -> Token:

@@ -16,6 +16,7 @@ from bot.maths.lexer import OPERATORS
 from bot.maths.values import Interval, Matrix, Seq, SetValue, Value, kind_of
 
 NEG = sympy.S.NegativeOne
+D = sympy.Symbol("d", real=True)  # the d of d/dx, made once: a new Symbol costs an assumptions setup
 
 
 def symbol(name: str) -> sympy.Symbol:
@@ -60,12 +61,11 @@ def div(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
 
 def _is_derivative_operator(num: sympy.Expr, den: sympy.Expr) -> bool:
     """d/dx or \\frac{d}{dt}, which would otherwise read as d/(d*x) = 1/x."""
-    d = sympy.Symbol("d", real=True)
     return (
-        num == d
+        num == D
         and isinstance(den, sympy.Mul)
         and len(den.args) == 2
-        and den.args[0] == d
+        and den.args[0] == D
         and isinstance(den.args[1], sympy.Symbol)
     )
 

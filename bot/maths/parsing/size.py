@@ -6,6 +6,7 @@ import math
 
 import mpmath
 import sympy
+from mpmath.libmp import fzero
 
 from bot.maths import limits
 from bot.maths.errors import ParseError
@@ -27,7 +28,7 @@ def _size(expr: sympy.Basic, budget: list[int]) -> float:
     if isinstance(expr, sympy.Rational):
         return len(str(abs(expr.p))) + len(str(expr.q))
     if isinstance(expr, sympy.Float):
-        if expr.is_zero:
+        if expr._mpf_ == fzero:  # Float.is_zero, without a query to the assumptions system
             return 1
         return 1 + abs(int(mpmath.mag(mpmath.mpf(expr._mpf_)))) * 0.302
     if isinstance(expr, sympy.Pow):
