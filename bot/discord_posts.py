@@ -17,6 +17,8 @@ ends only that run and the job turns the member's reminders off.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import discord
@@ -41,6 +43,20 @@ def _reason(exc: discord.HTTPException, channel: str) -> str:
     if isinstance(exc, discord.NotFound):
         return f"404 Not Found: {channel} no longer exists ({text or 'unknown channel'})"
     return f"{exc.status} {text or 'Discord error'}"
+
+
+@contextmanager
+def _dm_errors(user_id: int, what: str, *, refused: str) -> Iterator[None]:
+    """Discord's errors around a member's DMs in the scheduler's terms: 403 is the member refusing
+    (RecipientRefused: that run ends, reminders go off), anything else may pass (DeliveryError)."""
+    try:
+        yield
+    except discord.Forbidden as exc:
+        raise RecipientRefused(f"403: user {user_id} {refused} ({exc.text or 'forbidden'})") from exc
+    except discord.HTTPException as exc:
+        raise DeliveryError(_reason(exc, f"{what} of user {user_id}")) from exc
+    except (OSError, TimeoutError) as exc:
+        raise DeliveryError(f"could not reach Discord ({type(exc).__name__})") from exc
 
 
 class DiscordDelivery:
@@ -132,33 +148,18 @@ class DiscordDelivery:
 
     async def _dm_channel(self, post: Post) -> discord.DMChannel:
         user_id = int(post.extra["dm_user_id"])
-        try:
-            user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)
-            return user.dm_channel or await user.create_dm()
-        except discord.NotFound as exc:
-            raise RecipientRefused(f"404: user {user_id} no longer exists") from exc
-        except discord.Forbidden as exc:
-            raise RecipientRefused(
-                f"403: user {user_id} cannot be messaged ({exc.text or 'forbidden'})"
-            ) from exc
-        except discord.HTTPException as exc:
-            raise DeliveryError(_reason(exc, f"the DM channel of user {user_id}")) from exc
-        except (OSError, TimeoutError) as exc:
-            raise DeliveryError(f"could not reach Discord ({type(exc).__name__})") from exc
+        with _dm_errors(user_id, "the DM channel", refused="cannot be messaged"):
+            try:
+                user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)
+                return user.dm_channel or await user.create_dm()
+            except discord.NotFound as exc:
+                raise RecipientRefused(f"404: user {user_id} no longer exists") from exc
 
     async def _send_dm(self, post: Post) -> None:
         channel = await self._dm_channel(post)
-        who = f"user {post.extra['dm_user_id']}"
-        try:
+        # 403 here is 50007: the member closed DMs (or blocked the bot)
+        with _dm_errors(int(post.extra["dm_user_id"]), "the DM", refused="does not accept DMs from the bot"):
             await send_post(channel, post)
-        except discord.Forbidden as exc:  # 50007: the member closed DMs (or blocked the bot)
-            raise RecipientRefused(
-                f"403: {who} does not accept DMs from the bot ({exc.text or 'forbidden'})"
-            ) from exc
-        except discord.HTTPException as exc:
-            raise DeliveryError(_reason(exc, f"the DM of {who}")) from exc
-        except (OSError, TimeoutError) as exc:
-            raise DeliveryError(f"could not reach Discord ({type(exc).__name__})") from exc
 
     # -- discussion threads (bot/services/threads.py) ---------------------------------------------
 
