@@ -68,8 +68,7 @@ def encode(document: dict[str, Any], limit: int = MAX_EXPORT_BYTES) -> tuple[str
 def summary(tables: dict[str, list[Any]]) -> str:
     parts = []
     for name, rows in tables.items():
-        one, many = _LABELS.get(name, (name, name))
-        parts.append(f"{len(rows):,} {one if len(rows) == 1 else many}")
+        parts.append(plural(len(rows), *_LABELS.get(name, (name, name))))
     return ", ".join(parts)
 
 
